@@ -1,0 +1,1 @@
+//! Cryptographic primitives used by OTR versions 2 and 3.

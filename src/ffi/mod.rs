@@ -1,0 +1,1 @@
+//! The C ABI of libotr 4.1.1.

@@ -1,0 +1,1 @@
+//! OTR wire format (protocol spec, "Data types" and "Message formats").
