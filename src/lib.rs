@@ -9,6 +9,7 @@
 #![deny(unsafe_code)]
 
 pub mod crypto;
+pub mod files;
 pub mod wire;
 
 #[allow(unsafe_code)]

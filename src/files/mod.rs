@@ -1,0 +1,1 @@
+//! The files libotr keeps: private keys, fingerprints and instance tags.
