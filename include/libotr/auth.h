@@ -1,0 +1,168 @@
+/* libotr 4.1.1 API, generated from otr-rs by cbindgen: edit the Rust source, not this file. */
+
+#ifndef __AUTH_H__
+#define __AUTH_H__
+
+#ifndef OTRL_TYPEDEF_CONNCONTEXT
+#define OTRL_TYPEDEF_CONNCONTEXT
+typedef struct context ConnContext;
+#endif
+#ifndef OTRL_TYPEDEF_OTRLAUTHINFO
+#define OTRL_TYPEDEF_OTRLAUTHINFO
+typedef struct OtrlAuthInfo OtrlAuthInfo;
+#endif
+#if defined(__has_include)
+#  if __has_include(<gcrypt.h>)
+#    define OTRL_HAVE_GCRYPT_H 1
+#  endif
+#else
+#  define OTRL_HAVE_GCRYPT_H 1
+#endif
+#ifdef OTRL_HAVE_GCRYPT_H
+#include <gcrypt.h>
+#elif !defined(OTRL_GCRYPT_NAMES)
+#define OTRL_GCRYPT_NAMES
+typedef unsigned int gcry_error_t;
+typedef struct gcry_mpi *gcry_mpi_t;
+typedef struct gcry_sexp *gcry_sexp_t;
+typedef struct gcry_cipher_handle *gcry_cipher_hd_t;
+typedef struct gcry_md_handle *gcry_md_hd_t;
+#define GCRY_MD_SHA256 8
+#endif
+#include <time.h>
+#include "dh.h"
+#include "privkey-t.h"
+
+
+typedef unsigned int OtrlAuthState;
+
+/**
+ * The AKE state embedded in every context; clients read `authstate`.
+ */
+struct OtrlAuthInfo {
+  OtrlAuthState authstate;
+  ConnContext *context;
+  DH_keypair our_dh;
+  unsigned int our_keyid;
+  unsigned char *encgx;
+  size_t encgx_len;
+  unsigned char r[16];
+  unsigned char hashgx[32];
+  gcry_mpi_t their_pub;
+  unsigned int their_keyid;
+  gcry_cipher_hd_t enc_c;
+  gcry_cipher_hd_t enc_cp;
+  gcry_md_hd_t mac_m1;
+  gcry_md_hd_t mac_m1p;
+  gcry_md_hd_t mac_m2;
+  gcry_md_hd_t mac_m2p;
+  unsigned char their_fingerprint[20];
+  int initiated;
+  unsigned int protocol_version;
+  unsigned char secure_session_id[20];
+  size_t secure_session_id_len;
+  OtrlSessionIdHalf session_id_half;
+  char *lastauthmsg;
+  time_t commit_sent_time;
+};
+
+#define OTRL_AUTHSTATE_NONE 0
+
+#define OTRL_AUTHSTATE_AWAITING_DHKEY 1
+
+#define OTRL_AUTHSTATE_AWAITING_REVEALSIG 2
+
+#define OTRL_AUTHSTATE_AWAITING_SIG 3
+
+#define OTRL_AUTHSTATE_V1_SETUP 4
+
+/**
+ * # Safety
+ * `context` must point to a valid context.
+ */
+void otrl_auth_new(ConnContext *context);
+
+/**
+ * # Safety
+ * `auth` must point to a valid `OtrlAuthInfo`.
+ */
+void otrl_auth_clear(struct OtrlAuthInfo *auth);
+
+/**
+ * # Safety
+ * `auth` must point to a valid `OtrlAuthInfo`.
+ */
+gcry_error_t otrl_auth_start_v23(struct OtrlAuthInfo *auth, int version);
+
+/**
+ * # Safety
+ * `auth` must point to a valid `OtrlAuthInfo`; `commitmsg` NUL-terminated.
+ */
+gcry_error_t otrl_auth_handle_commit(struct OtrlAuthInfo *auth, const char *commitmsg, int version);
+
+/**
+ * # Safety
+ * The pointers must be valid for the types they name.
+ */
+gcry_error_t otrl_auth_handle_key(struct OtrlAuthInfo *auth,
+                                  const char *keymsg,
+                                  int *havemsgp,
+                                  OtrlPrivKey *privkey);
+
+/**
+ * # Safety
+ * The pointers must be valid for the types they name.
+ */
+gcry_error_t otrl_auth_handle_revealsig(struct OtrlAuthInfo *auth,
+                                        const char *revealmsg,
+                                        int *havemsgp,
+                                        OtrlPrivKey *privkey,
+                                        gcry_error_t (*auth_succeeded)(const struct OtrlAuthInfo *auth,
+                                                                       void *asdata),
+                                        void *asdata);
+
+/**
+ * # Safety
+ * The pointers must be valid for the types they name.
+ */
+gcry_error_t otrl_auth_handle_signature(struct OtrlAuthInfo *auth,
+                                        const char *sigmsg,
+                                        int *havemsgp,
+                                        gcry_error_t (*auth_succeeded)(const struct OtrlAuthInfo *auth,
+                                                                       void *asdata),
+                                        void *asdata);
+
+/**
+ * OTR version 1 is not supported (nor is it by libotr 4); this always fails.
+ *
+ * # Safety
+ * No pointer is dereferenced.
+ */
+gcry_error_t otrl_auth_start_v1(struct OtrlAuthInfo *auth,
+                                DH_keypair *our_dh,
+                                unsigned int our_keyid,
+                                OtrlPrivKey *privkey);
+
+/**
+ * OTR version 1 is not supported (nor is it by libotr 4); this always fails.
+ *
+ * # Safety
+ * No pointer is dereferenced.
+ */
+gcry_error_t otrl_auth_handle_v1_key_exchange(struct OtrlAuthInfo *auth,
+                                              const char *keyexchmsg,
+                                              int *havemsgp,
+                                              OtrlPrivKey *privkey,
+                                              DH_keypair *our_dh,
+                                              unsigned int our_keyid,
+                                              gcry_error_t (*auth_succeeded)(const struct OtrlAuthInfo *auth,
+                                                                             void *asdata),
+                                              void *asdata);
+
+/**
+ * # Safety
+ * Both must point to valid `OtrlAuthInfo`s.
+ */
+void otrl_auth_copy_on_key(struct OtrlAuthInfo *m_auth, struct OtrlAuthInfo *auth);
+
+#endif  /* __AUTH_H__ */

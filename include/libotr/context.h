@@ -1,0 +1,200 @@
+/* libotr 4.1.1 API, generated from otr-rs by cbindgen: edit the Rust source, not this file. */
+
+#ifndef __CONTEXT_H__
+#define __CONTEXT_H__
+
+#ifndef OTRL_TYPEDEF_CONNCONTEXT
+#define OTRL_TYPEDEF_CONNCONTEXT
+typedef struct context ConnContext;
+#endif
+#ifndef OTRL_TYPEDEF_FINGERPRINT
+#define OTRL_TYPEDEF_FINGERPRINT
+typedef struct s_fingerprint Fingerprint;
+#endif
+#ifndef OTRL_TYPEDEF_CONNCONTEXTPRIV
+#define OTRL_TYPEDEF_CONNCONTEXTPRIV
+typedef struct context_priv ConnContextPriv;
+#endif
+#ifndef OTRL_TYPEDEF_OTRLUSERSTATE
+#define OTRL_TYPEDEF_OTRLUSERSTATE
+typedef struct s_OtrlUserState *OtrlUserState;
+#endif
+#ifndef OTRL_TYPEDEF_OTRL_INSTAG_T
+#define OTRL_TYPEDEF_OTRL_INSTAG_T
+typedef unsigned int otrl_instag_t;
+#endif
+#if defined(__has_include)
+#  if __has_include(<gcrypt.h>)
+#    define OTRL_HAVE_GCRYPT_H 1
+#  endif
+#else
+#  define OTRL_HAVE_GCRYPT_H 1
+#endif
+#ifdef OTRL_HAVE_GCRYPT_H
+#include <gcrypt.h>
+#elif !defined(OTRL_GCRYPT_NAMES)
+#define OTRL_GCRYPT_NAMES
+typedef unsigned int gcry_error_t;
+typedef struct gcry_mpi *gcry_mpi_t;
+typedef struct gcry_sexp *gcry_sexp_t;
+typedef struct gcry_cipher_handle *gcry_cipher_hd_t;
+typedef struct gcry_md_handle *gcry_md_hd_t;
+#define GCRY_MD_SHA256 8
+#endif
+#include "context_priv.h"
+#include "dh.h"
+#include "auth.h"
+#include "sm.h"
+#include "instag.h"
+#include "userstate.h"
+
+
+/**
+ * Values of `ConnContext.otr_offer` (an anonymous enum in libotr's header).
+ */
+#define OFFER_NOT 0
+
+#define OFFER_SENT 1
+
+#define OFFER_REJECTED 2
+
+#define OFFER_ACCEPTED 3
+
+typedef unsigned int OtrlMessageState;
+
+/**
+ * A known fingerprint of a buddy; the list hangs off the master context's
+ * `fingerprint_root`, whose own `fingerprint` is NULL.
+ */
+struct s_fingerprint {
+  Fingerprint *next;
+  Fingerprint **tous;
+  unsigned char *fingerprint;
+  ConnContext *context;
+  char *trust;
+};
+
+/**
+ * The context clients see: they read most fields and write `app_data`, `app_data_free`.
+ */
+struct context {
+  ConnContext *next;
+  ConnContext **tous;
+  ConnContextPriv *context_priv;
+  char *username;
+  char *accountname;
+  char *protocol;
+  ConnContext *m_context;
+  ConnContext *recent_rcvd_child;
+  ConnContext *recent_sent_child;
+  ConnContext *recent_child;
+  otrl_instag_t our_instance;
+  otrl_instag_t their_instance;
+  OtrlMessageState msgstate;
+  OtrlAuthInfo auth;
+  struct s_fingerprint fingerprint_root;
+  Fingerprint *active_fingerprint;
+  unsigned char sessionid[20];
+  size_t sessionid_len;
+  OtrlSessionIdHalf sessionid_half;
+  unsigned int protocol_version;
+  unsigned int otr_offer;
+  void *app_data;
+  void (*app_data_free)(void *data);
+  OtrlSMState *smstate;
+};
+
+#define OTRL_MSGSTATE_PLAINTEXT 0
+
+#define OTRL_MSGSTATE_ENCRYPTED 1
+
+#define OTRL_MSGSTATE_FINISHED 2
+
+/**
+ * Finds (and optionally adds) the context for a buddy and instance.
+ *
+ * # Safety
+ * `us` must be a valid userstate; strings NUL-terminated; `addedp` NULL or writable.
+ */
+ConnContext *otrl_context_find(OtrlUserState us,
+                               const char *user,
+                               const char *accountname,
+                               const char *protocol,
+                               otrl_instag_t their_instance,
+                               int add_if_missing,
+                               int *addedp,
+                               void (*add_app_data)(void *data, ConnContext *context),
+                               void *data);
+
+/**
+ * Whether the fingerprint's trust string is set and non-empty.
+ *
+ * # Safety
+ * `fprint` must be NULL or a valid fingerprint.
+ */
+int otrl_context_is_fingerprint_trusted(Fingerprint *fprint);
+
+/**
+ * # Safety
+ * `context` must be a valid context.
+ */
+void otrl_context_update_recent_child(ConnContext *context, unsigned int sent_msg);
+
+/**
+ * # Safety
+ * `context` must be valid; `fingerprint` 20 readable bytes; `addedp` NULL or writable.
+ */
+Fingerprint *otrl_context_find_fingerprint(ConnContext *context,
+                                           unsigned char *fingerprint,
+                                           int add_if_missing,
+                                           int *addedp);
+
+/**
+ * # Safety
+ * `fprint` must be NULL or valid; `trust` NULL or NUL-terminated.
+ */
+void otrl_context_set_trust(Fingerprint *fprint, const char *trust);
+
+/**
+ * # Safety
+ * `context` must be a valid context.
+ */
+void otrl_context_force_finished(ConnContext *context);
+
+/**
+ * # Safety
+ * `context` must be a valid context.
+ */
+void otrl_context_force_plaintext(ConnContext *context);
+
+/**
+ * # Safety
+ * `fprint` must be NULL or a valid fingerprint.
+ */
+void otrl_context_forget_fingerprint(Fingerprint *fprint, int and_maybe_context);
+
+/**
+ * # Safety
+ * `context` must be a valid context.
+ */
+int otrl_context_forget(ConnContext *context);
+
+/**
+ * # Safety
+ * `us` must be a valid userstate.
+ */
+void otrl_context_forget_all(OtrlUserState us);
+
+/**
+ * # Safety
+ * `context` must be a valid context.
+ */
+ConnContext *otrl_context_find_recent_instance(ConnContext *context, otrl_instag_t recent_instag);
+
+/**
+ * # Safety
+ * `context` must be a valid context.
+ */
+ConnContext *otrl_context_find_recent_secure_instance(ConnContext *context);
+
+#endif  /* __CONTEXT_H__ */

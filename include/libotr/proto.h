@@ -1,0 +1,233 @@
+/* libotr 4.1.1 API, generated from otr-rs by cbindgen: edit the Rust source, not this file. */
+
+#ifndef __PROTO_H__
+#define __PROTO_H__
+
+#ifndef OTRL_TYPEDEF_CONNCONTEXT
+#define OTRL_TYPEDEF_CONNCONTEXT
+typedef struct context ConnContext;
+#endif
+#ifndef OTRL_TYPEDEF_OTRLTLV
+#define OTRL_TYPEDEF_OTRLTLV
+typedef struct s_OtrlTLV OtrlTLV;
+#endif
+#if defined(__has_include)
+#  if __has_include(<gcrypt.h>)
+#    define OTRL_HAVE_GCRYPT_H 1
+#  endif
+#else
+#  define OTRL_HAVE_GCRYPT_H 1
+#endif
+#ifdef OTRL_HAVE_GCRYPT_H
+#include <gcrypt.h>
+#elif !defined(OTRL_GCRYPT_NAMES)
+#define OTRL_GCRYPT_NAMES
+typedef unsigned int gcry_error_t;
+typedef struct gcry_mpi *gcry_mpi_t;
+typedef struct gcry_sexp *gcry_sexp_t;
+typedef struct gcry_cipher_handle *gcry_cipher_hd_t;
+typedef struct gcry_md_handle *gcry_md_hd_t;
+#define GCRY_MD_SHA256 8
+#endif
+#include <stdlib.h>
+#include "context.h"
+#include "version.h"
+#include "tlv.h"
+#define OTRL_MESSAGE_TAG_BASE " \t  \t\t\t\t \t \t \t  "
+#define OTRL_MESSAGE_TAG_V1 " \t \t  \t "
+#define OTRL_MESSAGE_TAG_V2 "  \t\t  \t "
+#define OTRL_MESSAGE_TAG_V3 "  \t\t  \t\t"
+
+
+#define OTRL_MSGFLAGS_IGNORE_UNREADABLE 1
+
+#define OTRL_HEADER_LEN 3
+
+#define OTRL_B64_HEADER_LEN 4
+
+typedef unsigned int OtrlPolicy;
+
+typedef unsigned int OtrlMessageType;
+
+typedef unsigned int OtrlFragmentResult;
+
+typedef unsigned int OtrlFragmentPolicy;
+
+#define OTRL_POLICY_ALLOW_V1 1
+
+#define OTRL_POLICY_ALLOW_V2 2
+
+#define OTRL_POLICY_ALLOW_V3 4
+
+#define OTRL_POLICY_REQUIRE_ENCRYPTION 8
+
+#define OTRL_POLICY_SEND_WHITESPACE_TAG 16
+
+#define OTRL_POLICY_WHITESPACE_START_AKE 32
+
+#define OTRL_POLICY_ERROR_START_AKE 64
+
+#define OTRL_POLICY_VERSION_MASK ((OTRL_POLICY_ALLOW_V1 | OTRL_POLICY_ALLOW_V2) | OTRL_POLICY_ALLOW_V3)
+
+#define OTRL_POLICY_NEVER 0
+
+#define OTRL_POLICY_OPPORTUNISTIC ((((OTRL_POLICY_ALLOW_V2 | OTRL_POLICY_ALLOW_V3) | OTRL_POLICY_SEND_WHITESPACE_TAG) | OTRL_POLICY_WHITESPACE_START_AKE) | OTRL_POLICY_ERROR_START_AKE)
+
+#define OTRL_POLICY_MANUAL (OTRL_POLICY_ALLOW_V2 | OTRL_POLICY_ALLOW_V3)
+
+#define OTRL_POLICY_ALWAYS ((((OTRL_POLICY_ALLOW_V2 | OTRL_POLICY_ALLOW_V3) | OTRL_POLICY_REQUIRE_ENCRYPTION) | OTRL_POLICY_WHITESPACE_START_AKE) | OTRL_POLICY_ERROR_START_AKE)
+
+#define OTRL_POLICY_DEFAULT OTRL_POLICY_OPPORTUNISTIC
+
+#define OTRL_MSGTYPE_NOTOTR 0
+
+#define OTRL_MSGTYPE_TAGGEDPLAINTEXT 1
+
+#define OTRL_MSGTYPE_QUERY 2
+
+#define OTRL_MSGTYPE_DH_COMMIT 3
+
+#define OTRL_MSGTYPE_DH_KEY 4
+
+#define OTRL_MSGTYPE_REVEALSIG 5
+
+#define OTRL_MSGTYPE_SIGNATURE 6
+
+#define OTRL_MSGTYPE_V1_KEYEXCH 7
+
+#define OTRL_MSGTYPE_DATA 8
+
+#define OTRL_MSGTYPE_ERROR 9
+
+#define OTRL_MSGTYPE_UNKNOWN 10
+
+#define OTRL_FRAGMENT_UNFRAGMENTED 0
+
+#define OTRL_FRAGMENT_INCOMPLETE 1
+
+#define OTRL_FRAGMENT_COMPLETE 2
+
+#define OTRL_FRAGMENT_SEND_SKIP 0
+
+#define OTRL_FRAGMENT_SEND_ALL 1
+
+#define OTRL_FRAGMENT_SEND_ALL_BUT_FIRST 2
+
+#define OTRL_FRAGMENT_SEND_ALL_BUT_LAST 3
+
+/**
+ * Initialises the library for a client built against libotr `major.minor.sub`.
+ *
+ * Like Debian's libotr (which dropped upstream's version check), every version is
+ * accepted and this never fails; the oldest version asked for is remembered in
+ * `otrl_api_version`, which decides whether `received_symkey` is called.
+ */
+gcry_error_t otrl_init(unsigned int ver_major, unsigned int ver_minor, unsigned int ver_sub);
+
+/**
+ * The library's version string, "4.1.1".
+ */
+const char *otrl_version(void);
+
+/**
+ * # Safety
+ * `ourname` must be NUL-terminated.
+ */
+char *otrl_proto_default_query_msg(const char *ourname, OtrlPolicy policy);
+
+/**
+ * # Safety
+ * `querymsg` must be NUL-terminated.
+ */
+unsigned int otrl_proto_query_bestversion(const char *querymsg, OtrlPolicy policy);
+
+/**
+ * # Safety
+ * `msg` must be NUL-terminated; the out-pointers writable.
+ */
+unsigned int otrl_proto_whitespace_bestversion(const char *msg,
+                                               const char **starttagp,
+                                               const char **endtagp,
+                                               OtrlPolicy policy);
+
+/**
+ * # Safety
+ * `message` must be NUL-terminated.
+ */
+OtrlMessageType otrl_proto_message_type(const char *message);
+
+/**
+ * # Safety
+ * `message` must be NUL-terminated.
+ */
+int otrl_proto_message_version(const char *message);
+
+/**
+ * # Safety
+ * `otrmsg` must be NUL-terminated; the out-pointers writable.
+ */
+gcry_error_t otrl_proto_instance(const char *otrmsg,
+                                 unsigned int *instance_from,
+                                 unsigned int *instance_to);
+
+/**
+ * # Safety
+ * The pointers must be valid for the types they name.
+ */
+gcry_error_t otrl_proto_create_data(char **encmessagep,
+                                    ConnContext *context,
+                                    const char *msg,
+                                    const OtrlTLV *tlvs,
+                                    unsigned char flags,
+                                    unsigned char *extrakey);
+
+/**
+ * # Safety
+ * `datamsg` must be NUL-terminated; `flagsp` NULL or writable.
+ */
+gcry_error_t otrl_proto_data_read_flags(const char *datamsg, unsigned char *flagsp);
+
+/**
+ * # Safety
+ * The pointers must be valid for the types they name.
+ */
+gcry_error_t otrl_proto_accept_data(char **plaintextp,
+                                    OtrlTLV **tlvsp,
+                                    ConnContext *context,
+                                    const char *datamsg,
+                                    unsigned char *flagsp,
+                                    unsigned char *extrakey);
+
+/**
+ * # Safety
+ * The pointers must be valid for the types they name.
+ */
+OtrlFragmentResult otrl_proto_fragment_accumulate(char **unfragmessagep,
+                                                  ConnContext *context,
+                                                  const char *msg);
+
+/**
+ * # Safety
+ * The pointers must be valid for the types they name.
+ */
+gcry_error_t otrl_proto_fragment_create(int mms,
+                                        int fragment_count,
+                                        char ***fragments,
+                                        ConnContext *context,
+                                        const char *message);
+
+/**
+ * # Safety
+ * `fragments` must point to an array from `otrl_proto_fragment_create`.
+ */
+void otrl_proto_fragment_free(char ***fragments, unsigned short arraylen);
+
+#endif  /* __PROTO_H__ */
+
+/* Initialise the library, exiting if it refuses this client's API version. */
+#define OTRL_INIT do { \
+        if (otrl_init(OTRL_VERSION_MAJOR, OTRL_VERSION_MINOR, \
+                      OTRL_VERSION_SUB)) { \
+            exit(1); \
+        } \
+    } while (0)

@@ -1,0 +1,240 @@
+//! `privkey.h`: long-term DSA keys, their fingerprints, and the fingerprint store.
+
+use super::context::ConnContext;
+use super::gcrypt::{gcry_error_t, gcry_sexp_t, NOT_IMPLEMENTED};
+use super::privkey_t::OtrlPrivKey;
+use super::userstate::OtrlUserState;
+use libc::{c_char, c_uchar, c_ushort, c_void, size_t, FILE};
+
+pub const OTRL_PRIVKEY_FPRINT_HUMAN_LEN: usize = 45;
+
+/// # Safety
+/// `human` must have room for 45 bytes; `hash` must hold 20.
+#[no_mangle]
+pub unsafe extern "C" fn otrl_privkey_hash_to_human(human: *mut c_char, hash: *const c_uchar) {
+    let _ = (human, hash);
+}
+
+/// # Safety
+/// `us` valid; `fingerprint` 45 writable bytes; strings NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn otrl_privkey_fingerprint(
+    us: OtrlUserState,
+    fingerprint: *mut c_char,
+    accountname: *const c_char,
+    protocol: *const c_char,
+) -> *mut c_char {
+    let _ = (us, fingerprint, accountname, protocol);
+    std::ptr::null_mut()
+}
+
+/// # Safety
+/// `us` valid; `hash` 20 writable bytes; strings NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn otrl_privkey_fingerprint_raw(
+    us: OtrlUserState,
+    hash: *mut c_uchar,
+    accountname: *const c_char,
+    protocol: *const c_char,
+) -> *mut c_uchar {
+    let _ = (us, hash, accountname, protocol);
+    std::ptr::null_mut()
+}
+
+/// # Safety
+/// `us` valid; `filename` NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn otrl_privkey_read(us: OtrlUserState, filename: *const c_char) -> gcry_error_t {
+    let _ = (us, filename);
+    NOT_IMPLEMENTED
+}
+
+/// # Safety
+/// `us` valid; `privf` an open stream.
+#[no_mangle]
+pub unsafe extern "C" fn otrl_privkey_read_FILEp(us: OtrlUserState, privf: *mut FILE) -> gcry_error_t {
+    let _ = (us, privf);
+    NOT_IMPLEMENTED
+}
+
+/// # Safety
+/// `us` must be a valid userstate.
+#[no_mangle]
+pub unsafe extern "C" fn otrl_privkey_pending_forget_all(us: OtrlUserState) {
+    let _ = us;
+}
+
+/// # Safety
+/// `us` valid; strings NUL-terminated; `newkeyp` writable.
+#[no_mangle]
+pub unsafe extern "C" fn otrl_privkey_generate_start(
+    us: OtrlUserState,
+    accountname: *const c_char,
+    protocol: *const c_char,
+    newkeyp: *mut *mut c_void,
+) -> gcry_error_t {
+    let _ = (us, accountname, protocol, newkeyp);
+    NOT_IMPLEMENTED
+}
+
+/// # Safety
+/// `newkey` must come from `otrl_privkey_generate_start`.
+#[no_mangle]
+pub unsafe extern "C" fn otrl_privkey_generate_calculate(newkey: *mut c_void) -> gcry_error_t {
+    let _ = newkey;
+    NOT_IMPLEMENTED
+}
+
+/// # Safety
+/// `us` valid; `newkey` from `otrl_privkey_generate_start`; `filename` NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn otrl_privkey_generate_finish(
+    us: OtrlUserState,
+    newkey: *mut c_void,
+    filename: *const c_char,
+) -> gcry_error_t {
+    let _ = (us, newkey, filename);
+    NOT_IMPLEMENTED
+}
+
+/// # Safety
+/// `us` valid; `newkey` from `otrl_privkey_generate_start`; `privf` an open stream.
+#[no_mangle]
+pub unsafe extern "C" fn otrl_privkey_generate_finish_FILEp(
+    us: OtrlUserState,
+    newkey: *mut c_void,
+    privf: *mut FILE,
+) -> gcry_error_t {
+    let _ = (us, newkey, privf);
+    NOT_IMPLEMENTED
+}
+
+/// # Safety
+/// `us` valid; `newkey` from `otrl_privkey_generate_start`.
+#[no_mangle]
+pub unsafe extern "C" fn otrl_privkey_generate_cancelled(us: OtrlUserState, newkey: *mut c_void) {
+    let _ = (us, newkey);
+}
+
+/// # Safety
+/// `us` valid; strings NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn otrl_privkey_generate(
+    us: OtrlUserState,
+    filename: *const c_char,
+    accountname: *const c_char,
+    protocol: *const c_char,
+) -> gcry_error_t {
+    let _ = (us, filename, accountname, protocol);
+    NOT_IMPLEMENTED
+}
+
+/// # Safety
+/// `us` valid; `privf` an open stream; strings NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn otrl_privkey_generate_FILEp(
+    us: OtrlUserState,
+    privf: *mut FILE,
+    accountname: *const c_char,
+    protocol: *const c_char,
+) -> gcry_error_t {
+    let _ = (us, privf, accountname, protocol);
+    NOT_IMPLEMENTED
+}
+
+/// # Safety
+/// `us` valid; `filename` NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn otrl_privkey_read_fingerprints(
+    us: OtrlUserState,
+    filename: *const c_char,
+    add_app_data: Option<unsafe extern "C" fn(data: *mut c_void, context: *mut ConnContext)>,
+    data: *mut c_void,
+) -> gcry_error_t {
+    let _ = (us, filename, add_app_data, data);
+    NOT_IMPLEMENTED
+}
+
+/// # Safety
+/// `us` valid; `storef` an open stream.
+#[no_mangle]
+pub unsafe extern "C" fn otrl_privkey_read_fingerprints_FILEp(
+    us: OtrlUserState,
+    storef: *mut FILE,
+    add_app_data: Option<unsafe extern "C" fn(data: *mut c_void, context: *mut ConnContext)>,
+    data: *mut c_void,
+) -> gcry_error_t {
+    let _ = (us, storef, add_app_data, data);
+    NOT_IMPLEMENTED
+}
+
+/// # Safety
+/// `us` valid; `filename` NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn otrl_privkey_write_fingerprints(us: OtrlUserState, filename: *const c_char) -> gcry_error_t {
+    let _ = (us, filename);
+    NOT_IMPLEMENTED
+}
+
+/// # Safety
+/// `us` valid; `storef` an open stream.
+#[no_mangle]
+pub unsafe extern "C" fn otrl_privkey_write_fingerprints_FILEp(us: OtrlUserState, storef: *mut FILE) -> gcry_error_t {
+    let _ = (us, storef);
+    NOT_IMPLEMENTED
+}
+
+/// # Safety
+/// `us` valid; strings NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn otrl_privkey_find(
+    us: OtrlUserState,
+    accountname: *const c_char,
+    protocol: *const c_char,
+) -> *mut OtrlPrivKey {
+    let _ = (us, accountname, protocol);
+    std::ptr::null_mut()
+}
+
+/// # Safety
+/// `privkey` must be NULL or in a userstate's list.
+#[no_mangle]
+pub unsafe extern "C" fn otrl_privkey_forget(privkey: *mut OtrlPrivKey) {
+    let _ = privkey;
+}
+
+/// # Safety
+/// `us` must be a valid userstate.
+#[no_mangle]
+pub unsafe extern "C" fn otrl_privkey_forget_all(us: OtrlUserState) {
+    let _ = us;
+}
+
+/// # Safety
+/// The pointers must be valid for the types and lengths they name.
+#[no_mangle]
+pub unsafe extern "C" fn otrl_privkey_sign(
+    sigp: *mut *mut c_uchar,
+    siglenp: *mut size_t,
+    privkey: *mut OtrlPrivKey,
+    data: *const c_uchar,
+    len: size_t,
+) -> gcry_error_t {
+    let _ = (sigp, siglenp, privkey, data, len);
+    NOT_IMPLEMENTED
+}
+
+/// # Safety
+/// The pointers must be valid for the types and lengths they name.
+#[no_mangle]
+pub unsafe extern "C" fn otrl_privkey_verify(
+    sigbuf: *const c_uchar,
+    siglen: size_t,
+    pubkey_type: c_ushort,
+    pubs: gcry_sexp_t,
+    data: *const c_uchar,
+    len: size_t,
+) -> gcry_error_t {
+    let _ = (sigbuf, siglen, pubkey_type, pubs, data, len);
+    NOT_IMPLEMENTED
+}

