@@ -13,6 +13,7 @@
 pub mod base64;
 pub mod classify;
 pub mod codec;
+pub mod fragment;
 pub mod message;
 pub mod query;
 pub mod tlv;
