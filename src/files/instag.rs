@@ -63,7 +63,12 @@ fn parse_line(line: &[u8]) -> Option<InstagEntry> {
 /// sign, an optional `0x`, hex digits; a `-` negates modulo 2^32. `None` when no number
 /// is there.
 fn scan_hex(s: &[u8]) -> Option<u32> {
-    let mut rest = s.trim_ascii_start();
+    // C's isspace(): unlike Rust's ASCII white space, it includes the vertical tab.
+    let spaces = s
+        .iter()
+        .take_while(|b| matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r'))
+        .count();
+    let mut rest = s.get(spaces..)?;
     let negative = rest.first() == Some(&b'-');
     if matches!(rest.first(), Some(b'-' | b'+')) {
         rest = rest.get(1..)?;
@@ -124,6 +129,7 @@ mod tests {
         assert_eq!(scan_hex(b"000000ff"), Some(0xff));
         assert_eq!(scan_hex(b"ABCDEF01"), Some(0xabcd_ef01));
         assert_eq!(scan_hex(b" \t000100"), Some(0x100));
+        assert_eq!(scan_hex(b"\x0b 80Bz4\x0c"), Some(0x80b));
         assert_eq!(scan_hex(b"-0000100"), Some(0xffff_ff00));
         assert_eq!(scan_hex(b"0x0001ff"), Some(0x1ff));
         assert_eq!(scan_hex(b"12zz3456"), Some(0x12));
