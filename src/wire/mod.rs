@@ -8,12 +8,14 @@
 //! - [`query`]: query messages, whitespace tags, error messages, policy;
 //! - [`message`]: typed AKE and Data messages;
 //! - [`tlv`]: TLV records;
-//! - [`fragment`]: fragmentation and capped reassembly.
+//! - [`fragment`]: fragmentation and capped reassembly;
+//! - [`parse`]: one entry point classifying and parsing an incoming message.
 
 pub mod base64;
 pub mod classify;
 pub mod codec;
 pub mod fragment;
 pub mod message;
+pub mod parse;
 pub mod query;
 pub mod tlv;
