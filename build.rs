@@ -25,6 +25,7 @@ struct Header {
     includes: &'static [&'static str],
 }
 
+#[rustfmt::skip]
 const HEADERS: &[Header] = &[
     Header { name: "auth.h", module: "auth", forward: &["ConnContext", "OtrlAuthInfo"], gcrypt: true, includes: &["<time.h>", "\"dh.h\"", "\"privkey-t.h\""] },
     Header { name: "b64.h", module: "b64", forward: &[], gcrypt: false, includes: &["<stdlib.h>"] },
@@ -47,18 +48,30 @@ const HEADERS: &[Header] = &[
 /// The C declaration behind each forward typedef name.
 const FORWARD_TYPEDEFS: &[(&str, &str)] = &[
     ("ConnContext", "typedef struct context ConnContext;"),
-    ("ConnContextPriv", "typedef struct context_priv ConnContextPriv;"),
+    (
+        "ConnContextPriv",
+        "typedef struct context_priv ConnContextPriv;",
+    ),
     ("DH_keypair", "typedef struct DH_keypair DH_keypair;"),
     ("DH_sesskeys", "typedef struct DH_sesskeys DH_sesskeys;"),
     ("Fingerprint", "typedef struct s_fingerprint Fingerprint;"),
     ("OtrlAuthInfo", "typedef struct OtrlAuthInfo OtrlAuthInfo;"),
     ("OtrlInsTag", "typedef struct s_OtrlInsTag OtrlInsTag;"),
-    ("OtrlMessageAppOps", "typedef struct s_OtrlMessageAppOps OtrlMessageAppOps;"),
-    ("OtrlPendingPrivKey", "typedef struct s_OtrlPendingPrivKey OtrlPendingPrivKey;"),
+    (
+        "OtrlMessageAppOps",
+        "typedef struct s_OtrlMessageAppOps OtrlMessageAppOps;",
+    ),
+    (
+        "OtrlPendingPrivKey",
+        "typedef struct s_OtrlPendingPrivKey OtrlPendingPrivKey;",
+    ),
     ("OtrlPrivKey", "typedef struct s_OtrlPrivKey OtrlPrivKey;"),
     ("OtrlSMState", "typedef struct OtrlSMState OtrlSMState;"),
     ("OtrlTLV", "typedef struct s_OtrlTLV OtrlTLV;"),
-    ("OtrlUserState", "typedef struct s_OtrlUserState *OtrlUserState;"),
+    (
+        "OtrlUserState",
+        "typedef struct s_OtrlUserState *OtrlUserState;",
+    ),
     ("otrl_instag_t", "typedef unsigned int otrl_instag_t;"),
 ];
 
@@ -89,8 +102,10 @@ typedef struct gcry_md_handle *gcry_md_hd_t;
 ";
 
 fn main() {
-    let root = PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
-    let out = PathBuf::from(env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("include/libotr");
+    let root =
+        PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
+    let out =
+        PathBuf::from(env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("include/libotr");
     fs::create_dir_all(&out).expect("create $OUT_DIR/include/libotr");
     for header in HEADERS {
         generate(&root, &out, header);
@@ -106,9 +121,11 @@ fn main() {
 }
 
 fn generate(root: &Path, out: &Path, header: &Header) {
-    let toml = root.join("cbindgen").join(format!("{}.toml", header.module));
-    let mut config = cbindgen::Config::from_file(&toml)
-        .unwrap_or_else(|e| panic!("{}: {e}", toml.display()));
+    let toml = root
+        .join("cbindgen")
+        .join(format!("{}.toml", header.module));
+    let mut config =
+        cbindgen::Config::from_file(&toml).unwrap_or_else(|e| panic!("{}: {e}", toml.display()));
     config.language = cbindgen::Language::C;
     config.style = cbindgen::Style::Tag;
     config.no_includes = true;
@@ -140,7 +157,10 @@ fn prologue(header: &Header) -> String {
             .find(|(n, _)| n == name)
             .unwrap_or_else(|| panic!("no forward typedef for {name}"));
         let macro_name = format!("OTRL_TYPEDEF_{}", name.to_uppercase());
-        let _ = write!(text, "#ifndef {macro_name}\n#define {macro_name}\n{decl}\n#endif\n");
+        let _ = write!(
+            text,
+            "#ifndef {macro_name}\n#define {macro_name}\n{decl}\n#endif\n"
+        );
     }
     if header.gcrypt {
         text.push_str(GCRYPT_NAMES);
@@ -164,6 +184,9 @@ fn update_checked_in(generated: &Path, checked_in: &Path) {
 fn link_like_libotr(root: &Path) {
     let map = root.join("libotr.map");
     println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,libotr.so.5");
-    println!("cargo:rustc-cdylib-link-arg=-Wl,--version-script={}", map.display());
+    println!(
+        "cargo:rustc-cdylib-link-arg=-Wl,--version-script={}",
+        map.display()
+    );
     println!("cargo:rustc-cdylib-link-arg=-Wl,-z,now,-z,relro");
 }

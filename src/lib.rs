@@ -13,4 +13,4 @@ pub mod files;
 pub mod wire;
 
 #[allow(unsafe_code)]
-mod ffi;
+pub mod ffi;

@@ -11,26 +11,39 @@
 #define OTRL_B64_ENCODED_LEN 4
 
 /**
+ * Base64-encodes `datalen` bytes into `base64data` (no NUL written); returns the
+ * number of characters written.
+ *
  * # Safety
- * `base64data` must have room for the encoding; `data` `datalen` readable bytes.
+ * `base64data` must have room for `((datalen + 2) / 3) * 4` bytes; `data` must hold
+ * `datalen` readable bytes.
  */
 size_t otrl_base64_encode(char *base64data, const unsigned char *data, size_t datalen);
 
 /**
+ * Decodes `base64len` characters into `data`, skipping characters outside the
+ * alphabet as libotr does; returns the number of bytes written.
+ *
  * # Safety
- * `data` must have room for the decoding; `base64data` `base64len` readable bytes.
+ * `data` must have room for `OTRL_B64_MAX_DECODED_SIZE(base64len)` bytes;
+ * `base64data` must hold `base64len` readable bytes.
  */
 size_t otrl_base64_decode(unsigned char *data, const char *base64data, size_t base64len);
 
 /**
+ * `?OTR:<base64>.` for `buflen` bytes, `malloc`ed; NULL if memory runs out.
+ *
  * # Safety
  * `buf` must hold `buflen` readable bytes.
  */
 char *otrl_base64_otr_encode(const unsigned char *buf, size_t buflen);
 
 /**
+ * Decodes the `?OTR:...` message in `msg` into a `malloc`ed buffer: 0 on success,
+ * -2 when `msg` holds no complete `?OTR:...` message, -1 when memory runs out.
+ *
  * # Safety
- * `msg` NUL-terminated; `bufp`, `lenp` writable.
+ * `msg` must be NUL-terminated; `bufp` and `lenp` must be writable.
  */
 int otrl_base64_otr_decode(const char *msg, unsigned char **bufp, size_t *lenp);
 

@@ -150,6 +150,8 @@ Fingerprint *otrl_context_find_fingerprint(ConnContext *context,
                                            int *addedp);
 
 /**
+ * Replaces the fingerprint's trust string with a `malloc`ed copy of `trust` (or NULL).
+ *
  * # Safety
  * `fprint` must be NULL or valid; `trust` NULL or NUL-terminated.
  */

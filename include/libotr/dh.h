@@ -143,12 +143,17 @@ void otrl_dh_session_free(struct DH_sesskeys *sess);
 void otrl_dh_session_blank(struct DH_sesskeys *sess);
 
 /**
+ * Adds one to a big-endian 8-byte counter top half.
+ *
  * # Safety
  * `ctr` must point to 8 writable bytes.
  */
 void otrl_dh_incctr(unsigned char *ctr);
 
 /**
+ * Compares two 8-byte counter top halves: the difference of the first bytes that
+ * differ, or 0 when equal.
+ *
  * # Safety
  * Both must point to 8 readable bytes.
  */

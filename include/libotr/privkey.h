@@ -41,6 +41,8 @@ typedef struct gcry_md_handle *gcry_md_hd_t;
 #define OTRL_PRIVKEY_FPRINT_HUMAN_LEN 45
 
 /**
+ * Writes a fingerprint as five groups of eight upper-case hex digits, NUL-terminated.
+ *
  * # Safety
  * `human` must have room for 45 bytes; `hash` must hold 20.
  */

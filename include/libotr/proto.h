@@ -130,18 +130,25 @@ gcry_error_t otrl_init(unsigned int ver_major, unsigned int ver_minor, unsigned 
 const char *otrl_version(void);
 
 /**
+ * The query message inviting `ourname`'s buddy to an OTR conversation, `malloc`ed.
+ *
  * # Safety
  * `ourname` must be NUL-terminated.
  */
 char *otrl_proto_default_query_msg(const char *ourname, OtrlPolicy policy);
 
 /**
+ * The highest version both the query message and the policy allow, or 0.
+ *
  * # Safety
  * `querymsg` must be NUL-terminated.
  */
 unsigned int otrl_proto_query_bestversion(const char *querymsg, OtrlPolicy policy);
 
 /**
+ * The highest version both the whitespace tag in `msg` and the policy allow, or 0;
+ * `*starttagp` and `*endtagp` bracket the tag (`*starttagp` is NULL without one).
+ *
  * # Safety
  * `msg` must be NUL-terminated; the out-pointers writable.
  */
@@ -151,18 +158,24 @@ unsigned int otrl_proto_whitespace_bestversion(const char *msg,
                                                OtrlPolicy policy);
 
 /**
+ * What kind of OTR message `message` is, judged by its header.
+ *
  * # Safety
  * `message` must be NUL-terminated.
  */
 OtrlMessageType otrl_proto_message_type(const char *message);
 
 /**
+ * The protocol version of an encoded message (1, 2 or 3), or 0.
+ *
  * # Safety
  * `message` must be NUL-terminated.
  */
 int otrl_proto_message_version(const char *message);
 
 /**
+ * The sender and receiver instance tags of a v3 message starting `?OTR:AAM`.
+ *
  * # Safety
  * `otrmsg` must be NUL-terminated; the out-pointers writable.
  */

@@ -39,7 +39,7 @@ struct s_OtrlTLV {
 };
 
 /**
- * Makes a TLV holding a copy of `len` bytes of `data`.
+ * Makes a TLV holding a copy of `len` bytes of `data`; NULL if memory runs out.
  *
  * # Safety
  * `data` must point to `len` readable bytes (or be NULL when `len` is 0).
@@ -47,7 +47,8 @@ struct s_OtrlTLV {
 OtrlTLV *otrl_tlv_new(unsigned short type, unsigned short len, const unsigned char *data);
 
 /**
- * Parses serialized TLVs into a list.
+ * Parses serialized TLVs into a list (NULL when there are none), dropping a
+ * truncated last record as libotr does.
  *
  * # Safety
  * `serialized` must point to `seriallen` readable bytes.
@@ -58,7 +59,7 @@ OtrlTLV *otrl_tlv_parse(const unsigned char *serialized, size_t seriallen);
  * Frees a whole TLV list.
  *
  * # Safety
- * `tlv` must be NULL or a list made by this library.
+ * `tlv` must be NULL or a list made by this library, not used afterwards.
  */
 void otrl_tlv_free(OtrlTLV *tlv);
 
@@ -71,7 +72,7 @@ void otrl_tlv_free(OtrlTLV *tlv);
 size_t otrl_tlv_seriallen(const OtrlTLV *tlv);
 
 /**
- * Writes the list into `buf`, which holds `otrl_tlv_seriallen(tlv)` bytes.
+ * Writes the list into `buf`.
  *
  * # Safety
  * `buf` must have room for `otrl_tlv_seriallen(tlv)` bytes; `tlv` must be a valid list.

@@ -25,7 +25,7 @@ pub mod dh;
 pub mod dsa;
 mod fingerprint;
 mod mpi;
-mod random;
+pub(crate) mod random;
 pub mod symmetric;
 
 pub use fingerprint::{fingerprint, fingerprint_data, Fingerprint};

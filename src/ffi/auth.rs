@@ -59,7 +59,10 @@ pub unsafe extern "C" fn otrl_auth_clear(auth: *mut OtrlAuthInfo) {
 /// # Safety
 /// `auth` must point to a valid `OtrlAuthInfo`.
 #[no_mangle]
-pub unsafe extern "C" fn otrl_auth_start_v23(auth: *mut OtrlAuthInfo, version: c_int) -> gcry_error_t {
+pub unsafe extern "C" fn otrl_auth_start_v23(
+    auth: *mut OtrlAuthInfo,
+    version: c_int,
+) -> gcry_error_t {
     let _ = (auth, version);
     NOT_IMPLEMENTED
 }

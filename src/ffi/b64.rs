@@ -1,38 +1,86 @@
 //! `b64.h`: base64 as OTR uses it, and the `?OTR:...` wrapping of binary messages.
 
+use super::{bytes, c_bytes, malloc_c_string, malloc_copy};
+use crate::wire::base64;
 use libc::{c_char, c_int, c_uchar, size_t};
 
 pub const OTRL_B64_DECODED_LEN: usize = 3;
 pub const OTRL_B64_ENCODED_LEN: usize = 4;
 
+/// Base64-encodes `datalen` bytes into `base64data` (no NUL written); returns the
+/// number of characters written.
+///
 /// # Safety
-/// `base64data` must have room for the encoding; `data` `datalen` readable bytes.
+/// `base64data` must have room for `((datalen + 2) / 3) * 4` bytes; `data` must hold
+/// `datalen` readable bytes.
 #[no_mangle]
-pub unsafe extern "C" fn otrl_base64_encode(base64data: *mut c_char, data: *const c_uchar, datalen: size_t) -> size_t {
-    let _ = (base64data, data, datalen);
-    0
+pub unsafe extern "C" fn otrl_base64_encode(
+    base64data: *mut c_char,
+    data: *const c_uchar,
+    datalen: size_t,
+) -> size_t {
+    let encoded = base64::encode(bytes(data, datalen));
+    copy_out(base64data.cast(), encoded.as_bytes())
 }
 
+/// Decodes `base64len` characters into `data`, skipping characters outside the
+/// alphabet as libotr does; returns the number of bytes written.
+///
 /// # Safety
-/// `data` must have room for the decoding; `base64data` `base64len` readable bytes.
+/// `data` must have room for `OTRL_B64_MAX_DECODED_SIZE(base64len)` bytes;
+/// `base64data` must hold `base64len` readable bytes.
 #[no_mangle]
-pub unsafe extern "C" fn otrl_base64_decode(data: *mut c_uchar, base64data: *const c_char, base64len: size_t) -> size_t {
-    let _ = (data, base64data, base64len);
-    0
+pub unsafe extern "C" fn otrl_base64_decode(
+    data: *mut c_uchar,
+    base64data: *const c_char,
+    base64len: size_t,
+) -> size_t {
+    let decoded = base64::decode(bytes(base64data.cast(), base64len));
+    copy_out(data, &decoded)
 }
 
+/// `?OTR:<base64>.` for `buflen` bytes, `malloc`ed; NULL if memory runs out.
+///
 /// # Safety
 /// `buf` must hold `buflen` readable bytes.
 #[no_mangle]
-pub unsafe extern "C" fn otrl_base64_otr_encode(buf: *const c_uchar, buflen: size_t) -> *mut c_char {
-    let _ = (buf, buflen);
-    std::ptr::null_mut()
+pub unsafe extern "C" fn otrl_base64_otr_encode(
+    buf: *const c_uchar,
+    buflen: size_t,
+) -> *mut c_char {
+    malloc_c_string(base64::otr_encode(bytes(buf, buflen)).as_bytes())
 }
 
+/// Decodes the `?OTR:...` message in `msg` into a `malloc`ed buffer: 0 on success,
+/// -2 when `msg` holds no complete `?OTR:...` message, -1 when memory runs out.
+///
 /// # Safety
-/// `msg` NUL-terminated; `bufp`, `lenp` writable.
+/// `msg` must be NUL-terminated; `bufp` and `lenp` must be writable.
 #[no_mangle]
-pub unsafe extern "C" fn otrl_base64_otr_decode(msg: *const c_char, bufp: *mut *mut c_uchar, lenp: *mut size_t) -> c_int {
-    let _ = (msg, bufp, lenp);
-    -1
+pub unsafe extern "C" fn otrl_base64_otr_decode(
+    msg: *const c_char,
+    bufp: *mut *mut c_uchar,
+    lenp: *mut size_t,
+) -> c_int {
+    let Some(decoded) = c_bytes(msg).and_then(|m| base64::otr_decode(m).ok()) else {
+        return -2;
+    };
+    let buf = malloc_copy(&decoded);
+    if buf.is_null() {
+        return -1;
+    }
+    *bufp = buf;
+    *lenp = decoded.len();
+    0
+}
+
+/// Copies `src` to `dst` and returns its length.
+///
+/// # Safety
+/// `dst` must have room for `src.len()` bytes.
+unsafe fn copy_out(dst: *mut u8, src: &[u8]) -> size_t {
+    if !src.is_empty() {
+        std::ptr::copy_nonoverlapping(src.as_ptr(), dst, src.len());
+    }
+    src.len()
 }

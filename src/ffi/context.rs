@@ -6,6 +6,7 @@ use super::dh::OtrlSessionIdHalf;
 use super::instag::otrl_instag_t;
 use super::sm::OtrlSMState;
 use super::userstate::OtrlUserState;
+use super::{c_bytes, malloc_c_string};
 use libc::{c_char, c_int, c_uchar, c_uint, c_void, size_t};
 
 pub type OtrlMessageState = c_uint;
@@ -93,14 +94,21 @@ pub unsafe extern "C" fn otrl_context_find(
 /// `fprint` must be NULL or a valid fingerprint.
 #[no_mangle]
 pub unsafe extern "C" fn otrl_context_is_fingerprint_trusted(fprint: *mut Fingerprint) -> c_int {
-    let _ = fprint;
-    0
+    let trust = if fprint.is_null() {
+        std::ptr::null()
+    } else {
+        (*fprint).trust
+    };
+    c_int::from(!trust.is_null() && *trust != 0)
 }
 
 /// # Safety
 /// `context` must be a valid context.
 #[no_mangle]
-pub unsafe extern "C" fn otrl_context_update_recent_child(context: *mut ConnContext, sent_msg: c_uint) {
+pub unsafe extern "C" fn otrl_context_update_recent_child(
+    context: *mut ConnContext,
+    sent_msg: c_uint,
+) {
     let _ = (context, sent_msg);
 }
 
@@ -117,11 +125,22 @@ pub unsafe extern "C" fn otrl_context_find_fingerprint(
     std::ptr::null_mut()
 }
 
+/// Replaces the fingerprint's trust string with a `malloc`ed copy of `trust` (or NULL).
+///
 /// # Safety
 /// `fprint` must be NULL or valid; `trust` NULL or NUL-terminated.
 #[no_mangle]
 pub unsafe extern "C" fn otrl_context_set_trust(fprint: *mut Fingerprint, trust: *const c_char) {
-    let _ = (fprint, trust);
+    if fprint.is_null() {
+        return;
+    }
+    // The old string may be one a client put there itself (profanity does): it came
+    // from malloc too, as libotr documents.
+    libc::free((*fprint).trust.cast());
+    (*fprint).trust = match c_bytes(trust) {
+        Some(text) => malloc_c_string(text),
+        None => std::ptr::null_mut(),
+    };
 }
 
 /// # Safety
@@ -141,7 +160,10 @@ pub unsafe extern "C" fn otrl_context_force_plaintext(context: *mut ConnContext)
 /// # Safety
 /// `fprint` must be NULL or a valid fingerprint.
 #[no_mangle]
-pub unsafe extern "C" fn otrl_context_forget_fingerprint(fprint: *mut Fingerprint, and_maybe_context: c_int) {
+pub unsafe extern "C" fn otrl_context_forget_fingerprint(
+    fprint: *mut Fingerprint,
+    and_maybe_context: c_int,
+) {
     let _ = (fprint, and_maybe_context);
 }
 

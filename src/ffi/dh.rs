@@ -1,5 +1,6 @@
 //! `dh.h`: libotr's Diffie-Hellman key pairs and session keys (internal API, exported).
 
+use super::bytes;
 use super::gcrypt::{gcry_cipher_hd_t, gcry_error_t, gcry_md_hd_t, gcry_mpi_t, NOT_IMPLEMENTED};
 use libc::{c_int, c_uchar, c_uint, size_t};
 
@@ -130,17 +131,32 @@ pub unsafe extern "C" fn otrl_dh_session_blank(sess: *mut DH_sesskeys) {
     let _ = sess;
 }
 
+/// Adds one to a big-endian 8-byte counter top half.
+///
 /// # Safety
 /// `ctr` must point to 8 writable bytes.
 #[no_mangle]
 pub unsafe extern "C" fn otrl_dh_incctr(ctr: *mut c_uchar) {
-    let _ = ctr;
+    let ctr = std::slice::from_raw_parts_mut(ctr, 8);
+    for byte in ctr.iter_mut().rev() {
+        *byte = byte.wrapping_add(1);
+        if *byte != 0 {
+            break;
+        }
+    }
 }
 
+/// Compares two 8-byte counter top halves: the difference of the first bytes that
+/// differ, or 0 when equal.
+///
 /// # Safety
 /// Both must point to 8 readable bytes.
 #[no_mangle]
 pub unsafe extern "C" fn otrl_dh_cmpctr(ctr1: *const c_uchar, ctr2: *const c_uchar) -> c_int {
-    let _ = (ctr1, ctr2);
-    0
+    let (a, b) = (bytes(ctr1, 8), bytes(ctr2, 8));
+    a.iter()
+        .zip(b)
+        .map(|(&x, &y)| c_int::from(x) - c_int::from(y))
+        .find(|&d| d != 0)
+        .unwrap_or(0)
 }

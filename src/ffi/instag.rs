@@ -1,7 +1,9 @@
 //! `instag.h`: instance tags, one per account, kept in the instance-tag file.
 
 use super::gcrypt::{gcry_error_t, NOT_IMPLEMENTED};
+use super::open_file;
 use super::userstate::OtrlUserState;
+use crate::crypto::random;
 use libc::{c_char, c_uint, FILE};
 
 pub const OTRL_INSTAG_MASTER: c_uint = 0;
@@ -67,8 +69,14 @@ pub unsafe extern "C" fn otrl_instag_read(
     us: OtrlUserState,
     filename: *const c_char,
 ) -> gcry_error_t {
-    let _ = (us, filename);
-    NOT_IMPLEMENTED
+    let _ = us;
+    match open_file(filename, c"rb") {
+        Ok(file) => {
+            libc::fclose(file);
+            NOT_IMPLEMENTED
+        }
+        Err(err) => err,
+    }
 }
 
 /// Reads instance tags from an open stream.
@@ -76,7 +84,10 @@ pub unsafe extern "C" fn otrl_instag_read(
 /// # Safety
 /// `us` must be a valid userstate; `instf` an open stream.
 #[no_mangle]
-pub unsafe extern "C" fn otrl_instag_read_FILEp(us: OtrlUserState, instf: *mut FILE) -> gcry_error_t {
+pub unsafe extern "C" fn otrl_instag_read_FILEp(
+    us: OtrlUserState,
+    instf: *mut FILE,
+) -> gcry_error_t {
     let _ = (us, instf);
     NOT_IMPLEMENTED
 }
@@ -84,7 +95,17 @@ pub unsafe extern "C" fn otrl_instag_read_FILEp(us: OtrlUserState, instf: *mut F
 /// A fresh random instance tag (at least `OTRL_MIN_VALID_INSTAG`).
 #[no_mangle]
 pub extern "C" fn otrl_instag_get_new() -> otrl_instag_t {
-    0
+    loop {
+        let mut tag = [0u8; 4];
+        if random::fill(&mut tag).is_err() {
+            // No randomness from the OS: 0 is never a valid tag, and callers check.
+            return 0;
+        }
+        let tag = otrl_instag_t::from_be_bytes(tag);
+        if tag >= OTRL_MIN_VALID_INSTAG {
+            return tag;
+        }
+    }
 }
 
 /// Makes a new instance tag for an account and writes the file.
@@ -122,7 +143,10 @@ pub unsafe extern "C" fn otrl_instag_generate_FILEp(
 /// # Safety
 /// `us` must be a valid userstate; `filename` NUL-terminated.
 #[no_mangle]
-pub unsafe extern "C" fn otrl_instag_write(us: OtrlUserState, filename: *const c_char) -> gcry_error_t {
+pub unsafe extern "C" fn otrl_instag_write(
+    us: OtrlUserState,
+    filename: *const c_char,
+) -> gcry_error_t {
     let _ = (us, filename);
     NOT_IMPLEMENTED
 }
@@ -132,7 +156,10 @@ pub unsafe extern "C" fn otrl_instag_write(us: OtrlUserState, filename: *const c
 /// # Safety
 /// `us` must be a valid userstate; `instf` an open stream.
 #[no_mangle]
-pub unsafe extern "C" fn otrl_instag_write_FILEp(us: OtrlUserState, instf: *mut FILE) -> gcry_error_t {
+pub unsafe extern "C" fn otrl_instag_write_FILEp(
+    us: OtrlUserState,
+    instf: *mut FILE,
+) -> gcry_error_t {
     let _ = (us, instf);
     NOT_IMPLEMENTED
 }

@@ -57,9 +57,15 @@ pub const OTRL_CONVERT_RECEIVING: OtrlConvertType = 1;
 /// always needs may be NULL.
 #[repr(C)]
 pub struct s_OtrlMessageAppOps {
-    pub policy: Option<unsafe extern "C" fn(opdata: *mut c_void, context: *mut ConnContext) -> OtrlPolicy>,
-    pub create_privkey:
-        Option<unsafe extern "C" fn(opdata: *mut c_void, accountname: *const c_char, protocol: *const c_char)>,
+    pub policy:
+        Option<unsafe extern "C" fn(opdata: *mut c_void, context: *mut ConnContext) -> OtrlPolicy>,
+    pub create_privkey: Option<
+        unsafe extern "C" fn(
+            opdata: *mut c_void,
+            accountname: *const c_char,
+            protocol: *const c_char,
+        ),
+    >,
     pub is_logged_in: Option<
         unsafe extern "C" fn(
             opdata: *mut c_void,
@@ -91,13 +97,20 @@ pub struct s_OtrlMessageAppOps {
     pub write_fingerprints: Option<unsafe extern "C" fn(opdata: *mut c_void)>,
     pub gone_secure: Option<unsafe extern "C" fn(opdata: *mut c_void, context: *mut ConnContext)>,
     pub gone_insecure: Option<unsafe extern "C" fn(opdata: *mut c_void, context: *mut ConnContext)>,
-    pub still_secure:
-        Option<unsafe extern "C" fn(opdata: *mut c_void, context: *mut ConnContext, is_reply: c_int)>,
-    pub max_message_size: Option<unsafe extern "C" fn(opdata: *mut c_void, context: *mut ConnContext) -> c_int>,
-    pub account_name: Option<
-        unsafe extern "C" fn(opdata: *mut c_void, account: *const c_char, protocol: *const c_char) -> *const c_char,
+    pub still_secure: Option<
+        unsafe extern "C" fn(opdata: *mut c_void, context: *mut ConnContext, is_reply: c_int),
     >,
-    pub account_name_free: Option<unsafe extern "C" fn(opdata: *mut c_void, account_name: *const c_char)>,
+    pub max_message_size:
+        Option<unsafe extern "C" fn(opdata: *mut c_void, context: *mut ConnContext) -> c_int>,
+    pub account_name: Option<
+        unsafe extern "C" fn(
+            opdata: *mut c_void,
+            account: *const c_char,
+            protocol: *const c_char,
+        ) -> *const c_char,
+    >,
+    pub account_name_free:
+        Option<unsafe extern "C" fn(opdata: *mut c_void, account_name: *const c_char)>,
     pub received_symkey: Option<
         unsafe extern "C" fn(
             opdata: *mut c_void,
@@ -109,12 +122,19 @@ pub struct s_OtrlMessageAppOps {
         ),
     >,
     pub otr_error_message: Option<
-        unsafe extern "C" fn(opdata: *mut c_void, context: *mut ConnContext, err_code: OtrlErrorCode) -> *const c_char,
+        unsafe extern "C" fn(
+            opdata: *mut c_void,
+            context: *mut ConnContext,
+            err_code: OtrlErrorCode,
+        ) -> *const c_char,
     >,
-    pub otr_error_message_free: Option<unsafe extern "C" fn(opdata: *mut c_void, err_msg: *const c_char)>,
-    pub resent_msg_prefix:
-        Option<unsafe extern "C" fn(opdata: *mut c_void, context: *mut ConnContext) -> *const c_char>,
-    pub resent_msg_prefix_free: Option<unsafe extern "C" fn(opdata: *mut c_void, prefix: *const c_char)>,
+    pub otr_error_message_free:
+        Option<unsafe extern "C" fn(opdata: *mut c_void, err_msg: *const c_char)>,
+    pub resent_msg_prefix: Option<
+        unsafe extern "C" fn(opdata: *mut c_void, context: *mut ConnContext) -> *const c_char,
+    >,
+    pub resent_msg_prefix_free:
+        Option<unsafe extern "C" fn(opdata: *mut c_void, prefix: *const c_char)>,
     pub handle_smp_event: Option<
         unsafe extern "C" fn(
             opdata: *mut c_void,
@@ -133,8 +153,13 @@ pub struct s_OtrlMessageAppOps {
             err: gcry_error_t,
         ),
     >,
-    pub create_instag:
-        Option<unsafe extern "C" fn(opdata: *mut c_void, accountname: *const c_char, protocol: *const c_char)>,
+    pub create_instag: Option<
+        unsafe extern "C" fn(
+            opdata: *mut c_void,
+            accountname: *const c_char,
+            protocol: *const c_char,
+        ),
+    >,
     pub convert_msg: Option<
         unsafe extern "C" fn(
             opdata: *mut c_void,
@@ -144,7 +169,9 @@ pub struct s_OtrlMessageAppOps {
             src: *const c_char,
         ),
     >,
-    pub convert_free: Option<unsafe extern "C" fn(opdata: *mut c_void, context: *mut ConnContext, dest: *mut c_char)>,
+    pub convert_free: Option<
+        unsafe extern "C" fn(opdata: *mut c_void, context: *mut ConnContext, dest: *mut c_char),
+    >,
     pub timer_control: Option<unsafe extern "C" fn(opdata: *mut c_void, interval: c_uint)>,
 }
 
@@ -181,7 +208,15 @@ pub unsafe extern "C" fn otrl_message_sending(
     data: *mut c_void,
 ) -> gcry_error_t {
     let _ = (us, ops, opdata, accountname, protocol, recipient, instag);
-    let _ = (original_msg, tlvs, messagep, fragPolicy, contextp, add_appdata, data);
+    let _ = (
+        original_msg,
+        tlvs,
+        messagep,
+        fragPolicy,
+        contextp,
+        add_appdata,
+        data,
+    );
     NOT_IMPLEMENTED
 }
 
@@ -327,6 +362,10 @@ const POLL_DEFAULT_INTERVAL: c_uint = 70;
 /// # Safety
 /// The pointers must be valid for the types they name.
 #[no_mangle]
-pub unsafe extern "C" fn otrl_message_poll(us: OtrlUserState, ops: *const OtrlMessageAppOps, opdata: *mut c_void) {
+pub unsafe extern "C" fn otrl_message_poll(
+    us: OtrlUserState,
+    ops: *const OtrlMessageAppOps,
+    opdata: *mut c_void,
+) {
     let _ = (us, ops, opdata);
 }

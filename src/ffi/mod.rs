@@ -21,6 +21,8 @@ pub mod tlv;
 pub mod userstate;
 pub mod version;
 
+use libc::c_char;
+
 /// The `len` bytes at `ptr` as a slice; empty when `ptr` is NULL or `len` is 0.
 ///
 /// # Safety
@@ -31,4 +33,52 @@ unsafe fn bytes<'a>(ptr: *const u8, len: usize) -> &'a [u8] {
     } else {
         std::slice::from_raw_parts(ptr, len)
     }
+}
+
+/// The bytes of a NUL-terminated C string (without the NUL), or `None` for NULL.
+///
+/// # Safety
+/// A non-NULL `s` must point to a NUL-terminated string that outlives the slice.
+unsafe fn c_bytes<'a>(s: *const c_char) -> Option<&'a [u8]> {
+    (!s.is_null()).then(|| std::ffi::CStr::from_ptr(s).to_bytes())
+}
+
+/// A `malloc`ed copy of `bytes`, so that C may `free()` it; NULL if `malloc` fails.
+/// One zero byte is appended, so a copy of text is also a C string.
+fn malloc_copy(bytes: &[u8]) -> *mut u8 {
+    // SAFETY: we allocate len + 1 bytes and write exactly that many.
+    unsafe {
+        let p = libc::malloc(bytes.len() + 1).cast::<u8>();
+        if !p.is_null() {
+            std::ptr::copy_nonoverlapping(bytes.as_ptr(), p, bytes.len());
+            *p.add(bytes.len()) = 0;
+        }
+        p
+    }
+}
+
+/// A `malloc`ed NUL-terminated copy of `text`, as libotr hands strings to clients.
+fn malloc_c_string(text: &[u8]) -> *mut c_char {
+    malloc_copy(text).cast()
+}
+
+/// `fopen(filename, mode)`, or libotr's error for the failure: NULL gives "Invalid
+/// value", an `fopen` failure `gcry_error_from_errno(errno)` (e.g. `0x01008051` for a
+/// missing file, which bitlbee and others compare against).
+///
+/// # Safety
+/// `filename` must be NULL or NUL-terminated.
+unsafe fn open_file(
+    filename: *const c_char,
+    mode: &std::ffi::CStr,
+) -> Result<*mut libc::FILE, gcrypt::gcry_error_t> {
+    if filename.is_null() {
+        return Err(gcrypt::otr_error(gcrypt::GPG_ERR_INV_VALUE));
+    }
+    let file = libc::fopen(filename, mode.as_ptr());
+    if file.is_null() {
+        let errno = *libc::__errno_location();
+        return Err(gcrypt::error_from_errno(errno));
+    }
+    Ok(file)
 }

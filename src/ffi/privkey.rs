@@ -4,15 +4,22 @@ use super::context::ConnContext;
 use super::gcrypt::{gcry_error_t, gcry_sexp_t, NOT_IMPLEMENTED};
 use super::privkey_t::OtrlPrivKey;
 use super::userstate::OtrlUserState;
+use super::{bytes, open_file};
+use crate::crypto::Fingerprint;
 use libc::{c_char, c_uchar, c_ushort, c_void, size_t, FILE};
 
 pub const OTRL_PRIVKEY_FPRINT_HUMAN_LEN: usize = 45;
 
+/// Writes a fingerprint as five groups of eight upper-case hex digits, NUL-terminated.
+///
 /// # Safety
 /// `human` must have room for 45 bytes; `hash` must hold 20.
 #[no_mangle]
 pub unsafe extern "C" fn otrl_privkey_hash_to_human(human: *mut c_char, hash: *const c_uchar) {
-    let _ = (human, hash);
+    let hash: [u8; 20] = bytes(hash, 20).try_into().unwrap_or_default();
+    let text = Fingerprint(hash).to_human();
+    std::ptr::copy_nonoverlapping(text.as_ptr(), human.cast::<u8>(), text.len());
+    *human.add(text.len()) = 0;
 }
 
 /// # Safety
@@ -44,15 +51,27 @@ pub unsafe extern "C" fn otrl_privkey_fingerprint_raw(
 /// # Safety
 /// `us` valid; `filename` NUL-terminated.
 #[no_mangle]
-pub unsafe extern "C" fn otrl_privkey_read(us: OtrlUserState, filename: *const c_char) -> gcry_error_t {
-    let _ = (us, filename);
-    NOT_IMPLEMENTED
+pub unsafe extern "C" fn otrl_privkey_read(
+    us: OtrlUserState,
+    filename: *const c_char,
+) -> gcry_error_t {
+    let _ = us;
+    match open_file(filename, c"rb") {
+        Ok(file) => {
+            libc::fclose(file);
+            NOT_IMPLEMENTED
+        }
+        Err(err) => err,
+    }
 }
 
 /// # Safety
 /// `us` valid; `privf` an open stream.
 #[no_mangle]
-pub unsafe extern "C" fn otrl_privkey_read_FILEp(us: OtrlUserState, privf: *mut FILE) -> gcry_error_t {
+pub unsafe extern "C" fn otrl_privkey_read_FILEp(
+    us: OtrlUserState,
+    privf: *mut FILE,
+) -> gcry_error_t {
     let _ = (us, privf);
     NOT_IMPLEMENTED
 }
@@ -151,8 +170,14 @@ pub unsafe extern "C" fn otrl_privkey_read_fingerprints(
     add_app_data: Option<unsafe extern "C" fn(data: *mut c_void, context: *mut ConnContext)>,
     data: *mut c_void,
 ) -> gcry_error_t {
-    let _ = (us, filename, add_app_data, data);
-    NOT_IMPLEMENTED
+    let _ = (us, add_app_data, data);
+    match open_file(filename, c"rb") {
+        Ok(file) => {
+            libc::fclose(file);
+            NOT_IMPLEMENTED
+        }
+        Err(err) => err,
+    }
 }
 
 /// # Safety
@@ -171,7 +196,10 @@ pub unsafe extern "C" fn otrl_privkey_read_fingerprints_FILEp(
 /// # Safety
 /// `us` valid; `filename` NUL-terminated.
 #[no_mangle]
-pub unsafe extern "C" fn otrl_privkey_write_fingerprints(us: OtrlUserState, filename: *const c_char) -> gcry_error_t {
+pub unsafe extern "C" fn otrl_privkey_write_fingerprints(
+    us: OtrlUserState,
+    filename: *const c_char,
+) -> gcry_error_t {
     let _ = (us, filename);
     NOT_IMPLEMENTED
 }
@@ -179,7 +207,10 @@ pub unsafe extern "C" fn otrl_privkey_write_fingerprints(us: OtrlUserState, file
 /// # Safety
 /// `us` valid; `storef` an open stream.
 #[no_mangle]
-pub unsafe extern "C" fn otrl_privkey_write_fingerprints_FILEp(us: OtrlUserState, storef: *mut FILE) -> gcry_error_t {
+pub unsafe extern "C" fn otrl_privkey_write_fingerprints_FILEp(
+    us: OtrlUserState,
+    storef: *mut FILE,
+) -> gcry_error_t {
     let _ = (us, storef);
     NOT_IMPLEMENTED
 }

@@ -1,8 +1,11 @@
 //! `proto.h`: policies, message types, library initialisation and the protocol helpers.
 
 use super::context::ConnContext;
-use super::gcrypt::{gcry_error_t, NOT_IMPLEMENTED};
+use super::gcrypt::{gcry_error_t, otr_error, GPG_ERR_INV_VALUE, NOT_IMPLEMENTED};
 use super::tlv::OtrlTLV;
+use super::{c_bytes, malloc_c_string};
+use crate::wire::classify::{self, InstanceError};
+use crate::wire::query::{self, Policy};
 use libc::{c_char, c_int, c_uchar, c_uint, c_ushort};
 
 pub const OTRL_MSGFLAGS_IGNORE_UNREADABLE: c_uchar = 0x01;
@@ -88,22 +91,34 @@ pub extern "C" fn otrl_version() -> *const c_char {
     c"4.1.1".as_ptr()
 }
 
+/// The query message inviting `ourname`'s buddy to an OTR conversation, `malloc`ed.
+///
 /// # Safety
 /// `ourname` must be NUL-terminated.
 #[no_mangle]
-pub unsafe extern "C" fn otrl_proto_default_query_msg(ourname: *const c_char, policy: OtrlPolicy) -> *mut c_char {
-    let _ = (ourname, policy);
-    std::ptr::null_mut()
+pub unsafe extern "C" fn otrl_proto_default_query_msg(
+    ourname: *const c_char,
+    policy: OtrlPolicy,
+) -> *mut c_char {
+    let name = c_bytes(ourname).unwrap_or_default();
+    malloc_c_string(&query::default_query_msg(name, Policy(policy)))
 }
 
+/// The highest version both the query message and the policy allow, or 0.
+///
 /// # Safety
 /// `querymsg` must be NUL-terminated.
 #[no_mangle]
-pub unsafe extern "C" fn otrl_proto_query_bestversion(querymsg: *const c_char, policy: OtrlPolicy) -> c_uint {
-    let _ = (querymsg, policy);
-    0
+pub unsafe extern "C" fn otrl_proto_query_bestversion(
+    querymsg: *const c_char,
+    policy: OtrlPolicy,
+) -> c_uint {
+    c_bytes(querymsg).map_or(0, |m| query::query_bestversion(m, Policy(policy)))
 }
 
+/// The highest version both the whitespace tag in `msg` and the policy allow, or 0;
+/// `*starttagp` and `*endtagp` bracket the tag (`*starttagp` is NULL without one).
+///
 /// # Safety
 /// `msg` must be NUL-terminated; the out-pointers writable.
 #[no_mangle]
@@ -113,26 +128,40 @@ pub unsafe extern "C" fn otrl_proto_whitespace_bestversion(
     endtagp: *mut *const c_char,
     policy: OtrlPolicy,
 ) -> c_uint {
-    let _ = (msg, starttagp, endtagp, policy);
-    0
+    let Some(text) = c_bytes(msg) else { return 0 };
+    let (best, tag) = query::whitespace_bestversion(text, Policy(policy));
+    match tag {
+        Some(tag) => {
+            *starttagp = msg.add(tag.start);
+            *endtagp = msg.add(tag.end);
+        }
+        None => *starttagp = std::ptr::null(),
+    }
+    best
 }
 
+/// What kind of OTR message `message` is, judged by its header.
+///
 /// # Safety
 /// `message` must be NUL-terminated.
 #[no_mangle]
 pub unsafe extern "C" fn otrl_proto_message_type(message: *const c_char) -> OtrlMessageType {
-    let _ = message;
-    OTRL_MSGTYPE_UNKNOWN
+    c_bytes(message).map_or(OTRL_MSGTYPE_NOTOTR, |m| {
+        classify::message_type(m) as OtrlMessageType
+    })
 }
 
+/// The protocol version of an encoded message (1, 2 or 3), or 0.
+///
 /// # Safety
 /// `message` must be NUL-terminated.
 #[no_mangle]
 pub unsafe extern "C" fn otrl_proto_message_version(message: *const c_char) -> c_int {
-    let _ = message;
-    0
+    c_bytes(message).map_or(0, |m| classify::message_version(m) as c_int)
 }
 
+/// The sender and receiver instance tags of a v3 message starting `?OTR:AAM`.
+///
 /// # Safety
 /// `otrmsg` must be NUL-terminated; the out-pointers writable.
 #[no_mangle]
@@ -141,8 +170,21 @@ pub unsafe extern "C" fn otrl_proto_instance(
     instance_from: *mut c_uint,
     instance_to: *mut c_uint,
 ) -> gcry_error_t {
-    let _ = (otrmsg, instance_from, instance_to);
-    NOT_IMPLEMENTED
+    let Some(text) = c_bytes(otrmsg) else {
+        return otr_error(GPG_ERR_INV_VALUE);
+    };
+    match classify::proto_instance(text) {
+        Ok((from, to)) => {
+            *instance_from = from;
+            *instance_to = to;
+            0
+        }
+        Err(InstanceError::Truncated { sender: Some(from) }) => {
+            *instance_from = from;
+            otr_error(GPG_ERR_INV_VALUE)
+        }
+        Err(_) => otr_error(GPG_ERR_INV_VALUE),
+    }
 }
 
 /// # Safety
@@ -163,7 +205,10 @@ pub unsafe extern "C" fn otrl_proto_create_data(
 /// # Safety
 /// `datamsg` must be NUL-terminated; `flagsp` NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn otrl_proto_data_read_flags(datamsg: *const c_char, flagsp: *mut c_uchar) -> gcry_error_t {
+pub unsafe extern "C" fn otrl_proto_data_read_flags(
+    datamsg: *const c_char,
+    flagsp: *mut c_uchar,
+) -> gcry_error_t {
     let _ = (datamsg, flagsp);
     NOT_IMPLEMENTED
 }
@@ -212,6 +257,9 @@ pub unsafe extern "C" fn otrl_proto_fragment_create(
 /// # Safety
 /// `fragments` must point to an array from `otrl_proto_fragment_create`.
 #[no_mangle]
-pub unsafe extern "C" fn otrl_proto_fragment_free(fragments: *mut *mut *mut c_char, arraylen: c_ushort) {
+pub unsafe extern "C" fn otrl_proto_fragment_free(
+    fragments: *mut *mut *mut c_char,
+    arraylen: c_ushort,
+) {
     let _ = (fragments, arraylen);
 }

@@ -1,6 +1,9 @@
 //! `tlv.h`: type/length/value records carried inside data messages.
 
+use super::{bytes, malloc_copy};
+use crate::wire::tlv::{self, Tlv};
 use libc::{c_uchar, c_ushort, size_t};
+use std::ptr;
 
 pub const OTRL_TLV_PADDING: c_ushort = 0x0000;
 pub const OTRL_TLV_DISCONNECTED: c_ushort = 0x0001;
@@ -24,7 +27,7 @@ pub struct s_OtrlTLV {
 /// cbindgen:ignore
 pub type OtrlTLV = s_OtrlTLV;
 
-/// Makes a TLV holding a copy of `len` bytes of `data`.
+/// Makes a TLV holding a copy of `len` bytes of `data`; NULL if memory runs out.
 ///
 /// # Safety
 /// `data` must point to `len` readable bytes (or be NULL when `len` is 0).
@@ -34,11 +37,11 @@ pub unsafe extern "C" fn otrl_tlv_new(
     len: c_ushort,
     data: *const c_uchar,
 ) -> *mut OtrlTLV {
-    let _ = (r#type, len, data);
-    std::ptr::null_mut()
+    new_tlv(r#type, bytes(data, usize::from(len)))
 }
 
-/// Parses serialized TLVs into a list.
+/// Parses serialized TLVs into a list (NULL when there are none), dropping a
+/// truncated last record as libotr does.
 ///
 /// # Safety
 /// `serialized` must point to `seriallen` readable bytes.
@@ -47,17 +50,21 @@ pub unsafe extern "C" fn otrl_tlv_parse(
     serialized: *const c_uchar,
     seriallen: size_t,
 ) -> *mut OtrlTLV {
-    let _ = (serialized, seriallen);
-    std::ptr::null_mut()
+    to_c_list(&tlv::parse(bytes(serialized, seriallen)))
 }
 
 /// Frees a whole TLV list.
 ///
 /// # Safety
-/// `tlv` must be NULL or a list made by this library.
+/// `tlv` must be NULL or a list made by this library, not used afterwards.
 #[no_mangle]
-pub unsafe extern "C" fn otrl_tlv_free(tlv: *mut OtrlTLV) {
-    let _ = tlv;
+pub unsafe extern "C" fn otrl_tlv_free(mut tlv: *mut OtrlTLV) {
+    while !tlv.is_null() {
+        let next = (*tlv).next;
+        libc::free((*tlv).data.cast());
+        libc::free(tlv.cast());
+        tlv = next;
+    }
 }
 
 /// The number of bytes `otrl_tlv_serialize` writes for the list.
@@ -66,17 +73,19 @@ pub unsafe extern "C" fn otrl_tlv_free(tlv: *mut OtrlTLV) {
 /// `tlv` must be NULL or a valid list.
 #[no_mangle]
 pub unsafe extern "C" fn otrl_tlv_seriallen(tlv: *const OtrlTLV) -> size_t {
-    let _ = tlv;
-    0
+    tlv::serialized_len(&from_c_list(tlv))
 }
 
-/// Writes the list into `buf`, which holds `otrl_tlv_seriallen(tlv)` bytes.
+/// Writes the list into `buf`.
 ///
 /// # Safety
 /// `buf` must have room for `otrl_tlv_seriallen(tlv)` bytes; `tlv` must be a valid list.
 #[no_mangle]
 pub unsafe extern "C" fn otrl_tlv_serialize(buf: *mut c_uchar, tlv: *const OtrlTLV) {
-    let _ = (buf, tlv);
+    // Every length fits a SHORT, since each came from a C `unsigned short`.
+    if let Ok(serialized) = tlv::serialize(&from_c_list(tlv)) {
+        ptr::copy_nonoverlapping(serialized.as_ptr(), buf, serialized.len());
+    }
 }
 
 /// The first TLV of the given type in the list, or NULL.
@@ -84,7 +93,69 @@ pub unsafe extern "C" fn otrl_tlv_serialize(buf: *mut c_uchar, tlv: *const OtrlT
 /// # Safety
 /// `tlvs` must be NULL or a valid list.
 #[no_mangle]
-pub unsafe extern "C" fn otrl_tlv_find(tlvs: *mut OtrlTLV, r#type: c_ushort) -> *mut OtrlTLV {
-    let _ = (tlvs, r#type);
-    std::ptr::null_mut()
+pub unsafe extern "C" fn otrl_tlv_find(mut tlvs: *mut OtrlTLV, r#type: c_ushort) -> *mut OtrlTLV {
+    while !tlvs.is_null() && (*tlvs).r#type != r#type {
+        tlvs = (*tlvs).next;
+    }
+    tlvs
+}
+
+/// A `malloc`ed TLV node holding a copy of `value`, or NULL.
+fn new_tlv(kind: c_ushort, value: &[u8]) -> *mut OtrlTLV {
+    let Ok(len) = c_ushort::try_from(value.len()) else {
+        return ptr::null_mut();
+    };
+    // SAFETY: the node is allocated with the size of OtrlTLV and fully initialised.
+    unsafe {
+        let node = libc::malloc(std::mem::size_of::<OtrlTLV>()).cast::<OtrlTLV>();
+        if node.is_null() {
+            return node;
+        }
+        let data = malloc_copy(value);
+        if data.is_null() {
+            libc::free(node.cast());
+            return ptr::null_mut();
+        }
+        node.write(s_OtrlTLV {
+            r#type: kind,
+            len,
+            data,
+            next: ptr::null_mut(),
+        });
+        node
+    }
+}
+
+/// The records as a C list in the same order; NULL for none (or if memory runs out).
+pub(super) fn to_c_list(records: &[Tlv]) -> *mut OtrlTLV {
+    let mut head: *mut OtrlTLV = ptr::null_mut();
+    for record in records.iter().rev() {
+        let node = new_tlv(record.kind, &record.value);
+        if node.is_null() {
+            // SAFETY: `head` is a list we built above.
+            unsafe { otrl_tlv_free(head) };
+            return ptr::null_mut();
+        }
+        // SAFETY: `node` was just allocated and initialised.
+        unsafe { (*node).next = head };
+        head = node;
+    }
+    head
+}
+
+/// The records of a C list.
+///
+/// # Safety
+/// `tlv` must be NULL or a valid list whose `data` fields hold `len` bytes each.
+pub(super) unsafe fn from_c_list(mut tlv: *const OtrlTLV) -> Vec<Tlv> {
+    let mut records = Vec::new();
+    while !tlv.is_null() {
+        let node = &*tlv;
+        records.push(Tlv::new(
+            node.r#type,
+            bytes(node.data, usize::from(node.len)),
+        ));
+        tlv = node.next;
+    }
+    records
 }

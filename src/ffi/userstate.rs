@@ -21,7 +21,8 @@ pub type OtrlUserState = *mut s_OtrlUserState;
 /// A new, empty userstate.
 #[no_mangle]
 pub extern "C" fn otrl_userstate_create() -> OtrlUserState {
-    std::ptr::null_mut()
+    // SAFETY: calloc returns zeroed memory of the right size, or NULL.
+    unsafe { libc::calloc(1, std::mem::size_of::<s_OtrlUserState>()).cast() }
 }
 
 /// Frees a userstate and everything in it.
@@ -30,5 +31,5 @@ pub extern "C" fn otrl_userstate_create() -> OtrlUserState {
 /// `us` must be NULL or come from `otrl_userstate_create`, and not be used afterwards.
 #[no_mangle]
 pub unsafe extern "C" fn otrl_userstate_free(us: OtrlUserState) {
-    let _ = us;
+    libc::free(us.cast());
 }

@@ -1,0 +1,93 @@
+# otr-rs: builds, installs and tests libotr.so.5 (a drop-in for libotr 4.1.1).
+#
+#   make                      build/libotr.so.5.1.1 (+ libotr.so.5, libotr.so) and build/libotr.a
+#   make install              PREFIX=/usr/local DESTDIR= LIBDIR=$(PREFIX)/lib INCLUDEDIR=$(PREFIX)/include
+#   make uninstall            removes exactly what install put there
+#   make check                cargo tests, C tests against ours and against Debian's libotr
+#   make headers              regenerates include/libotr/*.h from src/ffi with cbindgen
+#   make abi-check            compares headers and library with libotr 4.1.1 (../shared/abi/check)
+#   make lint                 cargo fmt --check and clippy -D warnings
+
+PREFIX     ?= /usr/local
+LIBDIR     ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+DESTDIR    ?=
+CARGO      ?= cargo
+INSTALL    ?= install
+
+BUILD   := build
+REALNAME := libotr.so.5.1.1
+SONAME  := libotr.so.5
+HEADERS := $(wildcard include/libotr/*.h)
+ABI_CHECK ?= ../shared/abi/check
+
+.PHONY: all lib install uninstall check lint test-deps cargo-test ffi-tests ffi-tests-system headers abi-check clean
+
+all: lib
+
+lib:
+	$(CARGO) build --release --lib
+	mkdir -p $(BUILD)
+	cp target/release/libotr.so $(BUILD)/$(REALNAME)
+	cp target/release/libotr.a $(BUILD)/libotr.a
+	ln -sf $(REALNAME) $(BUILD)/$(SONAME)
+	ln -sf $(SONAME) $(BUILD)/libotr.so
+	sed -e 's|^prefix=.*|prefix=$(PREFIX)|' -e 's|^libdir=.*|libdir=$(LIBDIR)|' \
+	    -e 's|^includedir=.*|includedir=$(INCLUDEDIR)|' pkgconfig/libotr.pc > $(BUILD)/libotr.pc
+
+install: lib
+	$(INSTALL) -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR)/libotr $(DESTDIR)$(PKGCONFIGDIR)
+	$(INSTALL) -m 0644 $(BUILD)/$(REALNAME) $(DESTDIR)$(LIBDIR)/$(REALNAME)
+	ln -sf $(REALNAME) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libotr.so
+	$(INSTALL) -m 0644 $(BUILD)/libotr.a $(DESTDIR)$(LIBDIR)/libotr.a
+	$(INSTALL) -m 0644 $(HEADERS) $(DESTDIR)$(INCLUDEDIR)/libotr/
+	$(INSTALL) -m 0644 $(BUILD)/libotr.pc $(DESTDIR)$(PKGCONFIGDIR)/libotr.pc
+
+uninstall:
+	rm -f $(DESTDIR)$(LIBDIR)/$(REALNAME) $(DESTDIR)$(LIBDIR)/$(SONAME) \
+	      $(DESTDIR)$(LIBDIR)/libotr.so $(DESTDIR)$(LIBDIR)/libotr.a \
+	      $(DESTDIR)$(PKGCONFIGDIR)/libotr.pc
+	rm -f $(addprefix $(DESTDIR)$(INCLUDEDIR)/libotr/,$(notdir $(HEADERS)))
+	-rmdir $(DESTDIR)$(INCLUDEDIR)/libotr
+
+# The reference libotr and the tools the tests compare against.
+TEST_PACKAGES := libotr5 libotr5-dev libotr5-bin libgcrypt20-dev python3-potr pkg-config
+test-deps:
+	@missing=$$(for p in $(TEST_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	    if [ "$$(id -u)" = 0 ]; then \
+	        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	    else \
+	        echo "make check needs these Debian packages: $$missing (run: sudo apt-get install $$missing)"; exit 1; \
+	    fi; \
+	fi
+
+cargo-test: test-deps
+	$(CARGO) test
+
+ffi-tests: lib test-deps
+	$(MAKE) -C ffi-tests LIBOTR=ours
+
+ffi-tests-system: test-deps
+	$(MAKE) -C ffi-tests LIBOTR=system
+
+lint:
+	$(CARGO) fmt --check
+	$(CARGO) clippy --all-targets -- -D warnings
+
+# The ABI comparison needs ../shared (beside the clone, as in CI); say so when absent.
+abi-check: lib
+	@if [ -x $(ABI_CHECK) ]; then $(ABI_CHECK) include $(BUILD)/$(SONAME); \
+	else echo "abi-check: $(ABI_CHECK) not found, skipped (CI runs it)"; fi
+
+check: lint cargo-test ffi-tests ffi-tests-system abi-check
+
+headers:
+	OTR_UPDATE_HEADERS=1 $(CARGO) build --lib
+
+clean:
+	$(CARGO) clean
+	rm -rf $(BUILD)
+	$(MAKE) -C ffi-tests clean
