@@ -3,6 +3,7 @@
 #   make                      build/libotr.so.5.1.1 (+ libotr.so.5, libotr.so) and build/libotr.a
 #   make install              PREFIX=/usr/local DESTDIR= LIBDIR=$(PREFIX)/lib INCLUDEDIR=$(PREFIX)/include
 #   make uninstall            removes exactly what install put there
+#   make install-check        installs into a staging DESTDIR, builds a client with pkg-config, uninstalls
 #   make check                cargo tests, C tests against ours and against Debian's libotr
 #   make headers              regenerates include/libotr/*.h from src/ffi with cbindgen
 #   make abi-check            compares headers and library with libotr 4.1.1 (../shared/abi/check)
@@ -22,7 +23,7 @@ SONAME  := libotr.so.5
 HEADERS := $(wildcard include/libotr/*.h)
 ABI_CHECK ?= ../shared/abi/check
 
-.PHONY: all lib install uninstall check lint test-deps cargo-test ffi-tests ffi-tests-system headers abi-check clean
+.PHONY: all lib install uninstall check lint test-deps cargo-test ffi-tests ffi-tests-system headers install-check abi-check clean
 
 all: lib
 
@@ -82,7 +83,10 @@ abi-check: lib
 	@if [ -x $(ABI_CHECK) ]; then $(ABI_CHECK) include $(BUILD)/$(SONAME); \
 	else echo "abi-check: $(ABI_CHECK) not found, skipped (CI runs it)"; fi
 
-check: lint cargo-test ffi-tests ffi-tests-system abi-check
+install-check: lib
+	ffi-tests/install_check.sh
+
+check: lint cargo-test ffi-tests ffi-tests-system install-check abi-check
 
 headers:
 	OTR_UPDATE_HEADERS=1 $(CARGO) build --lib

@@ -1,0 +1,29 @@
+#!/bin/sh
+# `make install` into a staging DESTDIR lays out lib/, include/libotr/ and
+# lib/pkgconfig/ as Debian does; a client builds with `pkg-config --cflags --libs libotr`
+# against it and runs; `make uninstall` then removes every file it installed.
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+stage=$(mktemp -d)
+trap 'rm -rf "$stage"' EXIT
+prefix=/usr/local
+fail() { echo "install-check: $*"; echo "install-check: 0 passed, 1 failed"; exit 1; }
+
+make -s -C "$top" install DESTDIR="$stage" PREFIX="$prefix" >/dev/null
+for f in lib/libotr.so.5.1.1 lib/libotr.so.5 lib/libotr.so lib/libotr.a lib/pkgconfig/libotr.pc \
+         include/libotr/proto.h include/libotr/message.h include/libotr/version.h; do
+    [ -e "$stage$prefix/$f" ] || fail "missing $prefix/$f"
+done
+[ "$(readlink "$stage$prefix/lib/libotr.so.5")" = libotr.so.5.1.1 ] || fail "libotr.so.5 link"
+
+export PKG_CONFIG_SYSROOT_DIR="$stage" PKG_CONFIG_LIBDIR="$stage$prefix/lib/pkgconfig"
+[ "$(pkg-config --modversion libotr)" = 4.1.1 ] || fail "pkg-config --modversion"
+flags=$(pkg-config --cflags --libs libotr)
+${CC:-cc} -o "$stage/client" "$top/ffi-tests/test_pure.c" $flags || fail "client does not build with: $flags"
+LD_LIBRARY_PATH="$stage$prefix/lib" "$stage/client" >/dev/null || fail "client fails on the installed library"
+rm -f "$stage/client"
+
+make -s -C "$top" uninstall DESTDIR="$stage" PREFIX="$prefix" >/dev/null
+left=$(find "$stage" -type f -o -type l)
+[ -z "$left" ] || fail "uninstall left: $left"
+echo "install-check: 1 passed, 0 failed"
