@@ -177,6 +177,18 @@ static void test_trust(void) {
     CHECK(f.trust == NULL, "otrl_context_set_trust(NULL) clears it");
 }
 
+static void test_missing_files(void) {
+    OtrlUserState us = otrl_userstate_create();
+    const char *missing = "/nonexistent/otr-rs-test/file";
+    /* bitlbee compares these with gcry_error_from_errno(ENOENT) to ignore missing files. */
+    CHECK(otrl_privkey_read(us, missing) == 0x01008051, "otrl_privkey_read of a missing file: ENOENT");
+    CHECK(otrl_privkey_read_fingerprints(us, missing, NULL, NULL) == 0x01008051,
+          "otrl_privkey_read_fingerprints of a missing file: ENOENT");
+    CHECK(otrl_instag_read(us, missing) == 0x01008051, "otrl_instag_read of a missing file: ENOENT");
+    CHECK(!us->privkey_root && !us->context_root && !us->instag_root, "nothing was loaded");
+    otrl_userstate_free(us);
+}
+
 int main(void) {
     test_init();
     test_base64();
@@ -189,5 +201,6 @@ int main(void) {
     test_counters();
     test_userstate();
     test_trust();
+    test_missing_files();
     HARNESS_EXIT();
 }
