@@ -141,11 +141,18 @@ fn our_signatures_verify_with_libotr() {
     }
 }
 
-/// Short and empty data (an integer below q, and zero) are read the same way.
+/// Empty, short and long data (zero, an integer below q, integers far above
+/// q and wider than p) are read the same way.
 #[test]
 fn short_data_both_ways() {
     let key = sample_key(SAMPLE_ACCOUNTS[1].0);
-    for data in [vec![], vec![0, 0, 7], random_bytes(20), random_bytes(40)] {
+    for data in [
+        vec![],
+        vec![0, 0, 7],
+        random_bytes(20),
+        random_bytes(41),
+        random_bytes(200),
+    ] {
         let ours = key.sign(&data).unwrap();
         assert!(
             libotr_verifies(key.public(), &data, &ours),

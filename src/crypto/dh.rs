@@ -76,9 +76,13 @@ pub struct PublicKey(U1536);
 
 impl PublicKey {
     /// Reads a public value from big-endian bytes (leading zeros allowed),
-    /// rejecting anything outside `2 ..= p-2` as libotr does
+    /// rejecting anything outside `2 ..= p-2` as libotr does in the AKE
     /// (`otrl_dh_compute_v2_auth_keys`; spec "Authenticated Key Exchange":
     /// "Verify that Alice's gx value is legal").
+    ///
+    /// Every `PublicKey` is range-checked, including the next DH keys carried
+    /// in Data Messages, which libotr 4.1.1 passes to `otrl_dh_session`
+    /// unchecked: we refuse degenerate keys such as 1 or p-1 there too.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, Error> {
         let value = uint_from_be(bytes).ok_or(Error::PublicKeyOutOfRange)?;
         let p_minus_2 = Element::MODULUS.as_ref().wrapping_sub(&U1536::from_u8(2));

@@ -191,7 +191,8 @@ pub struct Signature([u8; SIGNATURE_BYTES]);
 impl Signature {
     /// Reads the 40-byte wire form r || s.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, Error> {
-        let bytes: [u8; SIGNATURE_BYTES] = bytes.try_into().map_err(|_| Error::InvalidDsaKey)?;
+        let bytes: [u8; SIGNATURE_BYTES] =
+            bytes.try_into().map_err(|_| Error::MalformedSignature)?;
         Ok(Self(bytes))
     }
 
@@ -249,12 +250,22 @@ impl<const L: usize> Domain<L> {
         self.q.modulus().as_ref()
     }
 
-    /// `data` as an integer modulo q, or `None` if it is too long to read.
-    fn reduce(&self, data: &[u8]) -> Option<FixedMontyForm<L>> {
-        let value = Zeroizing::new(uint_from_be::<L>(data)?);
+    /// `data`, read as a big-endian integer of any length, modulo q (as
+    /// libgcrypt's DSA reduces the MPI it is given). Horner's rule over 8-byte
+    /// words keeps the accumulator below 2^224; each step is constant-time.
+    fn reduce(&self, data: &[u8]) -> FixedMontyForm<L> {
         let q = self.q.modulus().as_nz_ref();
-        let reduced = Zeroizing::new(value.rem(q));
-        Some(FixedMontyForm::new(&reduced, &self.q))
+        let (head, tail) = data.split_at(data.len() % 8);
+        let mut acc = Zeroizing::new(Uint::<L>::ZERO);
+        for chunk in core::iter::once(head).chain(tail.chunks(8)) {
+            let mut word = Zeroizing::new([0u8; 8]);
+            word[8 - chunk.len()..].copy_from_slice(chunk);
+            let word = Uint::<L>::from_u64(u64::from_be_bytes(*word));
+            // The shift (0 or 64 bits, from the public length) is not secret.
+            let shifted = acc.wrapping_shl_vartime(8 * chunk.len() as u32);
+            *acc = shifted.wrapping_add(&word).rem(q);
+        }
+        FixedMontyForm::new(&acc, &self.q)
     }
 
     /// A uniformly random integer in 1 ..= q-1 (FIPS 186-4 B.2.1: 64 extra
@@ -303,7 +314,7 @@ fn sign_with<const L: usize>(key: &PrivateKey, data: &[u8]) -> Result<Signature,
     let domain = Domain::<L>::of(&key.public).ok_or(Error::InvalidDsaKey)?;
     let x = Zeroizing::new(uint_from_be::<L>(&key.x).ok_or(Error::InvalidDsaKey)?);
     let x = Zeroizing::new(FixedMontyForm::new(&x, &domain.q));
-    let h = Zeroizing::new(domain.reduce(data).ok_or(Error::InvalidSignatureInput)?);
+    let h = Zeroizing::new(domain.reduce(data));
     for _ in 0..SIGN_ATTEMPTS {
         if let Some(signature) = sign_once(&domain, &x, &h)? {
             return Ok(signature);
@@ -348,14 +359,14 @@ fn verify_with<const L: usize>(key: &PublicKey, data: &[u8], signature: &Signatu
     let Some(domain) = Domain::<L>::of(key) else {
         return false;
     };
-    let (Some(r), Some(s), Some(y), Some(h)) = (
+    let (Some(r), Some(s), Some(y)) = (
         uint_from_be::<L>(signature.r()),
         uint_from_be::<L>(signature.s()),
         uint_from_be::<L>(&key.y),
-        domain.reduce(data),
     ) else {
         return false;
     };
+    let h = domain.reduce(data);
     let in_range = |v: &Uint<L>| !v.is_zero_vartime() && v < domain.q();
     if !in_range(&r) || !in_range(&s) {
         return false;

@@ -42,8 +42,8 @@ pub enum Error {
     InvalidSecret,
     /// DSA key components are malformed or of an unsupported size.
     InvalidDsaKey,
-    /// The data to sign is too long to be read as an integer for this key.
-    InvalidSignatureInput,
+    /// A signature is not 40 bytes (r || s, 20 bytes each).
+    MalformedSignature,
     /// The operating system's random number generator failed.
     Random,
 }
@@ -54,7 +54,7 @@ impl fmt::Display for Error {
             Error::PublicKeyOutOfRange => "Diffie-Hellman public key out of range",
             Error::InvalidSecret => "secret value of the wrong size",
             Error::InvalidDsaKey => "malformed or unsupported DSA key",
-            Error::InvalidSignatureInput => "data to sign too long for the key",
+            Error::MalformedSignature => "DSA signature is not 40 bytes",
             Error::Random => "the operating system's random number generator failed",
         })
     }
