@@ -77,14 +77,18 @@ struct OtrlAuthInfo {
 #define OTRL_AUTHSTATE_V1_SETUP 4
 
 /**
+ * Sets up the AKE state embedded in a new context.
+ *
  * # Safety
  * `context` must point to a valid context.
  */
 void otrl_auth_new(ConnContext *context);
 
 /**
+ * Forgets an AKE in progress: back to `OTRL_AUTHSTATE_NONE`.
+ *
  * # Safety
- * `auth` must point to a valid `OtrlAuthInfo`.
+ * `auth` must be NULL or point to a valid `OtrlAuthInfo`.
  */
 void otrl_auth_clear(struct OtrlAuthInfo *auth);
 

@@ -60,6 +60,11 @@ typedef struct gcry_md_handle *gcry_md_hd_t;
 
 #define OFFER_ACCEPTED 3
 
+/**
+ * The callback clients pass to attach their data to a context libotr creates.
+ */
+typedef void (*AddAppData)(void *data, ConnContext *context);
+
 typedef unsigned int OtrlMessageState;
 
 /**
@@ -111,7 +116,13 @@ struct context {
 #define OTRL_MSGSTATE_FINISHED 2
 
 /**
- * Finds (and optionally adds) the context for a buddy and instance.
+ * Finds the context for a buddy and instance, adding it when `add_if_missing`.
+ *
+ * `their_instance` is a peer instance tag (at least `OTRL_MIN_VALID_INSTAG`; adding
+ * one also adds its master), `OTRL_INSTAG_MASTER`, or a selector: `OTRL_INSTAG_BEST`
+ * (the most secure child), `OTRL_INSTAG_RECENT`, `_RECENT_RECEIVED`, `_RECENT_SENT`.
+ * The list stays sorted by username, account name, protocol and then instance tag,
+ * each master directly followed by its children.
  *
  * # Safety
  * `us` must be a valid userstate; strings NUL-terminated; `addedp` NULL or writable.
@@ -123,7 +134,7 @@ ConnContext *otrl_context_find(OtrlUserState us,
                                otrl_instag_t their_instance,
                                int add_if_missing,
                                int *addedp,
-                               void (*add_app_data)(void *data, ConnContext *context),
+                               AddAppData add_app_data,
                                void *data);
 
 /**
@@ -135,12 +146,18 @@ ConnContext *otrl_context_find(OtrlUserState us,
 int otrl_context_is_fingerprint_trusted(Fingerprint *fprint);
 
 /**
+ * Records that `context` (a child) just sent (`sent_msg` non-zero) or received a
+ * message, in its master's `recent_*` pointers.
+ *
  * # Safety
  * `context` must be a valid context.
  */
 void otrl_context_update_recent_child(ConnContext *context, unsigned int sent_msg);
 
 /**
+ * Finds a fingerprint among the master context's, adding it at the head of the list
+ * when `add_if_missing`.
+ *
  * # Safety
  * `context` must be valid; `fingerprint` 20 readable bytes; `addedp` NULL or writable.
  */
@@ -158,44 +175,65 @@ Fingerprint *otrl_context_find_fingerprint(ConnContext *context,
 void otrl_context_set_trust(Fingerprint *fprint, const char *trust);
 
 /**
+ * Ends the private conversation locally: FINISHED, with every session secret and the
+ * SMP state dropped.
+ *
  * # Safety
  * `context` must be a valid context.
  */
 void otrl_context_force_finished(ConnContext *context);
 
 /**
+ * As `otrl_context_force_finished`, but back to PLAINTEXT.
+ *
  * # Safety
  * `context` must be a valid context.
  */
 void otrl_context_force_plaintext(ConnContext *context);
 
 /**
+ * Forgets a fingerprint unless it is the one in use; given the list's root (or the
+ * last fingerprint) of a PLAINTEXT context and `and_maybe_context`, forgets the
+ * whole context.
+ *
  * # Safety
- * `fprint` must be NULL or a valid fingerprint.
+ * `fprint` must be a valid fingerprint.
  */
 void otrl_context_forget_fingerprint(Fingerprint *fprint, int and_maybe_context);
 
 /**
+ * Forgets a PLAINTEXT context (a master together with its children, if they are all
+ * PLAINTEXT): 0 on success, 1 when something is not PLAINTEXT.
+ *
  * # Safety
- * `context` must be a valid context.
+ * `context` must be a valid context in a userstate's list.
  */
 int otrl_context_forget(ConnContext *context);
 
 /**
+ * Forgets every context of the userstate, ending their conversations first.
+ *
  * # Safety
  * `us` must be a valid userstate.
  */
 void otrl_context_forget_all(OtrlUserState us);
 
 /**
+ * The master's most recent child: any (`OTRL_INSTAG_RECENT`), the one that received
+ * (`_RECENT_RECEIVED`) or sent (`_RECENT_SENT`) last; NULL for another selector.
+ *
  * # Safety
- * `context` must be a valid context.
+ * `context` must be NULL or a valid context.
  */
 ConnContext *otrl_context_find_recent_instance(ConnContext *context, otrl_instag_t recent_instag);
 
 /**
+ * The buddy's "best" context: a candidate replaces the best so far when it is no
+ * worse in message state (encrypted, finished, plaintext) nor in fingerprint trust,
+ * and better in one of them or at least as recent to receive.
+ *
  * # Safety
- * `context` must be a valid context.
+ * `context` must be NULL or a valid context.
  */
 ConnContext *otrl_context_find_recent_secure_instance(ConnContext *context);
 

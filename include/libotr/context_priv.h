@@ -56,13 +56,16 @@ struct context_priv {
 };
 
 /**
- * A new, zeroed private context part.
+ * A new private context part, as libotr initialises it.
  */
 ConnContextPriv *otrl_context_priv_new(void);
 
 /**
+ * Drops a context's session state (keys, fragments, saved MAC keys, last message),
+ * keeping its generation count.
+ *
  * # Safety
- * `context_priv` must point to a valid `ConnContextPriv`.
+ * `context_priv` must be NULL or point to a valid `ConnContextPriv`.
  */
 void otrl_context_priv_force_finished(ConnContextPriv *context_priv);
 

@@ -88,8 +88,10 @@ typedef struct OtrlSMState OtrlSMBobState;
 void otrl_sm_init(void);
 
 /**
+ * Puts an SMP state in its initial form.
+ *
  * # Safety
- * `smst` must point to a writable `OtrlSMState`.
+ * `smst` must be NULL or point to a writable `OtrlSMState`.
  */
 void otrl_sm_state_new(struct OtrlSMState *smst);
 
@@ -100,8 +102,11 @@ void otrl_sm_state_new(struct OtrlSMState *smst);
 void otrl_sm_state_init(struct OtrlSMState *smst);
 
 /**
+ * Drops an SMP exchange, leaving a usable initial state (bitlbee calls this on a
+ * live context and then expects `secret` to be NULL).
+ *
  * # Safety
- * `smst` must point to a valid `OtrlSMState`.
+ * `smst` must be NULL or point to a valid `OtrlSMState`.
  */
 void otrl_sm_state_free(struct OtrlSMState *smst);
 

@@ -42,18 +42,32 @@ pub struct OtrlAuthInfo {
     pub commit_sent_time: time_t,
 }
 
+/// Sets up the AKE state embedded in a new context.
+///
 /// # Safety
 /// `context` must point to a valid context.
 #[no_mangle]
 pub unsafe extern "C" fn otrl_auth_new(context: *mut ConnContext) {
-    let _ = context;
+    let auth = std::ptr::addr_of_mut!((*context).auth);
+    std::ptr::write_bytes(auth, 0, 1);
+    (*auth).context = context;
 }
 
+/// Forgets an AKE in progress: back to `OTRL_AUTHSTATE_NONE`.
+///
 /// # Safety
-/// `auth` must point to a valid `OtrlAuthInfo`.
+/// `auth` must be NULL or point to a valid `OtrlAuthInfo`.
 #[no_mangle]
 pub unsafe extern "C" fn otrl_auth_clear(auth: *mut OtrlAuthInfo) {
-    let _ = auth;
+    if auth.is_null() {
+        return;
+    }
+    libc::free((*auth).encgx.cast());
+    libc::free((*auth).lastauthmsg.cast());
+    // Back to AUTHSTATE_NONE with nothing remembered, still pointing at its context.
+    let context = (*auth).context;
+    std::ptr::write_bytes(auth, 0, 1);
+    (*auth).context = context;
 }
 
 /// # Safety

@@ -1,13 +1,21 @@
 //! `context.h`: one conversation with one buddy (and, in v3, one of the buddy's instances).
 
+use super::auth::otrl_auth_new;
 use super::auth::OtrlAuthInfo;
 use super::context_priv::ConnContextPriv;
+use super::context_priv::{otrl_context_priv_force_finished, otrl_context_priv_new};
 use super::dh::OtrlSessionIdHalf;
-use super::instag::otrl_instag_t;
+use super::instag::{
+    otrl_instag_find, otrl_instag_t, OTRL_INSTAG_BEST, OTRL_INSTAG_MASTER, OTRL_INSTAG_RECENT,
+    OTRL_INSTAG_RECENT_RECEIVED, OTRL_INSTAG_RECENT_SENT, OTRL_MIN_VALID_INSTAG,
+};
 use super::sm::OtrlSMState;
+use super::sm::{otrl_sm_state_free, otrl_sm_state_new};
 use super::userstate::OtrlUserState;
-use super::{c_bytes, malloc_c_string};
+use super::{bytes, c_bytes, malloc_c_string, malloc_copy};
 use libc::{c_char, c_int, c_uchar, c_uint, c_void, size_t};
+use std::cmp::Ordering;
+use std::ptr;
 
 pub type OtrlMessageState = c_uint;
 pub const OTRL_MSGSTATE_PLAINTEXT: OtrlMessageState = 0;
@@ -66,7 +74,16 @@ pub struct context {
 /// cbindgen:ignore
 pub type ConnContext = context;
 
-/// Finds (and optionally adds) the context for a buddy and instance.
+/// The callback clients pass to attach their data to a context libotr creates.
+pub type AddAppData = Option<unsafe extern "C" fn(data: *mut c_void, context: *mut ConnContext)>;
+
+/// Finds the context for a buddy and instance, adding it when `add_if_missing`.
+///
+/// `their_instance` is a peer instance tag (at least `OTRL_MIN_VALID_INSTAG`; adding
+/// one also adds its master), `OTRL_INSTAG_MASTER`, or a selector: `OTRL_INSTAG_BEST`
+/// (the most secure child), `OTRL_INSTAG_RECENT`, `_RECENT_RECEIVED`, `_RECENT_SENT`.
+/// The list stays sorted by username, account name, protocol and then instance tag,
+/// each master directly followed by its children.
 ///
 /// # Safety
 /// `us` must be a valid userstate; strings NUL-terminated; `addedp` NULL or writable.
@@ -80,12 +97,168 @@ pub unsafe extern "C" fn otrl_context_find(
     their_instance: otrl_instag_t,
     add_if_missing: c_int,
     addedp: *mut c_int,
-    add_app_data: Option<unsafe extern "C" fn(data: *mut c_void, context: *mut ConnContext)>,
+    add_app_data: AddAppData,
     data: *mut c_void,
 ) -> *mut ConnContext {
-    let _ = (us, user, accountname, protocol, their_instance);
-    let _ = (add_if_missing, addedp, add_app_data, data);
-    std::ptr::null_mut()
+    if !addedp.is_null() {
+        *addedp = 0;
+    }
+    let (Some(user_b), Some(account_b), Some(protocol_b)) =
+        (c_bytes(user), c_bytes(accountname), c_bytes(protocol))
+    else {
+        return ptr::null_mut();
+    };
+    if us.is_null() {
+        return ptr::null_mut();
+    }
+    let key = (user_b, account_b, protocol_b);
+    let slot = list_position(us, key, their_instance);
+    let here = *slot;
+    if !here.is_null() && same_buddy(here, key) && matches_instance(here, their_instance) {
+        return select_instance(here, their_instance);
+    }
+    if add_if_missing == 0 {
+        return ptr::null_mut();
+    }
+    if !addedp.is_null() {
+        *addedp = 1;
+    }
+    let new = new_context(user, accountname, protocol);
+    if new.is_null() {
+        return new;
+    }
+    (*new).next = here;
+    if !here.is_null() {
+        (*here).tous = ptr::addr_of_mut!((*new).next);
+    }
+    *slot = new;
+    (*new).tous = slot;
+    if let Some(add) = add_app_data {
+        add(data, new);
+    }
+    let our_tag = otrl_instag_find(us, accountname, protocol);
+    if !our_tag.is_null() {
+        (*new).our_instance = (*our_tag).instag;
+    }
+    if their_instance >= OTRL_MIN_VALID_INSTAG || their_instance == OTRL_INSTAG_MASTER {
+        (*new).their_instance = their_instance;
+    }
+    if their_instance >= OTRL_MIN_VALID_INSTAG {
+        (*new).m_context = otrl_context_find(
+            us,
+            user,
+            accountname,
+            protocol,
+            OTRL_INSTAG_MASTER,
+            1,
+            ptr::null_mut(),
+            add_app_data,
+            data,
+        );
+    }
+    if their_instance == OTRL_INSTAG_MASTER {
+        (*new).recent_child = new;
+        (*new).recent_rcvd_child = new;
+        (*new).recent_sent_child = new;
+    }
+    new
+}
+
+/// The list slot where the context for `key` and `their_instance` is or belongs.
+unsafe fn list_position(
+    us: OtrlUserState,
+    key: (&[u8], &[u8], &[u8]),
+    their_instance: otrl_instag_t,
+) -> *mut *mut ConnContext {
+    let mut slot = ptr::addr_of_mut!((*us).context_root);
+    while !(*slot).is_null() {
+        let here = *slot;
+        match buddy_order(here, key) {
+            Ordering::Greater => break,
+            Ordering::Equal
+                if their_instance < OTRL_MIN_VALID_INSTAG
+                    || (*here).their_instance >= their_instance =>
+            {
+                break
+            }
+            _ => slot = ptr::addr_of_mut!((*here).next),
+        }
+    }
+    slot
+}
+
+/// How a context's (username, account name, protocol) sorts against `key`.
+unsafe fn buddy_order(context: *const ConnContext, key: (&[u8], &[u8], &[u8])) -> Ordering {
+    let c = &*context;
+    let name = |s: *mut c_char| c_bytes(s).unwrap_or_default();
+    (name(c.username), name(c.accountname), name(c.protocol)).cmp(&key)
+}
+
+unsafe fn same_buddy(context: *const ConnContext, key: (&[u8], &[u8], &[u8])) -> bool {
+    buddy_order(context, key) == Ordering::Equal
+}
+
+/// Whether a found context answers a request for `their_instance`: any context of the
+/// buddy does for the master and the selectors (which start from the master).
+unsafe fn matches_instance(context: *const ConnContext, their_instance: otrl_instag_t) -> bool {
+    their_instance < OTRL_MIN_VALID_INSTAG || (*context).their_instance == their_instance
+}
+
+/// Applies an instance selector to the buddy's first (master) context.
+unsafe fn select_instance(
+    found: *mut ConnContext,
+    their_instance: otrl_instag_t,
+) -> *mut ConnContext {
+    match their_instance {
+        OTRL_INSTAG_MASTER => found,
+        OTRL_INSTAG_BEST => otrl_context_find_recent_secure_instance(found),
+        OTRL_INSTAG_RECENT | OTRL_INSTAG_RECENT_RECEIVED | OTRL_INSTAG_RECENT_SENT => {
+            otrl_context_find_recent_instance(found, their_instance)
+        }
+        tag if tag >= OTRL_MIN_VALID_INSTAG => found,
+        _ => ptr::null_mut(),
+    }
+}
+
+/// A new plaintext master context, not yet in any list; NULL if memory runs out.
+unsafe fn new_context(
+    user: *const c_char,
+    accountname: *const c_char,
+    protocol: *const c_char,
+) -> *mut ConnContext {
+    let context = libc::calloc(1, std::mem::size_of::<ConnContext>()).cast::<ConnContext>();
+    let smstate = libc::calloc(1, std::mem::size_of::<OtrlSMState>()).cast::<OtrlSMState>();
+    let context_priv = otrl_context_priv_new();
+    let names = [
+        libc::strdup(user),
+        libc::strdup(accountname),
+        libc::strdup(protocol),
+    ];
+    if context.is_null()
+        || smstate.is_null()
+        || context_priv.is_null()
+        || names.iter().any(|n| n.is_null())
+    {
+        for p in names {
+            libc::free(p.cast());
+        }
+        libc::free(context_priv.cast());
+        libc::free(smstate.cast());
+        libc::free(context.cast());
+        return ptr::null_mut();
+    }
+    let c = &mut *context;
+    [c.username, c.accountname, c.protocol] = names;
+    c.msgstate = OTRL_MSGSTATE_PLAINTEXT;
+    otrl_auth_new(context);
+    otrl_sm_state_new(smstate);
+    c.smstate = smstate;
+    c.their_instance = OTRL_INSTAG_MASTER;
+    c.fingerprint_root.context = context;
+    c.otr_offer = OFFER_NOT;
+    c.context_priv = context_priv;
+    c.m_context = context;
+    context
 }
 
 /// Whether the fingerprint's trust string is set and non-empty.
@@ -95,13 +268,16 @@ pub unsafe extern "C" fn otrl_context_find(
 #[no_mangle]
 pub unsafe extern "C" fn otrl_context_is_fingerprint_trusted(fprint: *mut Fingerprint) -> c_int {
     let trust = if fprint.is_null() {
-        std::ptr::null()
+        ptr::null()
     } else {
         (*fprint).trust
     };
     c_int::from(!trust.is_null() && *trust != 0)
 }
 
+/// Records that `context` (a child) just sent (`sent_msg` non-zero) or received a
+/// message, in its master's `recent_*` pointers.
+///
 /// # Safety
 /// `context` must be a valid context.
 #[no_mangle]
@@ -109,9 +285,18 @@ pub unsafe extern "C" fn otrl_context_update_recent_child(
     context: *mut ConnContext,
     sent_msg: c_uint,
 ) {
-    let _ = (context, sent_msg);
+    let master = (*context).m_context;
+    if sent_msg != 0 {
+        (*master).recent_sent_child = context;
+    } else {
+        (*master).recent_rcvd_child = context;
+    }
+    (*master).recent_child = context;
 }
 
+/// Finds a fingerprint among the master context's, adding it at the head of the list
+/// when `add_if_missing`.
+///
 /// # Safety
 /// `context` must be valid; `fingerprint` 20 readable bytes; `addedp` NULL or writable.
 #[no_mangle]
@@ -121,8 +306,44 @@ pub unsafe extern "C" fn otrl_context_find_fingerprint(
     add_if_missing: c_int,
     addedp: *mut c_int,
 ) -> *mut Fingerprint {
-    let _ = (context, fingerprint, add_if_missing, addedp);
-    std::ptr::null_mut()
+    if !addedp.is_null() {
+        *addedp = 0;
+    }
+    if context.is_null() || (*context).m_context.is_null() || fingerprint.is_null() {
+        return ptr::null_mut();
+    }
+    let master = (*context).m_context;
+    let wanted = bytes(fingerprint, 20);
+    let mut f = (*master).fingerprint_root.next;
+    while !f.is_null() {
+        if bytes((*f).fingerprint, 20) == wanted {
+            return f;
+        }
+        f = (*f).next;
+    }
+    if add_if_missing == 0 {
+        return ptr::null_mut();
+    }
+    let f = libc::calloc(1, std::mem::size_of::<Fingerprint>()).cast::<Fingerprint>();
+    let hash = malloc_copy(wanted);
+    if f.is_null() || hash.is_null() {
+        libc::free(f.cast());
+        libc::free(hash.cast());
+        return ptr::null_mut();
+    }
+    if !addedp.is_null() {
+        *addedp = 1;
+    }
+    let root = ptr::addr_of_mut!((*master).fingerprint_root);
+    (*f).fingerprint = hash;
+    (*f).context = master;
+    (*f).next = (*root).next;
+    if !(*f).next.is_null() {
+        (*(*f).next).tous = ptr::addr_of_mut!((*f).next);
+    }
+    (*root).next = f;
+    (*f).tous = ptr::addr_of_mut!((*root).next);
+    f
 }
 
 /// Replaces the fingerprint's trust string with a `malloc`ed copy of `trust` (or NULL).
@@ -139,66 +360,210 @@ pub unsafe extern "C" fn otrl_context_set_trust(fprint: *mut Fingerprint, trust:
     libc::free((*fprint).trust.cast());
     (*fprint).trust = match c_bytes(trust) {
         Some(text) => malloc_c_string(text),
-        None => std::ptr::null_mut(),
+        None => ptr::null_mut(),
     };
 }
 
+/// Ends the private conversation locally: FINISHED, with every session secret and the
+/// SMP state dropped.
+///
 /// # Safety
 /// `context` must be a valid context.
 #[no_mangle]
 pub unsafe extern "C" fn otrl_context_force_finished(context: *mut ConnContext) {
-    let _ = context;
+    let c = &mut *context;
+    c.msgstate = OTRL_MSGSTATE_FINISHED;
+    super::auth::otrl_auth_clear(ptr::addr_of_mut!(c.auth));
+    c.active_fingerprint = ptr::null_mut();
+    c.sessionid = [0; 20];
+    c.sessionid_len = 0;
+    c.protocol_version = 0;
+    otrl_sm_state_free(c.smstate);
+    otrl_context_priv_force_finished(c.context_priv);
 }
 
+/// As `otrl_context_force_finished`, but back to PLAINTEXT.
+///
 /// # Safety
 /// `context` must be a valid context.
 #[no_mangle]
 pub unsafe extern "C" fn otrl_context_force_plaintext(context: *mut ConnContext) {
-    let _ = context;
+    otrl_context_force_finished(context);
+    (*context).msgstate = OTRL_MSGSTATE_PLAINTEXT;
 }
 
+/// Forgets a fingerprint unless it is the one in use; given the list's root (or the
+/// last fingerprint) of a PLAINTEXT context and `and_maybe_context`, forgets the
+/// whole context.
+///
 /// # Safety
-/// `fprint` must be NULL or a valid fingerprint.
+/// `fprint` must be a valid fingerprint.
 #[no_mangle]
 pub unsafe extern "C" fn otrl_context_forget_fingerprint(
     fprint: *mut Fingerprint,
     and_maybe_context: c_int,
 ) {
-    let _ = (fprint, and_maybe_context);
+    if fprint.is_null() {
+        return;
+    }
+    let context = (*fprint).context;
+    let plaintext = (*context).msgstate == OTRL_MSGSTATE_PLAINTEXT;
+    if fprint == ptr::addr_of_mut!((*context).fingerprint_root) {
+        if plaintext && and_maybe_context != 0 {
+            otrl_context_forget(context);
+        }
+        return;
+    }
+    if plaintext && (*context).active_fingerprint == fprint {
+        return;
+    }
+    libc::free((*fprint).fingerprint.cast());
+    libc::free((*fprint).trust.cast());
+    *(*fprint).tous = (*fprint).next;
+    if !(*fprint).next.is_null() {
+        (*(*fprint).next).tous = (*fprint).tous;
+    }
+    libc::free(fprint.cast());
+    if plaintext && (*context).fingerprint_root.next.is_null() && and_maybe_context != 0 {
+        otrl_context_forget(context);
+    }
 }
 
+/// Forgets a PLAINTEXT context (a master together with its children, if they are all
+/// PLAINTEXT): 0 on success, 1 when something is not PLAINTEXT.
+///
 /// # Safety
-/// `context` must be a valid context.
+/// `context` must be a valid context in a userstate's list.
 #[no_mangle]
 pub unsafe extern "C" fn otrl_context_forget(context: *mut ConnContext) -> c_int {
-    let _ = context;
-    1
+    if (*context).msgstate != OTRL_MSGSTATE_PLAINTEXT {
+        return 1;
+    }
+    if (*context).their_instance == OTRL_INSTAG_MASTER {
+        let master = (*context).m_context;
+        let mut c = context;
+        while !c.is_null() && (*c).m_context == master {
+            if (*c).msgstate != OTRL_MSGSTATE_PLAINTEXT {
+                return 1;
+            }
+            c = (*c).next;
+        }
+        loop {
+            let child = (*context).next;
+            if child.is_null() || (*child).m_context != master {
+                break;
+            }
+            if otrl_context_forget(child) != 0 {
+                return 1;
+            }
+        }
+    }
+    otrl_context_force_plaintext(context);
+    while !(*context).fingerprint_root.next.is_null() {
+        otrl_context_forget_fingerprint((*context).fingerprint_root.next, 0);
+    }
+    free_context(context);
+    0
 }
 
+/// Unlinks a context and frees it with everything it owns.
+unsafe fn free_context(context: *mut ConnContext) {
+    let c = &mut *context;
+    for name in [c.username, c.accountname, c.protocol] {
+        libc::free(name.cast());
+    }
+    libc::free(c.smstate.cast());
+    super::context_priv::free_context_priv(c.context_priv);
+    if !c.app_data.is_null() {
+        if let Some(free_data) = c.app_data_free {
+            free_data(c.app_data);
+        }
+    }
+    *c.tous = c.next;
+    if !c.next.is_null() {
+        (*c.next).tous = c.tous;
+    }
+    libc::free(context.cast());
+}
+
+/// Forgets every context of the userstate, ending their conversations first.
+///
 /// # Safety
 /// `us` must be a valid userstate.
 #[no_mangle]
 pub unsafe extern "C" fn otrl_context_forget_all(us: OtrlUserState) {
-    let _ = us;
+    let mut c = (*us).context_root;
+    while !c.is_null() {
+        otrl_context_force_plaintext(c);
+        c = (*c).next;
+    }
+    while !(*us).context_root.is_null() {
+        otrl_context_forget((*us).context_root);
+    }
 }
 
+/// The master's most recent child: any (`OTRL_INSTAG_RECENT`), the one that received
+/// (`_RECENT_RECEIVED`) or sent (`_RECENT_SENT`) last; NULL for another selector.
+///
 /// # Safety
-/// `context` must be a valid context.
+/// `context` must be NULL or a valid context.
 #[no_mangle]
 pub unsafe extern "C" fn otrl_context_find_recent_instance(
     context: *mut ConnContext,
     recent_instag: otrl_instag_t,
 ) -> *mut ConnContext {
-    let _ = (context, recent_instag);
-    std::ptr::null_mut()
+    if context.is_null() || (*context).m_context.is_null() {
+        return ptr::null_mut();
+    }
+    let master = &*(*context).m_context;
+    match recent_instag {
+        OTRL_INSTAG_RECENT => master.recent_child,
+        OTRL_INSTAG_RECENT_RECEIVED => master.recent_rcvd_child,
+        OTRL_INSTAG_RECENT_SENT => master.recent_sent_child,
+        _ => ptr::null_mut(),
+    }
 }
 
+/// The buddy's "best" context: a candidate replaces the best so far when it is no
+/// worse in message state (encrypted, finished, plaintext) nor in fingerprint trust,
+/// and better in one of them or at least as recent to receive.
+///
 /// # Safety
-/// `context` must be a valid context.
+/// `context` must be NULL or a valid context.
 #[no_mangle]
 pub unsafe extern "C" fn otrl_context_find_recent_secure_instance(
     context: *mut ConnContext,
 ) -> *mut ConnContext {
-    let _ = context;
-    std::ptr::null_mut()
+    if context.is_null() {
+        return context;
+    }
+    let master = (*context).m_context;
+    let mut best = context;
+    let mut c = master;
+    while !c.is_null() && (*c).m_context == master {
+        if better_instance(&*c, &*best) {
+            best = c;
+        }
+        c = (*c).next;
+    }
+    best
+}
+
+/// Whether `candidate` beats `best` for `OTRL_INSTAG_BEST`.
+unsafe fn better_instance(candidate: &ConnContext, best: &ConnContext) -> bool {
+    let rank = |state: OtrlMessageState| match state {
+        OTRL_MSGSTATE_ENCRYPTED => 2,
+        OTRL_MSGSTATE_FINISHED => 1,
+        _ => 0,
+    };
+    let trusted = |c: &ConnContext| otrl_context_is_fingerprint_trusted(c.active_fingerprint) != 0;
+    let last_received = |c: &ConnContext| (*c.context_priv).lastrecv;
+    let state = rank(candidate.msgstate).cmp(&rank(best.msgstate));
+    let trust = trusted(candidate).cmp(&trusted(best));
+    if state == Ordering::Less || trust == Ordering::Less {
+        return false;
+    }
+    state == Ordering::Greater
+        || trust == Ordering::Greater
+        || last_received(candidate) >= last_received(best)
 }

@@ -30,15 +30,39 @@ pub struct context_priv {
 /// cbindgen:ignore
 pub type ConnContextPriv = context_priv;
 
-/// A new, zeroed private context part.
+/// A new private context part, as libotr initialises it.
 #[no_mangle]
 pub extern "C" fn otrl_context_priv_new() -> *mut ConnContextPriv {
-    std::ptr::null_mut()
+    // SAFETY: calloc returns zeroed memory of the right size, or NULL; all-zero is
+    // libotr's initial private state (no fragment, no keys, key ids 0).
+    unsafe { libc::calloc(1, std::mem::size_of::<ConnContextPriv>()).cast() }
 }
 
+/// Drops a context's session state (keys, fragments, saved MAC keys, last message),
+/// keeping its generation count.
+///
 /// # Safety
-/// `context_priv` must point to a valid `ConnContextPriv`.
+/// `context_priv` must be NULL or point to a valid `ConnContextPriv`.
 #[no_mangle]
 pub unsafe extern "C" fn otrl_context_priv_force_finished(context_priv: *mut ConnContextPriv) {
-    let _ = context_priv;
+    if context_priv.is_null() {
+        return;
+    }
+    let p = &mut *context_priv;
+    libc::free(p.fragment.cast());
+    libc::free(p.saved_mac_keys.cast());
+    libc::free(p.lastmessage.cast());
+    // Everything but the generation count goes back to its initial value.
+    let generation = p.generation;
+    std::ptr::write_bytes(context_priv, 0, 1);
+    (*context_priv).generation = generation;
+}
+
+/// Frees a private context part and what it owns.
+///
+/// # Safety
+/// `context_priv` must be NULL or come from `otrl_context_priv_new`, not used afterwards.
+pub(super) unsafe fn free_context_priv(context_priv: *mut ConnContextPriv) {
+    otrl_context_priv_force_finished(context_priv);
+    libc::free(context_priv.cast());
 }

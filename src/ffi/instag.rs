@@ -1,8 +1,8 @@
 //! `instag.h`: instance tags, one per account, kept in the instance-tag file.
 
 use super::gcrypt::{gcry_error_t, NOT_IMPLEMENTED};
-use super::open_file;
 use super::userstate::OtrlUserState;
+use super::{c_bytes, open_file};
 use crate::crypto::random;
 use libc::{c_char, c_uint, FILE};
 
@@ -34,7 +34,16 @@ pub type OtrlInsTag = s_OtrlInsTag;
 /// `instag` must be NULL or an element of a userstate's list.
 #[no_mangle]
 pub unsafe extern "C" fn otrl_instag_forget(instag: *mut OtrlInsTag) {
-    let _ = instag;
+    if instag.is_null() {
+        return;
+    }
+    libc::free((*instag).accountname.cast());
+    libc::free((*instag).protocol.cast());
+    *(*instag).tous = (*instag).next;
+    if !(*instag).next.is_null() {
+        (*(*instag).next).tous = (*instag).tous;
+    }
+    libc::free(instag.cast());
 }
 
 /// Frees every instance tag of the userstate.
@@ -43,7 +52,9 @@ pub unsafe extern "C" fn otrl_instag_forget(instag: *mut OtrlInsTag) {
 /// `us` must be a userstate from `otrl_userstate_create`.
 #[no_mangle]
 pub unsafe extern "C" fn otrl_instag_forget_all(us: OtrlUserState) {
-    let _ = us;
+    while !us.is_null() && !(*us).instag_root.is_null() {
+        otrl_instag_forget((*us).instag_root);
+    }
 }
 
 /// The instance tag of an account, or NULL.
@@ -56,8 +67,20 @@ pub unsafe extern "C" fn otrl_instag_find(
     accountname: *const c_char,
     protocol: *const c_char,
 ) -> *mut OtrlInsTag {
-    let _ = (us, accountname, protocol);
-    std::ptr::null_mut()
+    let (Some(account), Some(proto)) = (c_bytes(accountname), c_bytes(protocol)) else {
+        return std::ptr::null_mut();
+    };
+    if us.is_null() {
+        return std::ptr::null_mut();
+    }
+    let mut tag = (*us).instag_root;
+    while !tag.is_null() {
+        if c_bytes((*tag).accountname) == Some(account) && c_bytes((*tag).protocol) == Some(proto) {
+            return tag;
+        }
+        tag = (*tag).next;
+    }
+    tag
 }
 
 /// Reads the instance-tag file.

@@ -42,11 +42,19 @@ pub struct OtrlSMState {
 #[no_mangle]
 pub extern "C" fn otrl_sm_init() {}
 
+/// Puts an SMP state in its initial form.
+///
 /// # Safety
-/// `smst` must point to a writable `OtrlSMState`.
+/// `smst` must be NULL or point to a writable `OtrlSMState`.
 #[no_mangle]
 pub unsafe extern "C" fn otrl_sm_state_new(smst: *mut OtrlSMState) {
-    let _ = smst;
+    if smst.is_null() {
+        return;
+    }
+    // No secret, no values, expecting SMP message 1, no progress.
+    std::ptr::write_bytes(smst, 0, 1);
+    (*smst).nextExpected = OTRL_SMP_EXPECT1;
+    (*smst).sm_prog_state = OTRL_SMP_PROG_OK;
 }
 
 /// # Safety
@@ -56,11 +64,14 @@ pub unsafe extern "C" fn otrl_sm_state_init(smst: *mut OtrlSMState) {
     let _ = smst;
 }
 
+/// Drops an SMP exchange, leaving a usable initial state (bitlbee calls this on a
+/// live context and then expects `secret` to be NULL).
+///
 /// # Safety
-/// `smst` must point to a valid `OtrlSMState`.
+/// `smst` must be NULL or point to a valid `OtrlSMState`.
 #[no_mangle]
 pub unsafe extern "C" fn otrl_sm_state_free(smst: *mut OtrlSMState) {
-    let _ = smst;
+    otrl_sm_state_new(smst);
 }
 
 /// # Safety

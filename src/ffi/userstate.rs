@@ -31,5 +31,12 @@ pub extern "C" fn otrl_userstate_create() -> OtrlUserState {
 /// `us` must be NULL or come from `otrl_userstate_create`, and not be used afterwards.
 #[no_mangle]
 pub unsafe extern "C" fn otrl_userstate_free(us: OtrlUserState) {
+    if us.is_null() {
+        return;
+    }
+    super::context::otrl_context_forget_all(us);
+    super::privkey::otrl_privkey_forget_all(us);
+    super::privkey::otrl_privkey_pending_forget_all(us);
+    super::instag::otrl_instag_forget_all(us);
     libc::free(us.cast());
 }
