@@ -88,7 +88,8 @@ void otrl_instag_forget_all(OtrlUserState us);
 OtrlInsTag *otrl_instag_find(OtrlUserState us, const char *accountname, const char *protocol);
 
 /**
- * Reads the instance-tag file.
+ * Reads the instance-tag file, adding its tags to the userstate's; a missing file
+ * gives `gcry_error_from_errno(ENOENT)`.
  *
  * # Safety
  * `us` must be a valid userstate; `filename` NUL-terminated.
@@ -96,7 +97,8 @@ OtrlInsTag *otrl_instag_find(OtrlUserState us, const char *accountname, const ch
 gcry_error_t otrl_instag_read(OtrlUserState us, const char *filename);
 
 /**
- * Reads instance tags from an open stream.
+ * Reads instance tags from an open stream (NULL: nothing to read, success); lines
+ * that are not `account\tprotocol\t<8 hex digits>` with a valid tag are skipped.
  *
  * # Safety
  * `us` must be a valid userstate; `instf` an open stream.
@@ -109,7 +111,7 @@ gcry_error_t otrl_instag_read_FILEp(OtrlUserState us, FILE *instf);
 otrl_instag_t otrl_instag_get_new(void);
 
 /**
- * Makes a new instance tag for an account and writes the file.
+ * Makes a new instance tag for an account and writes every tag to the file.
  *
  * # Safety
  * `us` must be a valid userstate; the strings NUL-terminated.
@@ -120,7 +122,8 @@ gcry_error_t otrl_instag_generate(OtrlUserState us,
                                   const char *protocol);
 
 /**
- * Makes a new instance tag for an account and writes it to an open stream.
+ * Makes a new instance tag for an account and writes every tag to an open stream;
+ * NULL names do nothing and succeed, as in libotr.
  *
  * # Safety
  * `us` must be a valid userstate; `instf` an open stream; the strings NUL-terminated.

@@ -29,6 +29,7 @@ const SOURCE_GCRYPT: c_uint = 1;
 
 pub const GPG_ERR_INV_VALUE: c_uint = 55;
 pub const GPG_ERR_NOT_IMPLEMENTED: c_uint = 69;
+pub const GPG_ERR_ENOMEM: c_uint = 0x8056;
 
 /// An error made by libotr itself: `gcry_error(code)` compiled without a default source.
 pub const fn otr_error(code: c_uint) -> gcry_error_t {
@@ -97,7 +98,7 @@ mod tests {
     fn libotr_error_values() {
         assert_eq!(otr_error(GPG_ERR_INV_VALUE), 0x2000_0037);
         assert_eq!(otr_error(54), 0x2000_0036); // GPG_ERR_UNUSABLE_SECKEY
-        assert_eq!(otr_error(0x8056), 0x2000_8056); // GPG_ERR_ENOMEM
+        assert_eq!(otr_error(GPG_ERR_ENOMEM), 0x2000_8056);
         assert_eq!(otr_error(0x8023), 0x2000_8023); // GPG_ERR_EEXIST
         assert_eq!(otr_error(70), 0x2000_0046); // GPG_ERR_CONFLICT
     }

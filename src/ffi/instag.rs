@@ -1,9 +1,11 @@
 //! `instag.h`: instance tags, one per account, kept in the instance-tag file.
 
-use super::gcrypt::{gcry_error_t, NOT_IMPLEMENTED};
+use super::gcrypt::gcry_error_t;
+use super::gcrypt::{otr_error, GPG_ERR_ENOMEM, GPG_ERR_INV_VALUE};
 use super::userstate::OtrlUserState;
-use super::{c_bytes, open_file};
+use super::{c_bytes, malloc_c_string, read_stream, with_file, write_stream};
 use crate::crypto::random;
+use crate::files::instag;
 use libc::{c_char, c_uint, FILE};
 
 pub const OTRL_INSTAG_MASTER: c_uint = 0;
@@ -83,7 +85,8 @@ pub unsafe extern "C" fn otrl_instag_find(
     tag
 }
 
-/// Reads the instance-tag file.
+/// Reads the instance-tag file, adding its tags to the userstate's; a missing file
+/// gives `gcry_error_from_errno(ENOENT)`.
 ///
 /// # Safety
 /// `us` must be a valid userstate; `filename` NUL-terminated.
@@ -92,17 +95,11 @@ pub unsafe extern "C" fn otrl_instag_read(
     us: OtrlUserState,
     filename: *const c_char,
 ) -> gcry_error_t {
-    let _ = us;
-    match open_file(filename, c"rb") {
-        Ok(file) => {
-            libc::fclose(file);
-            NOT_IMPLEMENTED
-        }
-        Err(err) => err,
-    }
+    with_file(filename, c"rb", |file| otrl_instag_read_FILEp(us, file))
 }
 
-/// Reads instance tags from an open stream.
+/// Reads instance tags from an open stream (NULL: nothing to read, success); lines
+/// that are not `account\tprotocol\t<8 hex digits>` with a valid tag are skipped.
 ///
 /// # Safety
 /// `us` must be a valid userstate; `instf` an open stream.
@@ -111,8 +108,16 @@ pub unsafe extern "C" fn otrl_instag_read_FILEp(
     us: OtrlUserState,
     instf: *mut FILE,
 ) -> gcry_error_t {
-    let _ = (us, instf);
-    NOT_IMPLEMENTED
+    if instf.is_null() || us.is_null() {
+        return 0;
+    }
+    // Each usable line is prepended, so the last line of an account is found first.
+    for entry in instag::parse_instags(&read_stream(instf)) {
+        if push_instag(us, &entry.account_name, &entry.protocol, entry.instag).is_err() {
+            return otr_error(GPG_ERR_ENOMEM);
+        }
+    }
+    0
 }
 
 /// A fresh random instance tag (at least `OTRL_MIN_VALID_INSTAG`).
@@ -131,7 +136,7 @@ pub extern "C" fn otrl_instag_get_new() -> otrl_instag_t {
     }
 }
 
-/// Makes a new instance tag for an account and writes the file.
+/// Makes a new instance tag for an account and writes every tag to the file.
 ///
 /// # Safety
 /// `us` must be a valid userstate; the strings NUL-terminated.
@@ -142,11 +147,13 @@ pub unsafe extern "C" fn otrl_instag_generate(
     accountname: *const c_char,
     protocol: *const c_char,
 ) -> gcry_error_t {
-    let _ = (us, filename, accountname, protocol);
-    NOT_IMPLEMENTED
+    with_file(filename, c"wb", |file| {
+        otrl_instag_generate_FILEp(us, file, accountname, protocol)
+    })
 }
 
-/// Makes a new instance tag for an account and writes it to an open stream.
+/// Makes a new instance tag for an account and writes every tag to an open stream;
+/// NULL names do nothing and succeed, as in libotr.
 ///
 /// # Safety
 /// `us` must be a valid userstate; `instf` an open stream; the strings NUL-terminated.
@@ -157,8 +164,16 @@ pub unsafe extern "C" fn otrl_instag_generate_FILEp(
     accountname: *const c_char,
     protocol: *const c_char,
 ) -> gcry_error_t {
-    let _ = (us, instf, accountname, protocol);
-    NOT_IMPLEMENTED
+    let (Some(account), Some(proto)) = (c_bytes(accountname), c_bytes(protocol)) else {
+        return 0;
+    };
+    if us.is_null() {
+        return otr_error(GPG_ERR_INV_VALUE);
+    }
+    if push_instag(us, account, proto, otrl_instag_get_new()).is_err() {
+        return otr_error(GPG_ERR_ENOMEM);
+    }
+    otrl_instag_write_FILEp(us, instf)
 }
 
 /// Writes every instance tag to the file.
@@ -170,8 +185,7 @@ pub unsafe extern "C" fn otrl_instag_write(
     us: OtrlUserState,
     filename: *const c_char,
 ) -> gcry_error_t {
-    let _ = (us, filename);
-    NOT_IMPLEMENTED
+    with_file(filename, c"wb", |file| otrl_instag_write_FILEp(us, file))
 }
 
 /// Writes every instance tag to an open stream.
@@ -183,6 +197,49 @@ pub unsafe extern "C" fn otrl_instag_write_FILEp(
     us: OtrlUserState,
     instf: *mut FILE,
 ) -> gcry_error_t {
-    let _ = (us, instf);
-    NOT_IMPLEMENTED
+    if us.is_null() || instf.is_null() {
+        return otr_error(GPG_ERR_INV_VALUE);
+    }
+    let mut entries = Vec::new();
+    let mut tag = (*us).instag_root;
+    while !tag.is_null() {
+        entries.push(instag::InstagEntry {
+            account_name: c_bytes((*tag).accountname).unwrap_or_default().to_vec(),
+            protocol: c_bytes((*tag).protocol).unwrap_or_default().to_vec(),
+            instag: (*tag).instag,
+        });
+        tag = (*tag).next;
+    }
+    write_stream(instf, &instag::write_instags(&entries));
+    0
+}
+
+/// Prepends a new instance tag to the userstate's list.
+unsafe fn push_instag(
+    us: OtrlUserState,
+    account: &[u8],
+    protocol: &[u8],
+    tag: otrl_instag_t,
+) -> Result<(), ()> {
+    let node = libc::calloc(1, std::mem::size_of::<OtrlInsTag>()).cast::<OtrlInsTag>();
+    let (account, protocol) = (malloc_c_string(account), malloc_c_string(protocol));
+    if node.is_null() || account.is_null() || protocol.is_null() {
+        libc::free(node.cast());
+        libc::free(account.cast());
+        libc::free(protocol.cast());
+        return Err(());
+    }
+    let root = std::ptr::addr_of_mut!((*us).instag_root);
+    node.write(s_OtrlInsTag {
+        next: *root,
+        tous: root,
+        accountname: account,
+        protocol,
+        instag: tag,
+    });
+    if !(*node).next.is_null() {
+        (*(*node).next).tous = std::ptr::addr_of_mut!((*node).next);
+    }
+    *root = node;
+    Ok(())
 }

@@ -82,3 +82,47 @@ unsafe fn open_file(
     }
     Ok(file)
 }
+
+/// Everything left in a C stream, read as libotr's `fgets` loops would see it.
+///
+/// # Safety
+/// `file` must be an open, readable stream.
+unsafe fn read_stream(file: *mut libc::FILE) -> Vec<u8> {
+    let mut data = Vec::new();
+    let mut chunk = [0u8; 4096];
+    loop {
+        let n = libc::fread(chunk.as_mut_ptr().cast(), 1, chunk.len(), file);
+        data.extend_from_slice(chunk.get(..n).unwrap_or_default());
+        if n < chunk.len() {
+            return data;
+        }
+    }
+}
+
+/// Writes `data` to a C stream (libotr's writers ignore short writes, and so do we).
+///
+/// # Safety
+/// `file` must be an open, writable stream.
+unsafe fn write_stream(file: *mut libc::FILE, data: &[u8]) {
+    libc::fwrite(data.as_ptr().cast(), 1, data.len(), file);
+}
+
+/// Opens `filename`, runs `body` on the stream and closes it, as libotr's filename
+/// variants wrap their `_FILEp` twins.
+///
+/// # Safety
+/// `filename` must be NULL or NUL-terminated; `body` must not close the stream.
+unsafe fn with_file(
+    filename: *const c_char,
+    mode: &std::ffi::CStr,
+    body: impl FnOnce(*mut libc::FILE) -> gcrypt::gcry_error_t,
+) -> gcrypt::gcry_error_t {
+    match open_file(filename, mode) {
+        Ok(file) => {
+            let err = body(file);
+            libc::fclose(file);
+            err
+        }
+        Err(err) => err,
+    }
+}
