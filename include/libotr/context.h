@@ -60,11 +60,6 @@ typedef struct gcry_md_handle *gcry_md_hd_t;
 
 #define OFFER_ACCEPTED 3
 
-/**
- * The callback clients pass to attach their data to a context libotr creates.
- */
-typedef void (*AddAppData)(void *data, ConnContext *context);
-
 typedef unsigned int OtrlMessageState;
 
 /**
@@ -134,7 +129,7 @@ ConnContext *otrl_context_find(OtrlUserState us,
                                otrl_instag_t their_instance,
                                int add_if_missing,
                                int *addedp,
-                               AddAppData add_app_data,
+                               void (*add_app_data)(void *data, ConnContext *context),
                                void *data);
 
 /**

@@ -136,6 +136,9 @@ gcry_error_t otrl_privkey_generate_FILEp(OtrlUserState us,
                                          const char *protocol);
 
 /**
+ * Reads the fingerprint store into master contexts (added as needed, with
+ * `add_app_data`), setting each fingerprint's trust.
+ *
  * # Safety
  * `us` valid; `filename` NUL-terminated.
  */
@@ -145,8 +148,10 @@ gcry_error_t otrl_privkey_read_fingerprints(OtrlUserState us,
                                             void *data);
 
 /**
+ * As `otrl_privkey_read_fingerprints`, from an open stream (NULL: success).
+ *
  * # Safety
- * `us` valid; `storef` an open stream.
+ * `us` valid; `storef` NULL or an open stream.
  */
 gcry_error_t otrl_privkey_read_fingerprints_FILEp(OtrlUserState us,
                                                   FILE *storef,
@@ -155,14 +160,18 @@ gcry_error_t otrl_privkey_read_fingerprints_FILEp(OtrlUserState us,
                                                   void *data);
 
 /**
+ * Writes every master context's fingerprints with their trust.
+ *
  * # Safety
  * `us` valid; `filename` NUL-terminated.
  */
 gcry_error_t otrl_privkey_write_fingerprints(OtrlUserState us, const char *filename);
 
 /**
+ * As `otrl_privkey_write_fingerprints`, to an open stream (NULL: success).
+ *
  * # Safety
- * `us` valid; `storef` an open stream.
+ * `us` valid; `storef` NULL or an open stream.
  */
 gcry_error_t otrl_privkey_write_fingerprints_FILEp(OtrlUserState us, FILE *storef);
 

@@ -74,9 +74,6 @@ pub struct context {
 /// cbindgen:ignore
 pub type ConnContext = context;
 
-/// The callback clients pass to attach their data to a context libotr creates.
-pub type AddAppData = Option<unsafe extern "C" fn(data: *mut c_void, context: *mut ConnContext)>;
-
 /// Finds the context for a buddy and instance, adding it when `add_if_missing`.
 ///
 /// `their_instance` is a peer instance tag (at least `OTRL_MIN_VALID_INSTAG`; adding
@@ -97,7 +94,7 @@ pub unsafe extern "C" fn otrl_context_find(
     their_instance: otrl_instag_t,
     add_if_missing: c_int,
     addedp: *mut c_int,
-    add_app_data: AddAppData,
+    add_app_data: Option<unsafe extern "C" fn(data: *mut c_void, context: *mut ConnContext)>,
     data: *mut c_void,
 ) -> *mut ConnContext {
     if !addedp.is_null() {

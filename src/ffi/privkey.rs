@@ -1,12 +1,17 @@
 //! `privkey.h`: long-term DSA keys, their fingerprints, and the fingerprint store.
 
 use super::context::ConnContext;
+use super::context::{otrl_context_find, otrl_context_find_fingerprint, otrl_context_set_trust};
 use super::gcrypt::{gcry_error_t, gcry_sexp_t, NOT_IMPLEMENTED};
+use super::instag::OTRL_INSTAG_MASTER;
 use super::privkey_t::OtrlPrivKey;
 use super::userstate::OtrlUserState;
-use super::{bytes, open_file};
+use super::{bytes, c_bytes, open_file, read_stream, with_file, write_stream};
 use crate::crypto::Fingerprint;
+use crate::files::fingerprints;
 use libc::{c_char, c_uchar, c_ushort, c_void, size_t, FILE};
+use std::ffi::CString;
+use std::ptr;
 
 pub const OTRL_PRIVKEY_FPRINT_HUMAN_LEN: usize = 45;
 
@@ -161,6 +166,9 @@ pub unsafe extern "C" fn otrl_privkey_generate_FILEp(
     NOT_IMPLEMENTED
 }
 
+/// Reads the fingerprint store into master contexts (added as needed, with
+/// `add_app_data`), setting each fingerprint's trust.
+///
 /// # Safety
 /// `us` valid; `filename` NUL-terminated.
 #[no_mangle]
@@ -170,18 +178,15 @@ pub unsafe extern "C" fn otrl_privkey_read_fingerprints(
     add_app_data: Option<unsafe extern "C" fn(data: *mut c_void, context: *mut ConnContext)>,
     data: *mut c_void,
 ) -> gcry_error_t {
-    let _ = (us, add_app_data, data);
-    match open_file(filename, c"rb") {
-        Ok(file) => {
-            libc::fclose(file);
-            NOT_IMPLEMENTED
-        }
-        Err(err) => err,
-    }
+    with_file(filename, c"rb", |file| {
+        otrl_privkey_read_fingerprints_FILEp(us, file, add_app_data, data)
+    })
 }
 
+/// As `otrl_privkey_read_fingerprints`, from an open stream (NULL: success).
+///
 /// # Safety
-/// `us` valid; `storef` an open stream.
+/// `us` valid; `storef` NULL or an open stream.
 #[no_mangle]
 pub unsafe extern "C" fn otrl_privkey_read_fingerprints_FILEp(
     us: OtrlUserState,
@@ -189,10 +194,32 @@ pub unsafe extern "C" fn otrl_privkey_read_fingerprints_FILEp(
     add_app_data: Option<unsafe extern "C" fn(data: *mut c_void, context: *mut ConnContext)>,
     data: *mut c_void,
 ) -> gcry_error_t {
-    let _ = (us, storef, add_app_data, data);
-    NOT_IMPLEMENTED
+    if storef.is_null() || us.is_null() {
+        return 0;
+    }
+    for entry in fingerprints::parse_fingerprints(&read_stream(storef)) {
+        let names = [&entry.username, &entry.account_name, &entry.protocol].map(|n| c_string(n));
+        let context = otrl_context_find(
+            us,
+            names[0].as_ptr(),
+            names[1].as_ptr(),
+            names[2].as_ptr(),
+            OTRL_INSTAG_MASTER,
+            1,
+            ptr::null_mut(),
+            add_app_data,
+            data,
+        );
+        let mut hash = entry.fingerprint;
+        let fprint = otrl_context_find_fingerprint(context, hash.as_mut_ptr(), 1, ptr::null_mut());
+        let trust = entry.trust.as_deref().map(c_string);
+        otrl_context_set_trust(fprint, trust.as_ref().map_or(ptr::null(), |t| t.as_ptr()));
+    }
+    0
 }
 
+/// Writes every master context's fingerprints with their trust.
+///
 /// # Safety
 /// `us` valid; `filename` NUL-terminated.
 #[no_mangle]
@@ -200,19 +227,45 @@ pub unsafe extern "C" fn otrl_privkey_write_fingerprints(
     us: OtrlUserState,
     filename: *const c_char,
 ) -> gcry_error_t {
-    let _ = (us, filename);
-    NOT_IMPLEMENTED
+    with_file(filename, c"wb", |file| {
+        otrl_privkey_write_fingerprints_FILEp(us, file)
+    })
 }
 
+/// As `otrl_privkey_write_fingerprints`, to an open stream (NULL: success).
+///
 /// # Safety
-/// `us` valid; `storef` an open stream.
+/// `us` valid; `storef` NULL or an open stream.
 #[no_mangle]
 pub unsafe extern "C" fn otrl_privkey_write_fingerprints_FILEp(
     us: OtrlUserState,
     storef: *mut FILE,
 ) -> gcry_error_t {
-    let _ = (us, storef);
-    NOT_IMPLEMENTED
+    if storef.is_null() || us.is_null() {
+        return 0;
+    }
+    let mut entries = Vec::new();
+    let mut context = (*us).context_root;
+    while !context.is_null() {
+        let c = &*context;
+        if c.their_instance == OTRL_INSTAG_MASTER {
+            let name = |s: *mut c_char| c_bytes(s).unwrap_or_default().to_vec();
+            let mut f = c.fingerprint_root.next;
+            while !f.is_null() {
+                entries.push(fingerprints::FingerprintEntry {
+                    username: name(c.username),
+                    account_name: name(c.accountname),
+                    protocol: name(c.protocol),
+                    fingerprint: bytes((*f).fingerprint, 20).try_into().unwrap_or_default(),
+                    trust: c_bytes((*f).trust).map(<[u8]>::to_vec),
+                });
+                f = (*f).next;
+            }
+        }
+        context = c.next;
+    }
+    write_stream(storef, &fingerprints::write_fingerprints(&entries));
+    0
 }
 
 /// # Safety
@@ -268,4 +321,10 @@ pub unsafe extern "C" fn otrl_privkey_verify(
 ) -> gcry_error_t {
     let _ = (sigbuf, siglen, pubkey_type, pubs, data, len);
     NOT_IMPLEMENTED
+}
+
+/// `bytes` up to their first NUL as a C string, as libotr's line parsers see a field.
+fn c_string(bytes: &[u8]) -> CString {
+    let end = bytes.iter().position(|&b| b == 0).unwrap_or(bytes.len());
+    CString::new(bytes.get(..end).unwrap_or_default()).unwrap_or_default()
 }
