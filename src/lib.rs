@@ -8,8 +8,10 @@
 //!   types, one module per libotr header.
 #![deny(unsafe_code)]
 
+pub mod ake;
 pub mod crypto;
 pub mod files;
+pub mod session;
 pub mod wire;
 
 #[allow(unsafe_code)]

@@ -1,0 +1,346 @@
+//! Data-message keys and their rotation, kept exactly as libotr keeps them
+//! (spec "Exchanging data" and "Revealing MAC keys"; libotr's
+//! `our_dh_key`, `our_old_dh_key`, `their_y`, `their_old_y`,
+//! `sesskeys[2][2]`, `saved_mac_keys`).
+//!
+//! `sesskeys[i][j]` pairs our key i (0 = newest, keyid `our_keyid`; 1 =
+//! previous, keyid `our_keyid - 1`) with their key j (0 = newest, keyid
+//! `their_keyid`; 1 = previous). We always send with `[1][0]`: our previous
+//! key (the newest one the peer has acknowledged) and their newest, and
+//! announce our newest as "next D-H key".
+
+use crate::ake::AkeResult;
+use crate::crypto::dh::{self, KeyPair, MacKey, SessionKeys};
+use crate::crypto::symmetric::{aes128_ctr, hmac_sha1, macs_equal};
+use crate::crypto::{self, dh::ExtraKey};
+use crate::wire::codec::{Ctr, Mpi};
+use crate::wire::message::{DataMessage, Header};
+use core::fmt;
+use zeroize::Zeroizing;
+
+/// Why a Data Message could not be read. `UnknownKeyId`, `BadMac` and
+/// `ReplayedCounter` are libotr's `GPG_ERR_CONFLICT`
+/// (`OTRL_MSGEVENT_RCVDMSG_UNREADABLE`); `Malformed` is its
+/// `GPG_ERR_INV_VALUE` (`OTRL_MSGEVENT_RCVDMSG_MALFORMED`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DataError {
+    /// A key id is zero or names none of the keys we hold.
+    UnknownKeyId {
+        /// The sender keyid in the message.
+        sender: u32,
+        /// The recipient keyid in the message.
+        recipient: u32,
+    },
+    /// The SHA1-HMAC does not match.
+    BadMac,
+    /// The counter is not larger than the last one received under these
+    /// keys (spec "Data Message": "the counter must be monotonically
+    /// increasing").
+    ReplayedCounter,
+    /// The message does not parse or carries an unusable next D-H key.
+    Malformed(String),
+}
+
+impl fmt::Display for DataError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::UnknownKeyId { sender, recipient } => {
+                write!(
+                    f,
+                    "unknown key ids (sender {sender}, recipient {recipient})"
+                )
+            }
+            Self::BadMac => f.write_str("bad MAC"),
+            Self::ReplayedCounter => f.write_str("counter did not increase"),
+            Self::Malformed(why) => write!(f, "malformed data message: {why}"),
+        }
+    }
+}
+
+impl std::error::Error for DataError {}
+
+/// One pair of our key and theirs (libotr's `DH_sesskeys`): the derived
+/// keys, both counters and whether each MAC key has been used.
+#[derive(Clone)]
+struct Slot {
+    keys: SessionKeys,
+    send_ctr: Ctr,
+    recv_ctr: Ctr,
+    send_mac_used: bool,
+    recv_mac_used: bool,
+}
+
+impl Slot {
+    fn new(ours: &KeyPair, theirs: &dh::PublicKey) -> Self {
+        Self {
+            keys: SessionKeys::derive(ours, theirs),
+            send_ctr: [0; 8],
+            recv_ctr: [0; 8],
+            send_mac_used: false,
+            recv_mac_used: false,
+        }
+    }
+
+    /// The MAC keys that were used and so must be revealed when the slot
+    /// is discarded: receiving first, then sending (libotr's `reveal_macs`).
+    fn used_mac_keys(&self) -> impl Iterator<Item = &MacKey> {
+        let recv = self.recv_mac_used.then_some(self.keys.receiving_mac_key());
+        let send = self.send_mac_used.then_some(self.keys.sending_mac_key());
+        recv.into_iter().chain(send)
+    }
+}
+
+/// Big-endian increment of a counter top half (libotr's `otrl_dh_incctr`).
+fn increment(ctr: &mut Ctr) {
+    for byte in ctr.iter_mut().rev() {
+        *byte = byte.wrapping_add(1);
+        if *byte != 0 {
+            break;
+        }
+    }
+}
+
+/// The keys of an encrypted session.
+pub struct DataKeys {
+    our_keyid: u32,
+    our_dh: KeyPair,
+    our_old_dh: KeyPair,
+    their_keyid: u32,
+    their_y: dh::PublicKey,
+    their_old_y: Option<dh::PublicKey>,
+    /// `[our newest, our previous][their newest, their previous]`.
+    slots: [[Option<Slot>; 2]; 2],
+    saved_mac_keys: Zeroizing<Vec<u8>>,
+}
+
+impl fmt::Debug for DataKeys {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DataKeys")
+            .field("our_keyid", &self.our_keyid)
+            .field("their_keyid", &self.their_keyid)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A decrypted Data Message.
+#[derive(Debug)]
+pub struct Decrypted {
+    /// The decrypted payload (message, NUL, TLVs).
+    pub payload: Zeroizing<Vec<u8>>,
+    /// The extra symmetric key of the session keys that protected it.
+    pub extra_key: Zeroizing<ExtraKey>,
+}
+
+impl DataKeys {
+    /// The keys right after an AKE (libotr's `go_encrypted`): our AKE key
+    /// becomes our previous key (keyid 1), a fresh key our newest (keyid 2);
+    /// their AKE key is their newest.
+    pub fn after_ake(ake: &AkeResult) -> Result<Self, crypto::Error> {
+        let our_old_dh = ake.our_dh.clone();
+        let our_dh = KeyPair::generate()?;
+        let slots = [
+            [Some(Slot::new(&our_dh, &ake.their_dh)), None],
+            [Some(Slot::new(&our_old_dh, &ake.their_dh)), None],
+        ];
+        Ok(Self {
+            our_keyid: ake.our_keyid.wrapping_add(1),
+            our_dh,
+            our_old_dh,
+            their_keyid: ake.their_keyid,
+            their_y: ake.their_dh.clone(),
+            their_old_y: None,
+            slots,
+            saved_mac_keys: Zeroizing::new(Vec::new()),
+        })
+    }
+
+    /// Key id of our newest D-H key (libotr's `our_keyid`).
+    pub fn our_keyid(&self) -> u32 {
+        self.our_keyid
+    }
+
+    /// Key id of their newest D-H key (libotr's `their_keyid`).
+    pub fn their_keyid(&self) -> u32 {
+        self.their_keyid
+    }
+
+    /// MAC keys waiting to be revealed in the next message we send.
+    pub fn saved_mac_keys(&self) -> &[u8] {
+        &self.saved_mac_keys
+    }
+
+    /// The extra symmetric key of the session keys we send with
+    /// (`sesskeys[1][0]`, as `otrl_message_symkey` uses).
+    pub fn extra_symmetric_key(&self) -> Option<&ExtraKey> {
+        self.sending_slot().map(|s| s.keys.extra_key())
+    }
+
+    fn sending_slot(&self) -> Option<&Slot> {
+        self.slots
+            .get(1)
+            .and_then(|row| row.first())
+            .and_then(Option::as_ref)
+    }
+
+    /// Encrypt `payload` into a Data Message (libotr's
+    /// `otrl_proto_create_data`): keys `[1][0]`, counter incremented first,
+    /// HMAC-SHA1 over everything up to the encrypted message, saved MAC keys
+    /// revealed and then forgotten.
+    pub fn encrypt(&mut self, header: Header, flags: u8, payload: &[u8]) -> Option<DataMessage> {
+        let sender_keyid = self.our_keyid.wrapping_sub(1);
+        let next_dh = Mpi::new(&self.our_dh.public().to_bytes());
+        let recipient_keyid = self.their_keyid;
+        let slot = self.slots.get_mut(1)?.get_mut(0)?.as_mut()?;
+        increment(&mut slot.send_ctr);
+        let mut encrypted_message = payload.to_vec();
+        aes128_ctr(
+            slot.keys.sending_aes_key(),
+            &slot.send_ctr,
+            &mut encrypted_message,
+        );
+        let mut msg = DataMessage {
+            header,
+            flags,
+            sender_keyid,
+            recipient_keyid,
+            next_dh,
+            ctr: slot.send_ctr,
+            encrypted_message,
+            mac: [0; 20],
+            old_mac_keys: core::mem::take(&mut *self.saved_mac_keys),
+        };
+        msg.mac = hmac_sha1(slot.keys.sending_mac_key(), &msg.mac_input());
+        slot.send_mac_used = true;
+        Some(msg)
+    }
+
+    /// Verify and decrypt a Data Message (libotr's
+    /// `otrl_proto_accept_data`): pick the keys its key ids name, check the
+    /// MAC in constant time, then the counter, decrypt, and rotate our keys
+    /// if it used our newest, theirs if it came from their newest. Nothing
+    /// changes unless the MAC verifies.
+    pub fn decrypt(&mut self, msg: &DataMessage) -> Result<Decrypted, DataError> {
+        let (i, j) = self.slot_index(msg)?;
+        let slot = self
+            .slots
+            .get_mut(i)
+            .and_then(|row| row.get_mut(j))
+            .and_then(Option::as_mut)
+            .ok_or(DataError::UnknownKeyId {
+                sender: msg.sender_keyid,
+                recipient: msg.recipient_keyid,
+            })?;
+        let mac = hmac_sha1(slot.keys.receiving_mac_key(), &msg.mac_input());
+        if !macs_equal(&mac, &msg.mac) {
+            return Err(DataError::BadMac);
+        }
+        slot.recv_mac_used = true;
+        if msg.ctr <= slot.recv_ctr {
+            return Err(DataError::ReplayedCounter);
+        }
+        let next_y = if msg.sender_keyid == self.their_keyid {
+            Some(
+                dh::PublicKey::from_bytes(msg.next_dh.magnitude())
+                    .map_err(|e| DataError::Malformed(e.to_string()))?,
+            )
+        } else {
+            None
+        };
+        slot.recv_ctr = msg.ctr;
+        let mut payload = Zeroizing::new(msg.encrypted_message.clone());
+        aes128_ctr(slot.keys.receiving_aes_key(), &msg.ctr, &mut payload);
+        let extra_key = Zeroizing::new(*slot.keys.extra_key());
+        if msg.recipient_keyid == self.our_keyid {
+            self.rotate_ours()
+                .map_err(|e| DataError::Malformed(e.to_string()))?;
+        }
+        if let Some(next_y) = next_y {
+            self.rotate_theirs(next_y);
+        }
+        Ok(Decrypted { payload, extra_key })
+    }
+
+    /// Which `sesskeys[i][j]` the message's key ids name.
+    fn slot_index(&self, msg: &DataMessage) -> Result<(usize, usize), DataError> {
+        let unknown = DataError::UnknownKeyId {
+            sender: msg.sender_keyid,
+            recipient: msg.recipient_keyid,
+        };
+        if msg.sender_keyid == 0 || msg.recipient_keyid == 0 || self.their_keyid == 0 {
+            return Err(unknown);
+        }
+        let i = match self.our_keyid.wrapping_sub(msg.recipient_keyid) {
+            0 => 0,
+            1 => 1,
+            _ => return Err(unknown),
+        };
+        let j = match self.their_keyid.wrapping_sub(msg.sender_keyid) {
+            0 => 0,
+            1 if self.their_old_y.is_some() => 1,
+            _ => return Err(unknown),
+        };
+        Ok((i, j))
+    }
+
+    /// Remember a discarded slot's used MAC keys for revealing.
+    fn save_mac_keys(&mut self, slot: Option<Slot>) {
+        if let Some(slot) = slot {
+            for key in slot.used_mac_keys() {
+                self.saved_mac_keys.extend_from_slice(key);
+            }
+        }
+    }
+
+    /// The peer used our newest key: it becomes our previous one, and we
+    /// make a new newest (libotr's `rotate_dh_keys`).
+    fn rotate_ours(&mut self) -> Result<(), crypto::Error> {
+        let new_dh = KeyPair::generate()?;
+        self.our_old_dh = core::mem::replace(&mut self.our_dh, new_dh);
+        let [newest, previous] = &mut self.slots;
+        let discarded = core::mem::replace(previous, core::mem::take(newest));
+        for slot in discarded {
+            self.save_mac_keys(slot);
+        }
+        self.our_keyid = self.our_keyid.wrapping_add(1);
+        let fresh_current = Slot::new(&self.our_dh, &self.their_y);
+        let fresh_old = self
+            .their_old_y
+            .as_ref()
+            .map(|old| Slot::new(&self.our_dh, old));
+        self.slots[0] = [Some(fresh_current), fresh_old];
+        Ok(())
+    }
+
+    /// The peer sent a new key: their newest becomes their previous
+    /// (libotr's `rotate_y_keys`).
+    fn rotate_theirs(&mut self, next_y: dh::PublicKey) {
+        let old_y = core::mem::replace(&mut self.their_y, next_y);
+        self.their_old_y = Some(old_y);
+        for row in 0..2 {
+            let discarded = self.slots.get_mut(row).and_then(|r| {
+                let [newest, previous] = r;
+                core::mem::replace(previous, newest.take())
+            });
+            self.save_mac_keys(discarded);
+        }
+        self.their_keyid = self.their_keyid.wrapping_add(1);
+        let [newest, previous] = &mut self.slots;
+        newest[0] = Some(Slot::new(&self.our_dh, &self.their_y));
+        previous[0] = Some(Slot::new(&self.our_old_dh, &self.their_y));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counter_increment_carries() {
+        let mut c = [0, 0, 0, 0, 0, 0, 0, 0xff];
+        increment(&mut c);
+        assert_eq!(c, [0, 0, 0, 0, 0, 0, 1, 0]);
+        let mut c = [0xff; 8];
+        increment(&mut c);
+        assert_eq!(c, [0; 8]);
+    }
+}

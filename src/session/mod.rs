@@ -1,0 +1,703 @@
+//! One OTR conversation with one peer instance, sans-I/O (spec "Protocol
+//! state machine": message state, authentication state and policies;
+//! libotr's `otrl_message_receiving` / `otrl_message_sending` for one
+//! `ConnContext`).
+//!
+//! A [`Session`] is driven by three inputs — an incoming message
+//! ([`Session::receive`]), a message the user sends ([`Session::send`]) and
+//! the user ending the conversation ([`Session::disconnect`]) — and returns
+//! what to transmit and what happened ([`Event`]). It never calls out; the
+//! caller supplies the time in seconds. Fragmentation of outgoing messages,
+//! routing between a master context and its instance children, fingerprint
+//! stores and SMP are the caller's.
+
+pub mod keys;
+
+use crate::ake::{Ake, AkeError, AkeResult, AuthState, Completed};
+use crate::crypto::ake_keys::{SessionId, SessionIdHalf};
+use crate::crypto::dh::ExtraKey;
+use crate::crypto::dsa::{self, PrivateKey};
+use crate::crypto::Fingerprint;
+use crate::wire::classify::{self, MessageType};
+use crate::wire::fragment::{self, Accumulated, Reassembler};
+use crate::wire::message::{
+    DataMessage, EncodedMessage, Header, ProtocolVersion, FLAG_IGNORE_UNREADABLE,
+};
+use crate::wire::parse::{self, Message};
+use crate::wire::query::{self, Policy, Versions};
+use crate::wire::tlv::{self, Tlv};
+pub use keys::{DataError, DataKeys};
+use zeroize::Zeroizing;
+
+/// The smallest valid instance tag (spec "Instance Tags": "values 0x00000000
+/// through 0x000000FF are reserved"; libotr's `OTRL_MIN_VALID_INSTAG`).
+pub const MIN_VALID_INSTAG: u32 = 0x100;
+
+/// Seconds without sending after which receiving a message makes us send a
+/// heartbeat (libotr's `HEARTBEAT_INTERVAL`).
+pub const HEARTBEAT_INTERVAL: u64 = 60;
+
+/// Message state (spec "Message state"; libotr's `OtrlMessageState`, same
+/// discriminants).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum MsgState {
+    /// `MSGSTATE_PLAINTEXT`.
+    Plaintext = 0,
+    /// `MSGSTATE_ENCRYPTED`.
+    Encrypted = 1,
+    /// `MSGSTATE_FINISHED`: the peer ended the private conversation.
+    Finished = 2,
+}
+
+/// Whether our whitespace-tag offer was answered (libotr's `OtrlOtrOffer`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Offer {
+    /// `OFFER_NOT`.
+    NotSent = 0,
+    /// `OFFER_SENT`.
+    Sent = 1,
+    /// `OFFER_REJECTED`.
+    Rejected = 2,
+    /// `OFFER_ACCEPTED`.
+    Accepted = 3,
+}
+
+/// An OTR error message libotr would inject (its `OtrlErrorCode`); the
+/// caller chooses the text (libotr's `otr_error_message` callback).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ErrorCode {
+    /// `OTRL_ERRCODE_MSG_UNREADABLE`.
+    MsgUnreadable = 2,
+    /// `OTRL_ERRCODE_MSG_MALFORMED`.
+    MsgMalformed = 3,
+}
+
+/// Why a message was dropped without any event in libotr.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Ignored {
+    /// Its protocol version is not allowed by the policy (or is v1).
+    VersionNotAllowed,
+    /// An AKE message the current authentication state ignores.
+    UnexpectedAkeMessage,
+    /// The revealed r does not open the committed g^x (libotr: silent).
+    AkeHashMismatch,
+    /// An unreadable Data Message flagged IGNORE_UNREADABLE.
+    UnreadableFlagged(DataError),
+    /// A Data Message flagged IGNORE_UNREADABLE outside an encrypted session.
+    NotInPrivateFlagged,
+    /// A fragment was stored; the message is not complete yet.
+    Fragment,
+}
+
+/// What happened (mirrors libotr's callbacks and `OTRL_MSGEVENT_*`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Event {
+    /// An AKE completed and the session is now encrypted (`gone_secure`).
+    GoneSecure,
+    /// An AKE refreshed an encrypted session with the same peer key
+    /// (`still_secure`).
+    StillSecure,
+    /// The peer's D-H key of the AKE is ours (`OTRL_MSGEVENT_MSG_REFLECTED`).
+    Reflected,
+    /// An AKE message was rejected (`OTRL_MSGEVENT_SETUP_ERROR`).
+    SetupError(AkeError),
+    /// Plaintext arrived while encrypted, finished or requiring encryption
+    /// (`OTRL_MSGEVENT_RCVDMSG_UNENCRYPTED`), with its text.
+    ReceivedUnencrypted(Vec<u8>),
+    /// An OTR error message arrived (`OTRL_MSGEVENT_RCVDMSG_GENERAL_ERR`).
+    GeneralError(Vec<u8>),
+    /// A Data Message arrived outside an encrypted session
+    /// (`OTRL_MSGEVENT_RCVDMSG_NOT_IN_PRIVATE`).
+    NotInPrivate,
+    /// A Data Message could not be read (`OTRL_MSGEVENT_RCVDMSG_UNREADABLE`).
+    Unreadable(DataError),
+    /// A message was malformed (`OTRL_MSGEVENT_RCVDMSG_MALFORMED`).
+    Malformed(String),
+    /// A message for another instance (`OTRL_MSGEVENT_RCVDMSG_FOR_OTHER_INSTANCE`).
+    ForOtherInstance,
+    /// An OTR message of unknown kind (`OTRL_MSGEVENT_RCVDMSG_UNRECOGNIZED`).
+    Unrecognized,
+    /// An empty Data Message arrived (`OTRL_MSGEVENT_LOG_HEARTBEAT_RCVD`).
+    HeartbeatReceived,
+    /// We sent a heartbeat (`OTRL_MSGEVENT_LOG_HEARTBEAT_SENT`).
+    HeartbeatSent,
+    /// The peer sent the disconnected TLV; the session is now finished.
+    PeerDisconnected,
+    /// A message was not sent because the policy requires encryption; a
+    /// query was sent instead (`OTRL_MSGEVENT_ENCRYPTION_REQUIRED`).
+    EncryptionRequired,
+    /// A message was not sent because the peer ended the session
+    /// (`OTRL_MSGEVENT_CONNECTION_ENDED`).
+    ConnectionEnded,
+    /// Send an OTR error message with this code (libotr injects
+    /// `?OTR Error: ` + the application's text).
+    SendError(ErrorCode),
+    /// The message was dropped silently.
+    Ignored(Ignored),
+}
+
+/// The result of [`Session::receive`].
+#[derive(Debug, Default)]
+pub struct Received {
+    /// Messages to transmit to the peer (unfragmented).
+    pub to_send: Vec<String>,
+    /// What happened, in order.
+    pub events: Vec<Event>,
+    /// The message to show the user, if any (libotr's `*newmessagep` when
+    /// it does not ask to ignore the message).
+    pub message: Option<Vec<u8>>,
+    /// TLVs of a decrypted Data Message (also of heartbeats).
+    pub tlvs: Vec<Tlv>,
+    /// The extra symmetric key of the keys that protected a decrypted Data
+    /// Message (for TLV 8).
+    pub extra_key: Option<Zeroizing<ExtraKey>>,
+}
+
+/// The result of [`Session::send`].
+#[derive(Debug, Default)]
+pub struct Sent {
+    /// What to transmit instead of the user's message (`None`: nothing).
+    pub message: Option<Vec<u8>>,
+    /// What happened.
+    pub events: Vec<Event>,
+}
+
+/// One conversation with one peer instance.
+#[derive(Debug)]
+pub struct Session {
+    policy: Policy,
+    account_name: Vec<u8>,
+    private_key: Option<PrivateKey>,
+    our_instance: u32,
+    their_instance: u32,
+    msgstate: MsgState,
+    protocol_version: Option<ProtocolVersion>,
+    ake: Ake,
+    keys: Option<DataKeys>,
+    session_id: Option<(SessionId, SessionIdHalf)>,
+    their_long_term_key: Option<dsa::PublicKey>,
+    their_fingerprint: Option<Fingerprint>,
+    offer: Offer,
+    last_sent: u64,
+    last_recv: u64,
+    reassembler: Reassembler,
+}
+
+impl Session {
+    /// A session in `MSGSTATE_PLAINTEXT` / `AUTHSTATE_NONE` for an account
+    /// (its name goes into query messages) with our instance tag.
+    pub fn new(
+        policy: Policy,
+        account_name: &[u8],
+        our_instance: u32,
+        private_key: Option<PrivateKey>,
+    ) -> Self {
+        Self {
+            policy,
+            account_name: account_name.to_vec(),
+            private_key,
+            our_instance,
+            their_instance: 0,
+            msgstate: MsgState::Plaintext,
+            protocol_version: None,
+            ake: Ake::new(),
+            keys: None,
+            session_id: None,
+            their_long_term_key: None,
+            their_fingerprint: None,
+            offer: Offer::NotSent,
+            last_sent: 0,
+            last_recv: 0,
+            reassembler: Reassembler::new(),
+        }
+    }
+
+    // ---- accessors (what the C layer mirrors into `ConnContext`) ----
+
+    /// The policy.
+    pub fn policy(&self) -> Policy {
+        self.policy
+    }
+    /// Change the policy.
+    pub fn set_policy(&mut self, policy: Policy) {
+        self.policy = policy;
+    }
+    /// Set or replace our long-term private key.
+    pub fn set_private_key(&mut self, key: Option<PrivateKey>) {
+        self.private_key = key;
+    }
+    /// `msgstate`.
+    pub fn msgstate(&self) -> MsgState {
+        self.msgstate
+    }
+    /// `auth.authstate`.
+    pub fn auth_state(&self) -> AuthState {
+        self.ake.state()
+    }
+    /// The AKE.
+    pub fn ake(&self) -> &Ake {
+        &self.ake
+    }
+    /// `protocol_version` of the encrypted session (or of the AKE started).
+    pub fn protocol_version(&self) -> Option<ProtocolVersion> {
+        self.protocol_version
+    }
+    /// `our_instance`.
+    pub fn our_instance(&self) -> u32 {
+        self.our_instance
+    }
+    /// `their_instance` (0 until known).
+    pub fn their_instance(&self) -> u32 {
+        self.their_instance
+    }
+    /// Fix the peer's instance tag (for a child context).
+    pub fn set_their_instance(&mut self, tag: u32) {
+        self.their_instance = tag;
+    }
+    /// `sessionid` (8 bytes) and `sessionid_half`.
+    pub fn session_id(&self) -> Option<(SessionId, SessionIdHalf)> {
+        self.session_id
+    }
+    /// The peer's long-term key of the current session.
+    pub fn their_long_term_key(&self) -> Option<&dsa::PublicKey> {
+        self.their_long_term_key.as_ref()
+    }
+    /// The fingerprint of `active_fingerprint`.
+    pub fn their_fingerprint(&self) -> Option<Fingerprint> {
+        self.their_fingerprint
+    }
+    /// `our_keyid` (0 when not encrypted).
+    pub fn our_keyid(&self) -> u32 {
+        self.keys.as_ref().map_or(0, DataKeys::our_keyid)
+    }
+    /// `their_keyid` (0 when not encrypted).
+    pub fn their_keyid(&self) -> u32 {
+        self.keys.as_ref().map_or(0, DataKeys::their_keyid)
+    }
+    /// The data keys of the encrypted session.
+    pub fn data_keys(&self) -> Option<&DataKeys> {
+        self.keys.as_ref()
+    }
+    /// The extra symmetric key of the keys we send with.
+    pub fn extra_symmetric_key(&self) -> Option<&ExtraKey> {
+        self.keys.as_ref().and_then(DataKeys::extra_symmetric_key)
+    }
+    /// `otr_offer`.
+    pub fn offer(&self) -> Offer {
+        self.offer
+    }
+    /// `lastsent`: time we last sent a message (0 = never).
+    pub fn last_sent(&self) -> u64 {
+        self.last_sent
+    }
+    /// `lastrecv`: time we last received a message for this session.
+    pub fn last_recv(&self) -> u64 {
+        self.last_recv
+    }
+
+    // ---- user actions ----
+
+    /// The default query message for our policy and account.
+    pub fn query_message(&self) -> Vec<u8> {
+        query::default_query_msg(&self.account_name, self.policy)
+    }
+
+    /// Start an AKE directly with the best version the policy allows,
+    /// returning the D-H Commit to send.
+    pub fn start_ake(&mut self, now: u64) -> Result<String, AkeError> {
+        let version = match self.policy.versions().best(self.policy) {
+            3 => ProtocolVersion::V3,
+            2 => ProtocolVersion::V2,
+            _ => return Err(AkeError::Malformed("no version allowed".into())),
+        };
+        let commit = self.ake.start(self.header(version))?;
+        self.protocol_version = Some(version);
+        self.last_sent = now;
+        Ok(commit.to_otr())
+    }
+
+    /// The user sends `text` with `tlvs` (libotr's `otrl_message_sending`
+    /// for one context, without fragmentation).
+    pub fn send(&mut self, text: &[u8], tlvs: &[Tlv], now: u64) -> Sent {
+        let mut sent = Sent::default();
+        match self.msgstate {
+            MsgState::Plaintext => self.send_plaintext(text, &mut sent),
+            MsgState::Encrypted => {
+                sent.message = self.encrypt(text, tlvs, 0, now).map(String::into_bytes);
+            }
+            MsgState::Finished => sent.events.push(Event::ConnectionEnded),
+        }
+        sent
+    }
+
+    fn send_plaintext(&mut self, text: &[u8], sent: &mut Sent) {
+        if self.policy.contains(Policy::REQUIRE_ENCRYPTION) {
+            sent.events.push(Event::EncryptionRequired);
+            sent.message = Some(self.query_message());
+            return;
+        }
+        let mut out = text.to_vec();
+        if self.policy.contains(Policy::SEND_WHITESPACE_TAG) && self.offer != Offer::Rejected {
+            out.extend_from_slice(&query::whitespace_tag(self.policy));
+            self.offer = Offer::Sent;
+        }
+        sent.message = Some(out);
+    }
+
+    /// A Data Message carrying `text` and `tlvs`, if encrypted.
+    pub fn encrypt(&mut self, text: &[u8], tlvs: &[Tlv], flags: u8, now: u64) -> Option<String> {
+        if self.msgstate != MsgState::Encrypted {
+            return None;
+        }
+        let header = self.header(self.protocol_version?);
+        let payload = Zeroizing::new(tlv::join_payload(text, tlvs).ok()?);
+        let msg = self.keys.as_mut()?.encrypt(header, flags, &payload)?;
+        self.last_sent = now;
+        Some(EncodedMessage::Data(msg).to_otr())
+    }
+
+    /// The user ends the conversation (libotr's `otrl_message_disconnect`):
+    /// if encrypted, returns a Data Message with the disconnected TLV
+    /// (flagged IGNORE_UNREADABLE); the session becomes plaintext.
+    pub fn disconnect(&mut self, now: u64) -> Option<String> {
+        let msg = self.encrypt(
+            b"",
+            &[Tlv::new(tlv::types::DISCONNECTED, [])],
+            FLAG_IGNORE_UNREADABLE,
+            now,
+        );
+        self.force(MsgState::Plaintext);
+        msg
+    }
+
+    /// Drop the encrypted session and the AKE, entering `state` (libotr's
+    /// `otrl_context_force_finished` / `_force_plaintext`).
+    pub fn force(&mut self, state: MsgState) {
+        self.msgstate = state;
+        self.ake.clear();
+        self.keys = None;
+        self.session_id = None;
+        self.their_long_term_key = None;
+        self.their_fingerprint = None;
+        self.protocol_version = None;
+        self.reassembler.reset();
+        self.last_sent = 0;
+        self.last_recv = 0;
+    }
+
+    fn header(&self, version: ProtocolVersion) -> Header {
+        match version {
+            ProtocolVersion::V2 => Header::v2(),
+            ProtocolVersion::V3 => Header::v3(self.our_instance, self.their_instance),
+        }
+    }
+
+    // ---- incoming messages ----
+
+    /// Handle one incoming message (libotr's `otrl_message_receiving` for
+    /// this context).
+    pub fn receive(&mut self, msg: &[u8], now: u64) -> Received {
+        let mut out = Received::default();
+        if let Some((_, receiver)) = fragment::fragment_instance_tags(msg) {
+            if receiver != 0 && receiver != self.our_instance {
+                out.events.push(Event::ForOtherInstance);
+                return out;
+            }
+        }
+        match self.reassembler.accumulate(msg) {
+            Accumulated::Unfragmented => self.receive_whole(msg, now, &mut out),
+            Accumulated::Incomplete => out.events.push(Event::Ignored(Ignored::Fragment)),
+            Accumulated::Complete(whole) => self.receive_whole(&whole, now, &mut out),
+        }
+        out
+    }
+
+    fn receive_whole(&mut self, msg: &[u8], now: u64, out: &mut Received) {
+        let kind = classify::message_type(msg);
+        if self.policy.contains(Policy::SEND_WHITESPACE_TAG) {
+            if kind != MessageType::NotOtr {
+                self.offer = Offer::Accepted;
+            } else if self.offer == Offer::Sent {
+                self.offer = Offer::Rejected;
+            }
+        }
+        if !self.version_allowed(classify::message_version(msg)) {
+            out.events.push(Event::Ignored(Ignored::VersionNotAllowed));
+            return;
+        }
+        match parse::parse(msg) {
+            Ok(parsed) => self.dispatch(parsed, msg, now, out),
+            Err(e) => self.malformed(kind, e.to_string(), out),
+        }
+    }
+
+    fn version_allowed(&self, version: u32) -> bool {
+        match version {
+            1 => false,
+            2 => self.policy.contains(Policy::ALLOW_V2),
+            3 => self.policy.contains(Policy::ALLOW_V3),
+            _ => true,
+        }
+    }
+
+    fn malformed(&mut self, kind: MessageType, why: String, out: &mut Received) {
+        match kind {
+            MessageType::Data if self.msgstate == MsgState::Encrypted => {
+                out.events.push(Event::Malformed(why));
+                out.events.push(Event::SendError(ErrorCode::MsgMalformed));
+            }
+            MessageType::Data => out.events.push(Event::NotInPrivate),
+            _ => out.events.push(Event::SetupError(AkeError::Malformed(why))),
+        }
+    }
+
+    fn dispatch(&mut self, parsed: Message<'_>, raw: &[u8], now: u64, out: &mut Received) {
+        match parsed {
+            Message::Encoded(m) => {
+                if self.accept_instances(m.header(), matches!(m, EncodedMessage::DhCommit(_)), out)
+                {
+                    self.last_recv = now;
+                    self.encoded(m, now, out);
+                }
+            }
+            Message::Query(versions) => {
+                self.last_recv = now;
+                self.start_if_possible(versions, now, out);
+            }
+            Message::Error(text) => {
+                self.last_recv = now;
+                if self.policy.contains(Policy::ERROR_START_AKE) {
+                    out.to_send.push(bytes_to_string(self.query_message()));
+                }
+                out.events
+                    .push(Event::GeneralError(text.unwrap_or_default().to_vec()));
+            }
+            Message::TaggedPlaintext { text, tag } => {
+                self.last_recv = now;
+                if self.msgstate != MsgState::Encrypted
+                    && self.policy.contains(Policy::WHITESPACE_START_AKE)
+                {
+                    self.start_if_possible(tag.versions, now, out);
+                }
+                self.plaintext(text, out);
+            }
+            Message::Plaintext(text) => {
+                self.last_recv = now;
+                self.plaintext(text.to_vec(), out);
+            }
+            Message::V1KeyExchange | Message::V1Data => {
+                out.events.push(Event::Ignored(Ignored::VersionNotAllowed));
+            }
+            Message::Fragment(_) | Message::Unknown(_) => {
+                let _ = raw;
+                out.events.push(Event::Unrecognized);
+            }
+        }
+    }
+
+    /// Plaintext is shown; with a warning instead if it should have been
+    /// encrypted.
+    fn plaintext(&mut self, text: Vec<u8>, out: &mut Received) {
+        if self.msgstate != MsgState::Plaintext || self.policy.contains(Policy::REQUIRE_ENCRYPTION)
+        {
+            out.events.push(Event::ReceivedUnencrypted(text));
+        } else {
+            out.message = Some(text);
+        }
+    }
+
+    /// Start an AKE with the best version of `offered` our policy allows.
+    fn start_if_possible(&mut self, offered: Versions, now: u64, out: &mut Received) {
+        let version = match offered.best(self.policy) {
+            3 => ProtocolVersion::V3,
+            2 => ProtocolVersion::V2,
+            _ => return,
+        };
+        match self.ake.start(self.header(version)) {
+            Ok(commit) => {
+                self.protocol_version = Some(version);
+                self.send_ake(commit, now, out);
+            }
+            Err(e) => out.events.push(Event::SetupError(e)),
+        }
+    }
+
+    fn send_ake(&mut self, msg: EncodedMessage, now: u64, out: &mut Received) {
+        out.to_send.push(msg.to_otr());
+        self.last_sent = now;
+    }
+
+    /// Instance tag checks of a v3 message (spec "Instance Tags"; libotr
+    /// ignores a message whose receiver tag is not ours — 0 is allowed for
+    /// a D-H Commit — and rejects a sender tag below 0x100).
+    fn accept_instances(&mut self, header: &Header, is_commit: bool, out: &mut Received) -> bool {
+        if header.version != ProtocolVersion::V3 {
+            return true;
+        }
+        let receiver_ok = header.receiver_instance == self.our_instance
+            || (is_commit && header.receiver_instance == 0);
+        if !receiver_ok {
+            out.events.push(Event::ForOtherInstance);
+            return false;
+        }
+        if header.sender_instance < MIN_VALID_INSTAG {
+            out.events
+                .push(Event::Malformed("sender instance tag".into()));
+            out.events.push(Event::SendError(ErrorCode::MsgMalformed));
+            return false;
+        }
+        if self.their_instance == 0 {
+            self.their_instance = header.sender_instance;
+        } else if self.their_instance != header.sender_instance {
+            out.events.push(Event::ForOtherInstance);
+            return false;
+        }
+        true
+    }
+
+    fn encoded(&mut self, msg: EncodedMessage, now: u64, out: &mut Received) {
+        let version = msg.header().version;
+        let reply_header = self.header(version);
+        let result = match msg {
+            EncodedMessage::DhCommit(m) => self
+                .ake
+                .handle_commit(&m, reply_header)
+                .map(|reply| (Some(reply), None)),
+            EncodedMessage::DhKey(m) => match &self.private_key {
+                Some(key) => self
+                    .ake
+                    .handle_key(&m, reply_header, key)
+                    .map(|reply| (reply, None)),
+                None => Err(AkeError::NoPrivateKey),
+            },
+            EncodedMessage::RevealSignature(m) => match &self.private_key {
+                Some(key) => self
+                    .ake
+                    .handle_reveal_signature(&m, reply_header, key)
+                    .map(split_completed),
+                None => Err(AkeError::NoPrivateKey),
+            },
+            EncodedMessage::Signature(m) => self.ake.handle_signature(&m).map(split_completed),
+            EncodedMessage::Data(m) => return self.data(&m, now, out),
+        };
+        match result {
+            Ok((reply, done)) => {
+                if reply.is_none() && done.is_none() {
+                    out.events
+                        .push(Event::Ignored(Ignored::UnexpectedAkeMessage));
+                }
+                if let Some(reply) = reply {
+                    self.send_ake(reply, now, out);
+                }
+                if let Some(done) = done {
+                    self.go_encrypted(done, out);
+                }
+            }
+            Err(AkeError::HashMismatch) => {
+                out.events.push(Event::Ignored(Ignored::AkeHashMismatch));
+            }
+            Err(e) => out.events.push(Event::SetupError(e)),
+        }
+    }
+
+    /// Enter the encrypted state with the AKE's result (libotr's
+    /// `go_encrypted`).
+    fn go_encrypted(&mut self, done: AkeResult, out: &mut Received) {
+        if done.is_reflected() {
+            out.events.push(Event::Reflected);
+            return;
+        }
+        let keys = match DataKeys::after_ake(&done) {
+            Ok(keys) => keys,
+            Err(e) => return out.events.push(Event::SetupError(AkeError::Crypto(e))),
+        };
+        let refresh = self.msgstate == MsgState::Encrypted
+            && self.their_fingerprint == Some(done.their_fingerprint);
+        self.keys = Some(keys);
+        self.session_id = Some((done.ssid, done.ssid_half));
+        self.protocol_version = Some(done.version);
+        self.their_fingerprint = Some(done.their_fingerprint);
+        self.their_long_term_key = Some(done.their_long_term_key);
+        self.msgstate = MsgState::Encrypted;
+        out.events.push(if refresh {
+            Event::StillSecure
+        } else {
+            Event::GoneSecure
+        });
+    }
+
+    /// A Data Message (spec "Receiving a Data Message").
+    fn data(&mut self, msg: &DataMessage, now: u64, out: &mut Received) {
+        let flagged = msg.flags & FLAG_IGNORE_UNREADABLE != 0;
+        let keys = match (&mut self.keys, self.msgstate) {
+            (Some(keys), MsgState::Encrypted) => keys,
+            _ if flagged => {
+                return out
+                    .events
+                    .push(Event::Ignored(Ignored::NotInPrivateFlagged))
+            }
+            _ => return out.events.push(Event::NotInPrivate),
+        };
+        let decrypted = match keys.decrypt(msg) {
+            Ok(d) => d,
+            Err(e) => return self.unreadable(e, flagged, out),
+        };
+        let (text, tlvs) = tlv::split_payload(&decrypted.payload);
+        out.tlvs = tlvs;
+        out.extra_key = Some(decrypted.extra_key);
+        if tlv::find(&out.tlvs, tlv::types::DISCONNECTED).is_some() {
+            self.force(MsgState::Finished);
+            out.events.push(Event::PeerDisconnected);
+        }
+        if text.is_empty() {
+            out.events.push(Event::HeartbeatReceived);
+            return;
+        }
+        out.message = Some(text.to_vec());
+        self.maybe_heartbeat(now, out);
+    }
+
+    fn unreadable(&mut self, e: DataError, flagged: bool, out: &mut Received) {
+        if flagged {
+            return out
+                .events
+                .push(Event::Ignored(Ignored::UnreadableFlagged(e)));
+        }
+        let code = match e {
+            DataError::Malformed(ref why) => {
+                out.events.push(Event::Malformed(why.clone()));
+                ErrorCode::MsgMalformed
+            }
+            other => {
+                out.events.push(Event::Unreadable(other));
+                ErrorCode::MsgUnreadable
+            }
+        };
+        out.events.push(Event::SendError(code));
+    }
+
+    /// After a real message, send a heartbeat if we have been quiet for
+    /// [`HEARTBEAT_INTERVAL`] seconds.
+    fn maybe_heartbeat(&mut self, now: u64, out: &mut Received) {
+        if self.their_keyid() == 0 || self.last_sent >= now.saturating_sub(HEARTBEAT_INTERVAL) {
+            return;
+        }
+        if let Some(msg) = self.encrypt(b"", &[], FLAG_IGNORE_UNREADABLE, now) {
+            out.to_send.push(msg);
+            out.events.push(Event::HeartbeatSent);
+        }
+    }
+}
+
+fn split_completed(done: Option<Completed>) -> (Option<EncodedMessage>, Option<AkeResult>) {
+    match done {
+        Some(c) => (c.reply, Some(c.result)),
+        None => (None, None),
+    }
+}
+
+/// Query messages we build are ASCII plus the account name; keep bytes
+/// that are not UTF-8 as replacement characters.
+fn bytes_to_string(bytes: Vec<u8>) -> String {
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
