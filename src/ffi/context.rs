@@ -12,7 +12,7 @@ use super::instag::{
 use super::sm::OtrlSMState;
 use super::sm::{otrl_sm_state_free, otrl_sm_state_new};
 use super::userstate::OtrlUserState;
-use super::{bytes, c_bytes, malloc_c_string, malloc_copy};
+use super::{bytes, c_bytes, list_insert, list_remove, malloc_c_string, malloc_copy};
 use libc::{c_char, c_int, c_uchar, c_uint, c_void, size_t};
 use std::cmp::Ordering;
 use std::ptr;
@@ -41,6 +41,8 @@ pub struct s_fingerprint {
 
 /// cbindgen:ignore
 pub type Fingerprint = s_fingerprint;
+
+list_node!(Fingerprint);
 
 /// The context clients see: they read most fields and write `app_data`, `app_data_free`.
 #[repr(C)]
@@ -73,6 +75,8 @@ pub struct context {
 
 /// cbindgen:ignore
 pub type ConnContext = context;
+
+list_node!(ConnContext);
 
 /// Finds the context for a buddy and instance, adding it when `add_if_missing`.
 ///
@@ -124,12 +128,7 @@ pub unsafe extern "C" fn otrl_context_find(
     if new.is_null() {
         return new;
     }
-    (*new).next = here;
-    if !here.is_null() {
-        (*here).tous = ptr::addr_of_mut!((*new).next);
-    }
-    *slot = new;
-    (*new).tous = slot;
+    list_insert(slot, new);
     if let Some(add) = add_app_data {
         add(data, new);
     }
@@ -331,15 +330,9 @@ pub unsafe extern "C" fn otrl_context_find_fingerprint(
     if !addedp.is_null() {
         *addedp = 1;
     }
-    let root = ptr::addr_of_mut!((*master).fingerprint_root);
     (*f).fingerprint = hash;
     (*f).context = master;
-    (*f).next = (*root).next;
-    if !(*f).next.is_null() {
-        (*(*f).next).tous = ptr::addr_of_mut!((*f).next);
-    }
-    (*root).next = f;
-    (*f).tous = ptr::addr_of_mut!((*root).next);
+    list_insert(ptr::addr_of_mut!((*master).fingerprint_root.next), f);
     f
 }
 
@@ -416,10 +409,7 @@ pub unsafe extern "C" fn otrl_context_forget_fingerprint(
     }
     libc::free((*fprint).fingerprint.cast());
     libc::free((*fprint).trust.cast());
-    *(*fprint).tous = (*fprint).next;
-    if !(*fprint).next.is_null() {
-        (*(*fprint).next).tous = (*fprint).tous;
-    }
+    list_remove(fprint);
     libc::free(fprint.cast());
     if plaintext && (*context).fingerprint_root.next.is_null() && and_maybe_context != 0 {
         otrl_context_forget(context);
@@ -476,10 +466,7 @@ unsafe fn free_context(context: *mut ConnContext) {
             free_data(c.app_data);
         }
     }
-    *c.tous = c.next;
-    if !c.next.is_null() {
-        (*c.next).tous = c.tous;
-    }
+    list_remove(context);
     libc::free(context.cast());
 }
 

@@ -3,7 +3,9 @@
 use super::gcrypt::gcry_error_t;
 use super::gcrypt::{otr_error, GPG_ERR_ENOMEM, GPG_ERR_INV_VALUE};
 use super::userstate::OtrlUserState;
-use super::{c_bytes, malloc_c_string, read_stream, with_file, write_stream};
+use super::{
+    c_bytes, list_insert, list_remove, malloc_c_string, read_stream, with_file, write_stream,
+};
 use crate::crypto::random;
 use crate::files::instag;
 use libc::{c_char, c_uint, FILE};
@@ -30,6 +32,8 @@ pub struct s_OtrlInsTag {
 /// cbindgen:ignore
 pub type OtrlInsTag = s_OtrlInsTag;
 
+list_node!(OtrlInsTag);
+
 /// Removes one instance tag from its list and frees it.
 ///
 /// # Safety
@@ -41,10 +45,7 @@ pub unsafe extern "C" fn otrl_instag_forget(instag: *mut OtrlInsTag) {
     }
     libc::free((*instag).accountname.cast());
     libc::free((*instag).protocol.cast());
-    *(*instag).tous = (*instag).next;
-    if !(*instag).next.is_null() {
-        (*(*instag).next).tous = (*instag).tous;
-    }
+    list_remove(instag);
     libc::free(instag.cast());
 }
 
@@ -229,17 +230,13 @@ unsafe fn push_instag(
         libc::free(protocol.cast());
         return Err(());
     }
-    let root = std::ptr::addr_of_mut!((*us).instag_root);
     node.write(s_OtrlInsTag {
-        next: *root,
-        tous: root,
+        next: std::ptr::null_mut(),
+        tous: std::ptr::null_mut(),
         accountname: account,
         protocol,
         instag: tag,
     });
-    if !(*node).next.is_null() {
-        (*(*node).next).tous = std::ptr::addr_of_mut!((*node).next);
-    }
-    *root = node;
+    list_insert(std::ptr::addr_of_mut!((*us).instag_root), node);
     Ok(())
 }

@@ -3,6 +3,20 @@
 //! each module into its header with cbindgen. This tree alone touches raw pointers.
 #![allow(non_camel_case_types, non_snake_case, non_upper_case_globals)]
 
+/// Implements [`ListNode`] for a `#[repr(C)]` type with `next` and `tous` fields.
+macro_rules! list_node {
+    ($t:ty) => {
+        impl $crate::ffi::ListNode for $t {
+            unsafe fn links(node: *mut Self) -> (*mut *mut Self, *mut *mut *mut Self) {
+                (
+                    std::ptr::addr_of_mut!((*node).next),
+                    std::ptr::addr_of_mut!((*node).tous),
+                )
+            }
+        }
+    };
+}
+
 mod gcrypt;
 
 pub mod auth;
@@ -22,6 +36,43 @@ pub mod userstate;
 pub mod version;
 
 use libc::c_char;
+
+/// A node of one of libotr's intrusive lists (contexts, fingerprints, instance tags,
+/// keys): `next`, and `tous`, the address of the pointer that points at the node, so a
+/// node can unlink itself.
+trait ListNode: Sized {
+    /// The addresses of the node's `next` and `tous` fields.
+    ///
+    /// # Safety
+    /// `node` must point to a valid node.
+    unsafe fn links(node: *mut Self) -> (*mut *mut Self, *mut *mut *mut Self);
+}
+
+/// Puts `node` where `*slot` points, in front of the node that was there.
+///
+/// # Safety
+/// `slot` must be a list head or a node's `next`; `node` a valid node not in a list.
+unsafe fn list_insert<T: ListNode>(slot: *mut *mut T, node: *mut T) {
+    let (next, tous) = T::links(node);
+    *next = *slot;
+    if !(*next).is_null() {
+        *T::links(*next).1 = next;
+    }
+    *slot = node;
+    *tous = slot;
+}
+
+/// Takes `node` out of its list.
+///
+/// # Safety
+/// `node` must be a valid node in a list.
+unsafe fn list_remove<T: ListNode>(node: *mut T) {
+    let (next, tous) = T::links(node);
+    **tous = *next;
+    if !(*next).is_null() {
+        *T::links(*next).1 = *tous;
+    }
+}
 
 /// The `len` bytes at `ptr` as a slice; empty when `ptr` is NULL or `len` is 0.
 ///
