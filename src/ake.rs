@@ -10,8 +10,9 @@
 //! - our D-H key of the AKE has keyid 1 and r is 128 bits;
 //! - g^x is encrypted under r, and X_A / X_B under c / c', with AES-128-CTR
 //!   from counter 0;
-//! - M = HMAC-SHA256 under m1 / m1' of (receiver's g, signer's g, signer's
-//!   PUBKEY, signer's keyid), signed with DSA;
+//! - M = HMAC-SHA256 under m1 / m1' of (signer's g, receiver's g, signer's
+//!   PUBKEY, signer's keyid), signed with DSA (the spec's M_B = MAC_m1(g^x,
+//!   g^y, pub_B, keyid_B) where Bob, the signer, sent g^x);
 //! - the peer's fingerprint is SHA-1 of its PUBKEY fields as received.
 
 use crate::crypto::ake_keys::{AkeKeys, SessionId, SessionIdHalf};
@@ -529,7 +530,7 @@ pub fn pubkey_to_wire(key: &dsa::PublicKey) -> PubKey {
     }
 }
 
-/// AES_c(X) with X = (pub, keyid, sig(M)), M = MAC_m1(g^theirs, g^ours,
+/// AES_c(X) with X = (pub, keyid, sig(M)), M = MAC_m1(g^ours, g^theirs,
 /// pub, keyid) (spec "Authenticated Key Exchange", steps for Bob and Alice).
 fn encrypted_x(
     our_dh: &KeyPair,
@@ -542,8 +543,8 @@ fn encrypted_x(
     let m = hmac_sha256(
         m1,
         &m_input(
-            &Mpi::new(&their_dh.to_bytes()),
             &Mpi::new(&our_dh.public().to_bytes()),
+            &Mpi::new(&their_dh.to_bytes()),
             &pub_key,
             AKE_KEYID,
         ),
@@ -590,8 +591,8 @@ fn verify_x(
     let m = hmac_sha256(
         m1,
         &m_input(
-            &Mpi::new(&our_dh.public().to_bytes()),
             &Mpi::new(&their_dh.to_bytes()),
+            &Mpi::new(&our_dh.public().to_bytes()),
             &x.pub_key,
             x.keyid,
         ),
