@@ -66,13 +66,13 @@ test-deps:
 	fi
 
 cargo-test: test-deps
-	$(CARGO) test
+	$(CARGO) test --lib --tests
 
 ffi-tests: lib test-deps
-	$(MAKE) -C ffi-tests LIBOTR=ours
+	$(MAKE) --no-print-directory -C ffi-tests LIBOTR=ours
 
 ffi-tests-system: test-deps
-	$(MAKE) -C ffi-tests LIBOTR=system
+	$(MAKE) --no-print-directory -C ffi-tests LIBOTR=system
 
 lint:
 	$(CARGO) fmt --check
@@ -86,7 +86,7 @@ abi-check: lib
 install-check: lib
 	ffi-tests/install_check.sh
 
-check: lint cargo-test ffi-tests ffi-tests-system install-check abi-check
+check: lint cargo-test abi-check install-check ffi-tests-system ffi-tests
 
 headers:
 	OTR_UPDATE_HEADERS=1 $(CARGO) build --lib
