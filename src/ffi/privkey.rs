@@ -6,9 +6,10 @@ use super::gcrypt::{gcry_error_t, gcry_sexp_t, NOT_IMPLEMENTED};
 use super::instag::OTRL_INSTAG_MASTER;
 use super::privkey_t::OtrlPrivKey;
 use super::userstate::OtrlUserState;
-use super::{bytes, c_bytes, open_file, read_stream, with_file, write_stream};
+use super::{bytes, c_bytes, read_stream, with_file, write_stream};
 use crate::crypto::Fingerprint;
 use crate::files::fingerprints;
+use crate::wire::base64::c_str;
 use libc::{c_char, c_uchar, c_ushort, c_void, size_t, FILE};
 use std::ffi::CString;
 use std::ptr;
@@ -61,13 +62,7 @@ pub unsafe extern "C" fn otrl_privkey_read(
     filename: *const c_char,
 ) -> gcry_error_t {
     let _ = us;
-    match open_file(filename, c"rb") {
-        Ok(file) => {
-            libc::fclose(file);
-            NOT_IMPLEMENTED
-        }
-        Err(err) => err,
-    }
+    with_file(filename, c"rb", |_| NOT_IMPLEMENTED)
 }
 
 /// # Safety
@@ -325,6 +320,5 @@ pub unsafe extern "C" fn otrl_privkey_verify(
 
 /// `bytes` up to their first NUL as a C string, as libotr's line parsers see a field.
 fn c_string(bytes: &[u8]) -> CString {
-    let end = bytes.iter().position(|&b| b == 0).unwrap_or(bytes.len());
-    CString::new(bytes.get(..end).unwrap_or_default()).unwrap_or_default()
+    CString::new(c_str(bytes)).unwrap_or_default()
 }
