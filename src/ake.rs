@@ -228,6 +228,31 @@ impl Ake {
         }
     }
 
+    /// A copy of an AKE that is awaiting a D-H Key, for the instance that
+    /// answers it (libotr's `otrl_auth_copy_on_key`: a v3 D-H Commit goes to
+    /// every instance of the peer, and each answering instance continues
+    /// from the same commitment). `None` in any other state.
+    pub fn copy_on_key(&self) -> Option<Ake> {
+        match &self.state {
+            State::AwaitingDhKey {
+                our_dh,
+                r,
+                hashed_gx,
+                commit,
+            } => Some(Ake {
+                state: State::AwaitingDhKey {
+                    our_dh: our_dh.clone(),
+                    r: r.clone(),
+                    hashed_gx: *hashed_gx,
+                    commit: commit.clone(),
+                },
+                version: self.version,
+                initiated: self.initiated,
+            }),
+            _ => None,
+        }
+    }
+
     /// Forget everything (libotr's `otrl_auth_clear`).
     pub fn clear(&mut self) {
         *self = Self::new();

@@ -44,13 +44,13 @@ fn pump(a: &mut Session, b: &mut Session, mut to_b: Vec<String>, now: u64) -> Ve
     while !to_a.is_empty() || !to_b.is_empty() {
         for m in std::mem::take(&mut to_b) {
             let r = b.receive(m.as_bytes(), now);
-            events.extend(r.events);
-            to_a.extend(r.to_send);
+            events.extend(r.events());
+            to_a.extend(r.to_send());
         }
         for m in std::mem::take(&mut to_a) {
             let r = a.receive(m.as_bytes(), now);
-            events.extend(r.events);
-            to_b.extend(r.to_send);
+            events.extend(r.events());
+            to_b.extend(r.to_send());
         }
     }
     events
@@ -60,7 +60,7 @@ fn established(policy: Policy) -> (Session, Session) {
     let (mut a, mut b) = pair(policy, policy);
     let query = String::from_utf8(a.query_message()).unwrap();
     let r = b.receive(query.as_bytes(), 1);
-    let events = pump(&mut b, &mut a, r.to_send, 1);
+    let events = pump(&mut b, &mut a, r.to_send(), 1);
     assert_eq!(
         events.iter().filter(|e| **e == Event::GoneSecure).count(),
         2,
@@ -117,7 +117,7 @@ fn ake_v2_when_one_side_allows_only_v2() {
     let (mut a, mut b) = pair(ALLOW_V23, Policy::ALLOW_V2);
     let query = String::from_utf8(a.query_message()).unwrap();
     let r = b.receive(query.as_bytes(), 1);
-    pump(&mut b, &mut a, r.to_send, 1);
+    pump(&mut b, &mut a, r.to_send(), 1);
     check_established(&a, &b, ProtocolVersion::V2);
     assert_eq!(a.their_instance(), 0);
 }
@@ -144,10 +144,10 @@ fn many_rounds_both_directions_with_rotation() {
                 r.message.as_deref(),
                 Some(text.as_bytes()),
                 "{:?}",
-                r.events
+                r.events()
             );
             assert_eq!(r.tlvs, tlvs);
-            assert!(r.events.is_empty(), "{:?}", r.events);
+            assert!(r.events().is_empty(), "{:?}", r.events());
             let now = (a.our_keyid(), b.our_keyid());
             if now != last {
                 rotations += 1;
@@ -201,7 +201,7 @@ fn simultaneous_commits_larger_hash_wins() {
         let ra = a.receive(cb.as_bytes(), 1);
         let rb = b.receive(ca.as_bytes(), 1);
         // One side resends its commit, the other answers with a D-H Key.
-        let (mut to_b, mut to_a) = (ra.to_send, rb.to_send);
+        let (mut to_b, mut to_a) = (ra.to_send(), rb.to_send());
         assert_eq!((to_a.len(), to_b.len()), (1, 1));
         let states = [a.auth_state(), b.auth_state()];
         assert!(states.contains(&AuthState::AwaitingDhKey));
@@ -210,10 +210,10 @@ fn simultaneous_commits_larger_hash_wins() {
         while !to_a.is_empty() || !to_b.is_empty() {
             let (for_a, for_b) = (std::mem::take(&mut to_a), std::mem::take(&mut to_b));
             for m in for_b {
-                to_a.extend(b.receive(m.as_bytes(), 1).to_send);
+                to_a.extend(b.receive(m.as_bytes(), 1).to_send());
             }
             for m in for_a {
-                to_b.extend(a.receive(m.as_bytes(), 1).to_send);
+                to_b.extend(a.receive(m.as_bytes(), 1).to_send());
             }
         }
         check_established(&a, &b, ProtocolVersion::V3);
@@ -224,12 +224,12 @@ fn simultaneous_commits_larger_hash_wins() {
 fn repeated_dh_key_gets_same_reveal_signature() {
     let (mut a, mut b) = pair(ALLOW_V23, ALLOW_V23);
     let commit = a.start_ake(1).unwrap();
-    let key = b.receive(commit.as_bytes(), 1).to_send.remove(0);
-    let reveal1 = a.receive(key.as_bytes(), 1).to_send.remove(0);
-    let reveal2 = a.receive(key.as_bytes(), 1).to_send.remove(0);
+    let key = b.receive(commit.as_bytes(), 1).to_send().remove(0);
+    let reveal1 = a.receive(key.as_bytes(), 1).to_send().remove(0);
+    let reveal2 = a.receive(key.as_bytes(), 1).to_send().remove(0);
     assert_eq!(reveal1, reveal2);
     assert_eq!(a.auth_state(), AuthState::AwaitingSig);
-    let sig = b.receive(reveal2.as_bytes(), 1).to_send.remove(0);
+    let sig = b.receive(reveal2.as_bytes(), 1).to_send().remove(0);
     a.receive(sig.as_bytes(), 1);
     check_established(&a, &b, ProtocolVersion::V3);
 }
@@ -238,14 +238,14 @@ fn repeated_dh_key_gets_same_reveal_signature() {
 fn commit_while_awaiting_signature_restarts_as_responder() {
     let (mut a, mut b) = pair(ALLOW_V23, ALLOW_V23);
     let commit = a.start_ake(1).unwrap();
-    let key = b.receive(commit.as_bytes(), 1).to_send.remove(0);
-    let _reveal = a.receive(key.as_bytes(), 1).to_send.remove(0);
+    let key = b.receive(commit.as_bytes(), 1).to_send().remove(0);
+    let _reveal = a.receive(key.as_bytes(), 1).to_send().remove(0);
     assert_eq!(a.auth_state(), AuthState::AwaitingSig);
     // Bob restarts instead of answering.
     let commit2 = b.start_ake(1).unwrap();
     let r = a.receive(commit2.as_bytes(), 1);
     assert_eq!(a.auth_state(), AuthState::AwaitingRevealSig);
-    pump(&mut a, &mut b, r.to_send, 1);
+    pump(&mut a, &mut b, r.to_send(), 1);
     pump(&mut b, &mut a, Vec::new(), 1);
     // Alice's D-H Key went to Bob via pump(a→b) … deliver the rest.
     check_established(&a, &b, ProtocolVersion::V3);
@@ -257,8 +257,8 @@ fn messages_for_another_instance_are_ignored() {
     b.set_their_instance(0x999);
     let commit = a.start_ake(1).unwrap();
     let r = b.receive(commit.as_bytes(), 1);
-    assert_eq!(r.events, vec![Event::ForOtherInstance]);
-    assert!(r.to_send.is_empty());
+    assert_eq!(r.events(), vec![Event::ForOtherInstance]);
+    assert!(r.to_send().is_empty());
     assert_eq!(b.auth_state(), AuthState::None);
 }
 
@@ -277,10 +277,10 @@ fn reordered_and_dropped_messages() {
     );
     // m1 used the same keys with a smaller counter: rejected as replay.
     let r = deliver(&mut b, &m1, 2);
-    assert_eq!(r.events[0], Event::Unreadable(DataError::ReplayedCounter));
+    assert_eq!(r.events()[0], Event::Unreadable(DataError::ReplayedCounter));
     // Replays are rejected.
     let r = deliver(&mut b, &m3, 2);
-    assert_eq!(r.events[0], Event::Unreadable(DataError::ReplayedCounter));
+    assert_eq!(r.events()[0], Event::Unreadable(DataError::ReplayedCounter));
     // The conversation continues both ways.
     for i in 0..10 {
         let m = send(&mut b, format!("b{i}").as_bytes(), 3);
@@ -303,7 +303,7 @@ fn message_under_previous_key_after_rotation() {
     let late = send(&mut a, b"late", 2); // still under Alice's old key
     assert!(deliver(&mut a, &reply, 2).message.is_some()); // Alice rotates
     let r = deliver(&mut b, &late, 2);
-    assert_eq!(r.message.as_deref(), Some(&b"late"[..]), "{:?}", r.events);
+    assert_eq!(r.message.as_deref(), Some(&b"late"[..]), "{:?}", r.events());
 }
 
 #[test]
@@ -324,7 +324,7 @@ fn every_bit_flip_is_rejected_and_session_survives() {
         let r = b.receive(wire.as_bytes(), 2);
         assert!(r.message.is_none(), "bit {bit} accepted");
         assert!(
-            r.events.iter().all(|e| !matches!(e, Event::GoneSecure)),
+            r.events().iter().all(|e| !matches!(e, Event::GoneSecure)),
             "bit {bit}"
         );
         assert_eq!(b.msgstate(), MsgState::Encrypted, "bit {bit}");
@@ -352,7 +352,7 @@ fn failures_are_typed() {
     bad.mac[0] ^= 1;
     let r = deliver(&mut b, &EncodedMessage::Data(bad).to_otr(), 2);
     assert_eq!(
-        r.events,
+        r.events(),
         vec![
             Event::Unreadable(DataError::BadMac),
             Event::SendError(ErrorCode::MsgUnreadable)
@@ -363,19 +363,23 @@ fn failures_are_typed() {
     bad.sender_keyid = 77;
     let r = deliver(&mut b, &EncodedMessage::Data(bad).to_otr(), 2);
     assert!(matches!(
-        r.events[0],
+        r.events()[0],
         Event::Unreadable(DataError::UnknownKeyId { .. })
     ));
     // Flagged: ignored silently.
     data.flags = 1;
     let r = deliver(&mut b, &EncodedMessage::Data(data).to_otr(), 2);
     assert!(matches!(
-        r.events[0],
+        r.events()[0],
         Event::Ignored(Ignored::UnreadableFlagged(DataError::BadMac))
     ));
     // Malformed (truncated).
     let r = deliver(&mut b, &m[..m.len() - 12], 2);
-    assert!(matches!(r.events[0], Event::Malformed(_)), "{:?}", r.events);
+    assert!(
+        matches!(r.events()[0], Event::Malformed(_)),
+        "{:?}",
+        r.events()
+    );
     // Still fine.
     assert!(deliver(&mut b, &m, 2).message.is_some());
 }
@@ -386,7 +390,7 @@ fn disconnect_finishes_the_peer() {
     let bye = a.disconnect(3).unwrap();
     assert_eq!(a.msgstate(), MsgState::Plaintext);
     let r = deliver(&mut b, &bye, 3);
-    assert!(r.events.contains(&Event::PeerDisconnected));
+    assert!(r.events().contains(&Event::PeerDisconnected));
     assert!(tlv::find(&r.tlvs, tlv::types::DISCONNECTED).is_some());
     assert_eq!(b.msgstate(), MsgState::Finished);
     let sent = b.send(b"anyone?", &[], 3);
@@ -396,7 +400,7 @@ fn disconnect_finishes_the_peer() {
     let (mut c, _d) = established(ALLOW_V23);
     let m = send(&mut c, b"late", 3);
     let r = deliver(&mut b, &m, 3);
-    assert_eq!(r.events, vec![Event::NotInPrivate]);
+    assert_eq!(r.events(), vec![Event::NotInPrivate]);
 }
 
 #[test]
@@ -404,11 +408,11 @@ fn heartbeat_after_quiet_period() {
     let (mut a, mut b) = established(ALLOW_V23);
     let m = send(&mut a, b"hi", 1000);
     let r = deliver(&mut b, &m, 1000);
-    assert!(r.events.contains(&Event::HeartbeatSent));
+    assert!(r.events().contains(&Event::HeartbeatSent));
     assert_eq!(b.last_sent(), 1000);
-    let hb = r.to_send[0].clone();
+    let hb = r.to_send()[0].clone();
     let r = deliver(&mut a, &hb, 1000);
-    assert_eq!(r.events, vec![Event::HeartbeatReceived]);
+    assert_eq!(r.events(), vec![Event::HeartbeatReceived]);
     assert!(r.message.is_none());
 }
 
@@ -422,7 +426,7 @@ fn policies() {
     // Unencrypted message under REQUIRE_ENCRYPTION: warned, not shown.
     let r = a.receive(b"hello", 1);
     assert_eq!(
-        r.events,
+        r.events(),
         vec![Event::ReceivedUnencrypted(b"hello".to_vec())]
     );
     assert!(r.message.is_none());
@@ -438,27 +442,27 @@ fn policies() {
     assert!(tagged.len() > 2 && tagged.starts_with(b"hi"));
     let r = b.receive(&tagged, 1);
     assert_eq!(r.message.as_deref(), Some(&b"hi"[..]));
-    assert_eq!(r.to_send.len(), 1);
+    assert_eq!(r.to_send().len(), 1);
     assert_eq!(b.auth_state(), AuthState::AwaitingDhKey);
-    pump(&mut b, &mut a, r.to_send, 1);
+    pump(&mut b, &mut a, r.to_send(), 1);
     assert_eq!(a.msgstate(), MsgState::Encrypted);
 
     // Error message with ERROR_START_AKE answers with a query.
     let (mut a, _) = pair(Policy(0x06 | 0x40), ALLOW_V23);
     let r = a.receive(b"?OTR Error: oops", 1);
-    assert_eq!(r.events, vec![Event::GeneralError(b"oops".to_vec())]);
-    assert!(r.to_send[0].starts_with("?OTRv23?"));
+    assert_eq!(r.events(), vec![Event::GeneralError(b"oops".to_vec())]);
+    assert!(r.to_send()[0].starts_with("?OTRv23?"));
 
     // A v3 message when only v2 is allowed is ignored.
     let (mut a, mut b) = pair(ALLOW_V23, Policy::ALLOW_V2);
     let commit = a.start_ake(1).unwrap();
     let r = b.receive(commit.as_bytes(), 1);
-    assert_eq!(r.events, vec![Event::Ignored(Ignored::VersionNotAllowed)]);
+    assert_eq!(r.events(), vec![Event::Ignored(Ignored::VersionNotAllowed)]);
 
     // Query with nothing in common: nothing happens.
     let (mut a, _) = pair(Policy::ALLOW_V2, ALLOW_V23);
     let r = a.receive(b"?OTRv3?", 1);
-    assert!(r.to_send.is_empty());
+    assert!(r.to_send().is_empty());
 }
 
 #[test]

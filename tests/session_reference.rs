@@ -127,8 +127,8 @@ fn exchange(ours: &mut Session, peer: &mut Peer, mut to_peer: Vec<String>) -> (b
         }
         for m in to_us {
             let r = ours.receive(m.as_bytes(), 1);
-            events.extend(r.events);
-            to_peer.extend(r.to_send);
+            events.extend(r.events());
+            to_peer.extend(r.to_send());
         }
     }
     (peer_secure, events)
@@ -152,7 +152,7 @@ fn converse(ours: &mut Session, peer: &mut Peer, rounds: usize) {
             got.message.as_deref(),
             Some(text.as_bytes()),
             "{:?}",
-            got.events
+            got.events()
         );
     }
 }
@@ -167,8 +167,8 @@ fn check(query: &str, version: ProtocolVersion) {
     let mut events = Vec::new();
     while let Some(m) = to_us.pop() {
         let got = ours.receive(m.as_bytes(), 1);
-        events.extend(got.events);
-        let (s, e) = exchange(&mut ours, &mut peer, got.to_send);
+        events.extend(got.events());
+        let (s, e) = exchange(&mut ours, &mut peer, got.to_send());
         peer_secure |= s;
         events.extend(e);
     }

@@ -123,6 +123,14 @@ pub enum Event {
     HeartbeatSent,
     /// The peer sent the disconnected TLV; the session is now finished.
     PeerDisconnected,
+    /// The peer announced a use of the extra symmetric key (TLV 8, spec
+    /// "Extra symmetric key"); the key is [`Received::extra_key`].
+    ReceivedSymkey {
+        /// The 4-byte use code.
+        use_: u32,
+        /// The use-specific data after it.
+        use_data: Vec<u8>,
+    },
     /// A message was not sent because the policy requires encryption; a
     /// query was sent instead (`OTRL_MSGEVENT_ENCRYPTION_REQUIRED`).
     EncryptionRequired,
@@ -136,13 +144,21 @@ pub enum Event {
     Ignored(Ignored),
 }
 
+/// One thing [`Session::receive`] asks of its caller, in the order libotr
+/// does them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Output {
+    /// Transmit this message to the peer (unfragmented).
+    Send(String),
+    /// Report this event.
+    Event(Event),
+}
+
 /// The result of [`Session::receive`].
 #[derive(Debug, Default)]
 pub struct Received {
-    /// Messages to transmit to the peer (unfragmented).
-    pub to_send: Vec<String>,
-    /// What happened, in order.
-    pub events: Vec<Event>,
+    /// Messages to transmit and events to report, in order.
+    pub outputs: Vec<Output>,
     /// The message to show the user, if any (libotr's `*newmessagep` when
     /// it does not ask to ignore the message).
     pub message: Option<Vec<u8>>,
@@ -151,6 +167,38 @@ pub struct Received {
     /// The extra symmetric key of the keys that protected a decrypted Data
     /// Message (for TLV 8).
     pub extra_key: Option<Zeroizing<ExtraKey>>,
+}
+
+impl Received {
+    /// The messages to transmit, in order.
+    pub fn to_send(&self) -> Vec<String> {
+        self.outputs
+            .iter()
+            .filter_map(|o| match o {
+                Output::Send(m) => Some(m.clone()),
+                Output::Event(_) => None,
+            })
+            .collect()
+    }
+
+    /// The events, in order.
+    pub fn events(&self) -> Vec<Event> {
+        self.outputs
+            .iter()
+            .filter_map(|o| match o {
+                Output::Event(e) => Some(e.clone()),
+                Output::Send(_) => None,
+            })
+            .collect()
+    }
+
+    fn send(&mut self, msg: String) {
+        self.outputs.push(Output::Send(msg));
+    }
+
+    fn event(&mut self, event: Event) {
+        self.outputs.push(Output::Event(event));
+    }
 }
 
 /// The result of [`Session::send`].
@@ -226,6 +274,18 @@ impl Session {
     pub fn set_private_key(&mut self, key: Option<PrivateKey>) {
         self.private_key = key;
     }
+    /// Whether we have a long-term private key to sign with.
+    pub fn has_private_key(&self) -> bool {
+        self.private_key.is_some()
+    }
+    /// Set the account name our query messages carry.
+    pub fn set_account_name(&mut self, name: &[u8]) {
+        self.account_name = name.to_vec();
+    }
+    /// Set our instance tag.
+    pub fn set_our_instance(&mut self, tag: u32) {
+        self.our_instance = tag;
+    }
     /// `msgstate`.
     pub fn msgstate(&self) -> MsgState {
         self.msgstate
@@ -286,6 +346,10 @@ impl Session {
     pub fn offer(&self) -> Offer {
         self.offer
     }
+    /// Record that we offered OTR (a query message went out).
+    pub fn set_offer(&mut self, offer: Offer) {
+        self.offer = offer;
+    }
     /// `lastsent`: time we last sent a message (0 = never).
     pub fn last_sent(&self) -> u64 {
         self.last_sent
@@ -293,6 +357,31 @@ impl Session {
     /// `lastrecv`: time we last received a message for this session.
     pub fn last_recv(&self) -> u64 {
         self.last_recv
+    }
+    /// Record that something was sent for this session at `now`.
+    pub fn note_sent(&mut self, now: u64) {
+        self.last_sent = now;
+    }
+
+    /// Forget the AKE in progress (libotr's `otrl_auth_clear`, as its poll
+    /// does for a D-H Commit nobody answered).
+    pub fn clear_ake(&mut self) {
+        self.ake.clear();
+    }
+
+    /// Take over from the master session of the same peer when one of the
+    /// peer's v3 instances shows up (libotr's `otrl_message_receiving` for
+    /// a new or switching instance context): its message state and, when
+    /// the master awaits a D-H Key, a copy of its AKE so this instance can
+    /// answer the D-H Commit the master sent.
+    pub fn adopt(&mut self, master: &Session, copy_ake: bool) {
+        self.msgstate = master.msgstate;
+        self.protocol_version = Some(ProtocolVersion::V3);
+        if copy_ake {
+            if let Some(ake) = master.ake.copy_on_key() {
+                self.ake = ake;
+            }
+        }
     }
 
     // ---- user actions ----
@@ -397,18 +486,35 @@ impl Session {
     /// Handle one incoming message (libotr's `otrl_message_receiving` for
     /// this context).
     pub fn receive(&mut self, msg: &[u8], now: u64) -> Received {
-        let mut out = Received::default();
         if let Some((_, receiver)) = fragment::fragment_instance_tags(msg) {
             if receiver != 0 && receiver != self.our_instance {
-                out.events.push(Event::ForOtherInstance);
+                let mut out = Received::default();
+                out.event(Event::ForOtherInstance);
                 return out;
             }
         }
-        match self.reassembler.accumulate(msg) {
-            Accumulated::Unfragmented => self.receive_whole(msg, now, &mut out),
-            Accumulated::Incomplete => out.events.push(Event::Ignored(Ignored::Fragment)),
-            Accumulated::Complete(whole) => self.receive_whole(&whole, now, &mut out),
+        match self.reassemble(msg) {
+            Accumulated::Unfragmented => self.receive_unfragmented(msg, now),
+            Accumulated::Incomplete => {
+                let mut out = Received::default();
+                out.event(Event::Ignored(Ignored::Fragment));
+                out
+            }
+            Accumulated::Complete(whole) => self.receive_unfragmented(&whole, now),
         }
+    }
+
+    /// Add a fragment to the one message being reassembled (spec
+    /// "Fragmentation"); an unfragmented message passes through.
+    pub fn reassemble(&mut self, msg: &[u8]) -> Accumulated {
+        self.reassembler.accumulate(msg)
+    }
+
+    /// Handle one whole message: unfragmented, or reassembled by
+    /// [`Session::reassemble`].
+    pub fn receive_unfragmented(&mut self, msg: &[u8], now: u64) -> Received {
+        let mut out = Received::default();
+        self.receive_whole(msg, now, &mut out);
         out
     }
 
@@ -422,7 +528,7 @@ impl Session {
             }
         }
         if !self.version_allowed(classify::message_version(msg)) {
-            out.events.push(Event::Ignored(Ignored::VersionNotAllowed));
+            out.event(Event::Ignored(Ignored::VersionNotAllowed));
             return;
         }
         match parse::parse(msg) {
@@ -443,11 +549,11 @@ impl Session {
     fn malformed(&mut self, kind: MessageType, why: String, out: &mut Received) {
         match kind {
             MessageType::Data if self.msgstate == MsgState::Encrypted => {
-                out.events.push(Event::Malformed(why));
-                out.events.push(Event::SendError(ErrorCode::MsgMalformed));
+                out.event(Event::Malformed(why));
+                out.event(Event::SendError(ErrorCode::MsgMalformed));
             }
-            MessageType::Data => out.events.push(Event::NotInPrivate),
-            _ => out.events.push(Event::SetupError(AkeError::Malformed(why))),
+            MessageType::Data => out.event(Event::NotInPrivate),
+            _ => out.event(Event::SetupError(AkeError::Malformed(why))),
         }
     }
 
@@ -467,10 +573,9 @@ impl Session {
             Message::Error(text) => {
                 self.last_recv = now;
                 if self.policy.contains(Policy::ERROR_START_AKE) {
-                    out.to_send.push(bytes_to_string(self.query_message()));
+                    out.send(bytes_to_string(self.query_message()));
                 }
-                out.events
-                    .push(Event::GeneralError(text.unwrap_or_default().to_vec()));
+                out.event(Event::GeneralError(text.unwrap_or_default().to_vec()));
             }
             Message::TaggedPlaintext { text, tag } => {
                 self.last_recv = now;
@@ -486,11 +591,11 @@ impl Session {
                 self.plaintext(text.to_vec(), out);
             }
             Message::V1KeyExchange | Message::V1Data => {
-                out.events.push(Event::Ignored(Ignored::VersionNotAllowed));
+                out.event(Event::Ignored(Ignored::VersionNotAllowed));
             }
             Message::Fragment(_) | Message::Unknown(_) => {
                 let _ = raw;
-                out.events.push(Event::Unrecognized);
+                out.event(Event::Unrecognized);
             }
         }
     }
@@ -500,7 +605,7 @@ impl Session {
     fn plaintext(&mut self, text: Vec<u8>, out: &mut Received) {
         if self.msgstate != MsgState::Plaintext || self.policy.contains(Policy::REQUIRE_ENCRYPTION)
         {
-            out.events.push(Event::ReceivedUnencrypted(text));
+            out.event(Event::ReceivedUnencrypted(text));
         } else {
             out.message = Some(text);
         }
@@ -518,12 +623,12 @@ impl Session {
                 self.protocol_version = Some(version);
                 self.send_ake(commit, now, out);
             }
-            Err(e) => out.events.push(Event::SetupError(e)),
+            Err(e) => out.event(Event::SetupError(e)),
         }
     }
 
     fn send_ake(&mut self, msg: EncodedMessage, now: u64, out: &mut Received) {
-        out.to_send.push(msg.to_otr());
+        out.send(msg.to_otr());
         self.last_sent = now;
     }
 
@@ -537,19 +642,18 @@ impl Session {
         let receiver_ok = header.receiver_instance == self.our_instance
             || (is_commit && header.receiver_instance == 0);
         if !receiver_ok {
-            out.events.push(Event::ForOtherInstance);
+            out.event(Event::ForOtherInstance);
             return false;
         }
         if header.sender_instance < MIN_VALID_INSTAG {
-            out.events
-                .push(Event::Malformed("sender instance tag".into()));
-            out.events.push(Event::SendError(ErrorCode::MsgMalformed));
+            out.event(Event::Malformed("sender instance tag".into()));
+            out.event(Event::SendError(ErrorCode::MsgMalformed));
             return false;
         }
         if self.their_instance == 0 {
             self.their_instance = header.sender_instance;
         } else if self.their_instance != header.sender_instance {
-            out.events.push(Event::ForOtherInstance);
+            out.event(Event::ForOtherInstance);
             return false;
         }
         true
@@ -583,20 +687,21 @@ impl Session {
         match result {
             Ok((reply, done)) => {
                 if reply.is_none() && done.is_none() {
-                    out.events
-                        .push(Event::Ignored(Ignored::UnexpectedAkeMessage));
+                    out.event(Event::Ignored(Ignored::UnexpectedAkeMessage));
+                }
+                // libotr reports the new session before it sends the
+                // Signature that completes it for the peer.
+                if let Some(done) = done {
+                    self.go_encrypted(done, out);
                 }
                 if let Some(reply) = reply {
                     self.send_ake(reply, now, out);
                 }
-                if let Some(done) = done {
-                    self.go_encrypted(done, out);
-                }
             }
             Err(AkeError::HashMismatch) => {
-                out.events.push(Event::Ignored(Ignored::AkeHashMismatch));
+                out.event(Event::Ignored(Ignored::AkeHashMismatch));
             }
-            Err(e) => out.events.push(Event::SetupError(e)),
+            Err(e) => out.event(Event::SetupError(e)),
         }
     }
 
@@ -604,12 +709,12 @@ impl Session {
     /// `go_encrypted`).
     fn go_encrypted(&mut self, done: AkeResult, out: &mut Received) {
         if done.is_reflected() {
-            out.events.push(Event::Reflected);
+            out.event(Event::Reflected);
             return;
         }
         let keys = match DataKeys::after_ake(&done) {
             Ok(keys) => keys,
-            Err(e) => return out.events.push(Event::SetupError(AkeError::Crypto(e))),
+            Err(e) => return out.event(Event::SetupError(AkeError::Crypto(e))),
         };
         let refresh = self.msgstate == MsgState::Encrypted
             && self.their_fingerprint == Some(done.their_fingerprint);
@@ -619,7 +724,7 @@ impl Session {
         self.their_fingerprint = Some(done.their_fingerprint);
         self.their_long_term_key = Some(done.their_long_term_key);
         self.msgstate = MsgState::Encrypted;
-        out.events.push(if refresh {
+        out.event(if refresh {
             Event::StillSecure
         } else {
             Event::GoneSecure
@@ -631,12 +736,8 @@ impl Session {
         let flagged = msg.flags & FLAG_IGNORE_UNREADABLE != 0;
         let keys = match (&mut self.keys, self.msgstate) {
             (Some(keys), MsgState::Encrypted) => keys,
-            _ if flagged => {
-                return out
-                    .events
-                    .push(Event::Ignored(Ignored::NotInPrivateFlagged))
-            }
-            _ => return out.events.push(Event::NotInPrivate),
+            _ if flagged => return out.event(Event::Ignored(Ignored::NotInPrivateFlagged)),
+            _ => return out.event(Event::NotInPrivate),
         };
         let decrypted = match keys.decrypt(msg) {
             Ok(d) => d,
@@ -647,10 +748,18 @@ impl Session {
         out.extra_key = Some(decrypted.extra_key);
         if tlv::find(&out.tlvs, tlv::types::DISCONNECTED).is_some() {
             self.force(MsgState::Finished);
-            out.events.push(Event::PeerDisconnected);
+            out.event(Event::PeerDisconnected);
+        }
+        if let Some(symkey) = tlv::find(&out.tlvs, tlv::types::EXTRA_SYMMETRIC_KEY) {
+            if let Some((use_, data)) = symkey.value.split_first_chunk::<4>() {
+                out.event(Event::ReceivedSymkey {
+                    use_: u32::from_be_bytes(*use_),
+                    use_data: data.to_vec(),
+                });
+            }
         }
         if text.is_empty() {
-            out.events.push(Event::HeartbeatReceived);
+            out.event(Event::HeartbeatReceived);
             return;
         }
         out.message = Some(text.to_vec());
@@ -659,21 +768,19 @@ impl Session {
 
     fn unreadable(&mut self, e: DataError, flagged: bool, out: &mut Received) {
         if flagged {
-            return out
-                .events
-                .push(Event::Ignored(Ignored::UnreadableFlagged(e)));
+            return out.event(Event::Ignored(Ignored::UnreadableFlagged(e)));
         }
         let code = match e {
             DataError::Malformed(ref why) => {
-                out.events.push(Event::Malformed(why.clone()));
+                out.event(Event::Malformed(why.clone()));
                 ErrorCode::MsgMalformed
             }
             other => {
-                out.events.push(Event::Unreadable(other));
+                out.event(Event::Unreadable(other));
                 ErrorCode::MsgUnreadable
             }
         };
-        out.events.push(Event::SendError(code));
+        out.event(Event::SendError(code));
     }
 
     /// After a real message, send a heartbeat if we have been quiet for
@@ -683,8 +790,8 @@ impl Session {
             return;
         }
         if let Some(msg) = self.encrypt(b"", &[], FLAG_IGNORE_UNREADABLE, now) {
-            out.to_send.push(msg);
-            out.events.push(Event::HeartbeatSent);
+            out.send(msg);
+            out.event(Event::HeartbeatSent);
         }
     }
 }
