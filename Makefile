@@ -23,7 +23,7 @@ SONAME  := libotr.so.5
 HEADERS := $(wildcard include/libotr/*.h)
 ABI_CHECK ?= ../shared/abi/check
 
-.PHONY: all lib install uninstall check lint test-deps cargo-test ffi-tests ffi-tests-system headers install-check abi-check clean
+.PHONY: all lib install uninstall check demo lint test-deps cargo-test ffi-tests ffi-tests-system headers install-check abi-check clean
 
 all: lib
 
@@ -54,7 +54,7 @@ uninstall:
 	-rmdir $(DESTDIR)$(INCLUDEDIR)/libotr
 
 # The reference libotr and the tools the tests compare against.
-TEST_PACKAGES := libotr5 libotr5-dev libotr5-bin libgcrypt20-dev python3-potr pkg-config
+TEST_PACKAGES := libotr5 libotr5-dev libotr5-bin libgcrypt20-dev python3-potr pkg-config valgrind
 test-deps:
 	@missing=$$(for p in $(TEST_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
@@ -85,6 +85,12 @@ abi-check: lib
 
 install-check: lib
 	ffi-tests/install_check.sh
+
+# A two-party OTR chat in C (examples/otr_chat.c) on our library: AKE, messages,
+# an SMP check and the end of the conversation, with everything that crossed the wire.
+demo: lib
+	$(CC) -Wall -Wextra -Wno-unused-parameter -Iinclude -o $(BUILD)/otr_chat examples/otr_chat.c -L$(BUILD) -lotr
+	LD_LIBRARY_PATH=$(BUILD) $(BUILD)/otr_chat
 
 check: lint cargo-test abi-check install-check ffi-tests-system ffi-tests
 

@@ -3,7 +3,7 @@
 use super::auth::otrl_auth_new;
 use super::auth::OtrlAuthInfo;
 use super::context_priv::ConnContextPriv;
-use super::context_priv::{otrl_context_priv_force_finished, otrl_context_priv_new};
+use super::context_priv::{conn, otrl_context_priv_force_finished, otrl_context_priv_new};
 use super::dh::OtrlSessionIdHalf;
 use super::instag::{
     otrl_instag_find, otrl_instag_t, OTRL_INSTAG_BEST, OTRL_INSTAG_MASTER, OTRL_INSTAG_RECENT,
@@ -13,6 +13,7 @@ use super::sm::OtrlSMState;
 use super::sm::{otrl_sm_state_free, otrl_sm_state_new};
 use super::userstate::OtrlUserState;
 use super::{bytes, c_bytes, list_insert, list_remove, malloc_c_string, malloc_copy};
+use crate::session::MsgState;
 use libc::{c_char, c_int, c_uchar, c_uint, c_void, size_t};
 use std::cmp::Ordering;
 use std::ptr;
@@ -238,7 +239,7 @@ unsafe fn new_context(
         for p in names {
             libc::free(p.cast());
         }
-        libc::free(context_priv.cast());
+        super::context_priv::free_context_priv(context_priv);
         libc::free(smstate.cast());
         libc::free(context.cast());
         return ptr::null_mut();
@@ -380,6 +381,7 @@ pub unsafe extern "C" fn otrl_context_force_finished(context: *mut ConnContext) 
 pub unsafe extern "C" fn otrl_context_force_plaintext(context: *mut ConnContext) {
     otrl_context_force_finished(context);
     (*context).msgstate = OTRL_MSGSTATE_PLAINTEXT;
+    conn((*context).context_priv).session.force(MsgState::Plaintext);
 }
 
 /// Forgets a fingerprint unless it is the one in use; given the list's root (or the

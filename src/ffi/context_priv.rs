@@ -2,7 +2,10 @@
 
 use super::dh::{DH_keypair, DH_sesskeys};
 use super::gcrypt::gcry_mpi_t;
+use crate::session::{MsgState, Session};
+use crate::wire::query::Policy;
 use libc::{c_char, c_int, c_uchar, c_uint, c_ushort, size_t, time_t};
+use zeroize::Zeroizing;
 
 /// Per-context protocol state libotr keeps private; only its layout is public.
 #[repr(C)]
@@ -30,32 +33,75 @@ pub struct context_priv {
 /// cbindgen:ignore
 pub type ConnContextPriv = context_priv;
 
+/// The conversation behind a context, owned by Rust: libotr keeps these in
+/// `ConnContextPriv`, whose C layout no client reads (libotr-abi.md), so they
+/// live in the same allocation, after it.
+pub(crate) struct Conn {
+    /// The OTR session with this context's peer instance.
+    pub session: Session,
+    /// The last message the user sent, kept for retransmission after an AKE
+    /// (libotr's `lastmessage`).
+    pub last_message: Option<Zeroizing<Vec<u8>>>,
+    /// libotr's `may_retransmit`: 0 no, 1 resend with a prefix (after an
+    /// error message), 2 send as is (held back by REQUIRE_ENCRYPTION).
+    pub may_retransmit: u8,
+    /// When we last sent a v3 D-H Commit from this master context, 0 if
+    /// none (libotr's `auth.commit_sent_time`).
+    pub commit_sent_time: time_t,
+}
+
+/// `ConnContextPriv` followed by the Rust state; the C part comes first so a
+/// `*mut ConnContextPriv` is also a pointer to the whole.
+#[repr(C)]
+struct PrivAlloc {
+    c: ConnContextPriv,
+    conn: Conn,
+}
+
 /// A new private context part, as libotr initialises it.
 #[no_mangle]
 pub extern "C" fn otrl_context_priv_new() -> *mut ConnContextPriv {
-    // SAFETY: calloc returns zeroed memory of the right size, or NULL; all-zero is
-    // libotr's initial private state (no fragment, no keys, key ids 0).
-    unsafe { libc::calloc(1, std::mem::size_of::<ConnContextPriv>()).cast() }
+    let alloc = Box::new(PrivAlloc {
+        // SAFETY: all-zero is libotr's initial private state (no fragment, no keys,
+        // key ids 0); every member is an integer, a pointer or an array of them.
+        c: unsafe { std::mem::zeroed() },
+        conn: Conn {
+            session: Session::new(Policy(0), b"", 0, None),
+            last_message: None,
+            may_retransmit: 0,
+            commit_sent_time: 0,
+        },
+    });
+    Box::into_raw(alloc).cast()
+}
+
+/// The Rust state of a private context part.
+///
+/// # Safety
+/// `context_priv` must come from `otrl_context_priv_new` and outlive the borrow,
+/// with no other borrow of it alive.
+pub(crate) unsafe fn conn<'a>(context_priv: *mut ConnContextPriv) -> &'a mut Conn {
+    &mut (*context_priv.cast::<PrivAlloc>()).conn
 }
 
 /// Drops a context's session state (keys, fragments, saved MAC keys, last message),
-/// keeping its generation count.
+/// keeping its generation count; the session is left FINISHED.
 ///
 /// # Safety
-/// `context_priv` must be NULL or point to a valid `ConnContextPriv`.
+/// `context_priv` must be NULL or come from `otrl_context_priv_new`.
 #[no_mangle]
 pub unsafe extern "C" fn otrl_context_priv_force_finished(context_priv: *mut ConnContextPriv) {
     if context_priv.is_null() {
         return;
     }
+    let conn = conn(context_priv);
+    conn.session.force(MsgState::Finished);
+    conn.last_message = None;
+    conn.may_retransmit = 0;
     let p = &mut *context_priv;
-    libc::free(p.fragment.cast());
-    libc::free(p.saved_mac_keys.cast());
-    libc::free(p.lastmessage.cast());
-    // Everything but the generation count goes back to its initial value.
     let generation = p.generation;
     std::ptr::write_bytes(context_priv, 0, 1);
-    (*context_priv).generation = generation;
+    p.generation = generation;
 }
 
 /// Frees a private context part and what it owns.
@@ -63,6 +109,7 @@ pub unsafe extern "C" fn otrl_context_priv_force_finished(context_priv: *mut Con
 /// # Safety
 /// `context_priv` must be NULL or come from `otrl_context_priv_new`, not used afterwards.
 pub(super) unsafe fn free_context_priv(context_priv: *mut ConnContextPriv) {
-    otrl_context_priv_force_finished(context_priv);
-    libc::free(context_priv.cast());
+    if !context_priv.is_null() {
+        drop(Box::from_raw(context_priv.cast::<PrivAlloc>()));
+    }
 }

@@ -1,12 +1,39 @@
 //! `message.h`: the message API clients call, and the callback table they provide.
 
-use super::context::ConnContext;
-use super::gcrypt::{gcry_error_t, NOT_IMPLEMENTED};
-use super::instag::otrl_instag_t;
-use super::proto::{OtrlFragmentPolicy, OtrlPolicy};
-use super::tlv::OtrlTLV;
+use super::app_ops::AppOps;
+use super::context::{
+    otrl_context_find, otrl_context_find_fingerprint, otrl_context_force_finished,
+    otrl_context_force_plaintext, otrl_context_update_recent_child, ConnContext,
+    OTRL_MSGSTATE_ENCRYPTED, OTRL_MSGSTATE_PLAINTEXT,
+};
+use super::context_priv::conn;
+use super::dh::{OTRL_SESSIONID_FIRST_HALF_BOLD, OTRL_SESSIONID_SECOND_HALF_BOLD};
+use super::gcrypt::{gcry_error_t, otr_error, GPG_ERR_ENOMEM, GPG_ERR_INV_VALUE};
+use super::instag::{
+    otrl_instag_find, otrl_instag_get_new, otrl_instag_t, OTRL_INSTAG_BEST, OTRL_INSTAG_MASTER,
+    OTRL_MIN_VALID_INSTAG,
+};
+use super::privkey::{otrl_privkey_find, private_key};
+use super::proto::{
+    otrl_api_version, OtrlFragmentPolicy, OtrlPolicy, OTRL_FRAGMENT_SEND_ALL,
+    OTRL_FRAGMENT_SEND_ALL_BUT_FIRST, OTRL_FRAGMENT_SEND_ALL_BUT_LAST, OTRL_FRAGMENT_SEND_SKIP,
+    OTRL_POLICY_ALLOW_V1, OTRL_POLICY_ALLOW_V2, OTRL_POLICY_ALLOW_V3,
+    OTRL_POLICY_REQUIRE_ENCRYPTION, OTRL_POLICY_SEND_WHITESPACE_TAG, OTRL_POLICY_VERSION_MASK,
+};
+use super::tlv::{from_c_list, to_c_list, OtrlTLV};
 use super::userstate::OtrlUserState;
-use libc::{c_char, c_int, c_uchar, c_uint, c_ushort, c_void, size_t};
+use super::{bytes, c_bytes, c_string, malloc_c_string};
+use crate::ake::AuthState;
+use crate::crypto::ake_keys::SessionIdHalf;
+use crate::session::{ErrorCode, Event, MsgState, Offer, Output, Received, Session};
+use crate::wire::classify::{self, MessageType};
+use crate::wire::fragment::{self, Accumulated, FragmentFormat};
+use crate::wire::message::{ProtocolVersion, FLAG_IGNORE_UNREADABLE};
+use crate::wire::query::{self, Policy};
+use crate::wire::tlv::{types as tlv_types, Tlv};
+use libc::{c_char, c_int, c_uchar, c_uint, c_ushort, c_void, size_t, time_t};
+use std::ptr;
+use zeroize::Zeroizing;
 
 pub type OtrlErrorCode = c_uint;
 pub const OTRL_ERRCODE_NONE: OtrlErrorCode = 0;
@@ -187,6 +214,13 @@ pub unsafe extern "C" fn otrl_message_free(message: *mut c_char) {
     libc::free(message.cast());
 }
 
+/// Handles a message the user is about to send to `recipient`: encrypts it in an
+/// encrypted session, tags it with the whitespace tag or replaces it with a query
+/// message as the policy says, or refuses it in a finished session. The result is
+/// left in `*messagep` (NULL: send the original as is) and, unless `fragPolicy` is
+/// `OTRL_FRAGMENT_SEND_SKIP`, injected in fragments as `max_message_size` requires.
+/// Non-zero means encryption was attempted and failed: send nothing.
+///
 /// # Safety
 /// The pointers must be valid for the types they name; strings NUL-terminated.
 #[no_mangle]
@@ -207,19 +241,212 @@ pub unsafe extern "C" fn otrl_message_sending(
     add_appdata: Option<unsafe extern "C" fn(data: *mut c_void, context: *mut ConnContext)>,
     data: *mut c_void,
 ) -> gcry_error_t {
-    let _ = (us, ops, opdata, accountname, protocol, recipient, instag);
-    let _ = (
-        original_msg,
-        tlvs,
-        messagep,
-        fragPolicy,
-        contextp,
+    if !messagep.is_null() {
+        *messagep = ptr::null_mut();
+    }
+    if !contextp.is_null() {
+        *contextp = ptr::null_mut();
+    }
+    let Some(original) = c_bytes(original_msg) else {
+        return otr_error(GPG_ERR_INV_VALUE);
+    };
+    if us.is_null() || accountname.is_null() || protocol.is_null() || messagep.is_null() {
+        return otr_error(GPG_ERR_INV_VALUE);
+    }
+    let ops = AppOps::new(ops, opdata);
+    let mut added = 0;
+    let context = otrl_context_find(
+        us,
+        recipient,
+        accountname,
+        protocol,
+        instag,
+        1,
+        &mut added,
         add_appdata,
         data,
     );
-    NOT_IMPLEMENTED
+    if context.is_null() {
+        return otr_error(GPG_ERR_INV_VALUE);
+    }
+    if added != 0 {
+        ops.update_context_list();
+    }
+    if (*context).our_instance == 0 {
+        populate_our_instance(us, &ops, accountname, protocol, context);
+    }
+    if !contextp.is_null() {
+        *contextp = context;
+    }
+    let policy = ops.policy(context);
+    if policy & OTRL_POLICY_VERSION_MASK == 0 {
+        return 0;
+    }
+    prepare_session(context, policy);
+    let records = from_c_list(tlvs);
+    let (err, out) = outgoing(&ops, context, policy, original, &records);
+    if let Some(out) = out {
+        *messagep = malloc_c_string(&out);
+        if (*messagep).is_null() {
+            return otr_error(GPG_ERR_ENOMEM);
+        }
+    }
+    mirror(context);
+    if fragPolicy == OTRL_FRAGMENT_SEND_SKIP || err != 0 || (*messagep).is_null() {
+        return err;
+    }
+    let whole = c_bytes(*messagep).unwrap_or_default().to_vec();
+    match fragment_and_send(&ops, context, &whole, fragPolicy) {
+        Ok(Some(kept)) => {
+            libc::free((*messagep).cast());
+            *messagep = malloc_c_string(&kept);
+            0
+        }
+        Ok(None) => 0,
+        Err(err) => err,
+    }
 }
 
+/// What replaces the user's message on the wire (libotr's `otrl_message_sending`
+/// after the context is found), and the error to return.
+unsafe fn outgoing(
+    ops: &AppOps,
+    context: *mut ConnContext,
+    policy: OtrlPolicy,
+    original: &[u8],
+    tlvs: &[Tlv],
+) -> (gcry_error_t, Option<Vec<u8>>) {
+    let c = &mut *context;
+    let account = c_bytes(c.accountname).unwrap_or_default().to_vec();
+    let conn = conn(c.context_priv);
+    let policy_bits = Policy(policy);
+    if classify::message_type(original) == MessageType::Query {
+        conn.session.set_offer(Offer::Sent);
+        return (0, Some(query::default_query_msg(&account, policy_bits)));
+    }
+    let now = now();
+    match conn.session.msgstate() {
+        MsgState::Plaintext if policy & OTRL_POLICY_REQUIRE_ENCRYPTION != 0 => {
+            ops.msg_event(OTRL_MSGEVENT_ENCRYPTION_REQUIRED, context, None, 0);
+            let conn = self::conn((*context).context_priv);
+            conn.last_message = Some(Zeroizing::new(original.to_vec()));
+            conn.may_retransmit = 2;
+            conn.session.note_sent(now);
+            conn.session.set_offer(Offer::Sent);
+            otrl_context_update_recent_child(context, 1);
+            (0, Some(query::default_query_msg(&account, policy_bits)))
+        }
+        MsgState::Plaintext => {
+            if policy & OTRL_POLICY_SEND_WHITESPACE_TAG == 0 || conn.session.offer() == Offer::Rejected
+            {
+                return (0, None);
+            }
+            conn.session.set_offer(Offer::Sent);
+            let mut tagged = original.to_vec();
+            tagged.extend_from_slice(&query::whitespace_tag(policy_bits));
+            (0, Some(tagged))
+        }
+        MsgState::Encrypted => {
+            let text = c_string(original);
+            let converted = ops.convert(context, OTRL_CONVERT_SENDING, &text);
+            let plain = converted.as_deref().unwrap_or(original);
+            match encrypt(context, plain, tlvs, 0) {
+                Some(msg) => {
+                    otrl_context_update_recent_child(context, 1);
+                    (0, Some(msg.into_bytes()))
+                }
+                None => {
+                    ops.msg_event(OTRL_MSGEVENT_ENCRYPTION_ERROR, context, None, 0);
+                    let text = ops.otr_error_text(context, OTRL_ERRCODE_ENCRYPTION_ERROR);
+                    (0, text.map(|t| query::error_message(&t)))
+                }
+            }
+        }
+        MsgState::Finished => {
+            ops.msg_event(OTRL_MSGEVENT_CONNECTION_ENDED, context, None, 0);
+            (0, Some(Vec::new()))
+        }
+    }
+}
+
+/// A Data Message of `context`'s session carrying `text` and `tlvs`; remembered as
+/// the last message sent, as libotr's `otrl_proto_create_data` does.
+unsafe fn encrypt(context: *mut ConnContext, text: &[u8], tlvs: &[Tlv], flags: u8) -> Option<String> {
+    let conn = conn((*context).context_priv);
+    let msg = conn.session.encrypt(text, tlvs, flags, now())?;
+    conn.last_message = Some(Zeroizing::new(text.to_vec()));
+    conn.may_retransmit = 0;
+    Some(msg)
+}
+
+/// Sends `message` to the peer of `context` in pieces no longer than its
+/// `max_message_size`, as `policy` says: everything, or all but the first or the
+/// last piece, which is returned instead (also when no fragmenting was needed and
+/// the policy is not `OTRL_FRAGMENT_SEND_ALL`). Nothing happens without an
+/// `inject_message` callback.
+unsafe fn fragment_and_send(
+    ops: &AppOps,
+    context: *mut ConnContext,
+    message: &[u8],
+    policy: OtrlFragmentPolicy,
+) -> Result<Option<Vec<u8>>, gcry_error_t> {
+    if !ops.can_inject() {
+        return Ok(None);
+    }
+    let mms = ops.max_message_size(context);
+    if mms == 0 || message.len() <= mms {
+        if policy == OTRL_FRAGMENT_SEND_ALL {
+            ops.inject(context, message);
+            return Ok(None);
+        }
+        return Ok(Some(message.to_vec()));
+    }
+    let c = &*context;
+    let format = if c.protocol_version == 3 {
+        FragmentFormat::V3 {
+            sender_instance: c.our_instance,
+            receiver_instance: c.their_instance,
+        }
+    } else {
+        FragmentFormat::V2
+    };
+    let mut pieces = fragment::fragment_for_mms(message, mms, format)
+        .map_err(|_| otr_error(GPG_ERR_INV_VALUE))?;
+    let kept = match policy {
+        OTRL_FRAGMENT_SEND_ALL_BUT_FIRST => Some(pieces.remove(0)),
+        OTRL_FRAGMENT_SEND_ALL_BUT_LAST => pieces.pop(),
+        _ => None,
+    };
+    for piece in &pieces {
+        ops.inject(context, piece);
+    }
+    Ok(kept)
+}
+
+/// Sets the context's `our_instance` from the account's instance tag, asking the
+/// client to create one if there is none (libotr: a random tag if that fails).
+unsafe fn populate_our_instance(
+    us: OtrlUserState,
+    ops: &AppOps,
+    accountname: *const c_char,
+    protocol: *const c_char,
+    context: *mut ConnContext,
+) {
+    let mut tag = otrl_instag_find(us, accountname, protocol);
+    if tag.is_null() {
+        ops.create_instag(accountname, protocol);
+        tag = otrl_instag_find(us, accountname, protocol);
+    }
+    (*context).our_instance = match tag.as_ref() {
+        Some(t) if t.instag >= OTRL_MIN_VALID_INSTAG => t.instag,
+        _ => otrl_instag_get_new(),
+    };
+}
+
+/// Handles a message received from `sender`. Returns 1 when it was an internal
+/// protocol message the user should not see; 0 otherwise, with `*newmessagep` the
+/// text to show instead of the original (NULL: show the original).
+///
 /// # Safety
 /// The pointers must be valid for the types they name; strings NUL-terminated.
 #[no_mangle]
@@ -238,11 +465,608 @@ pub unsafe extern "C" fn otrl_message_receiving(
     add_appdata: Option<unsafe extern "C" fn(data: *mut c_void, context: *mut ConnContext)>,
     data: *mut c_void,
 ) -> c_int {
-    let _ = (us, ops, opdata, accountname, protocol, sender, message);
-    let _ = (newmessagep, tlvsp, contextp, add_appdata, data);
-    0
+    if us.is_null()
+        || accountname.is_null()
+        || protocol.is_null()
+        || sender.is_null()
+        || message.is_null()
+        || newmessagep.is_null()
+    {
+        return 0;
+    }
+    *newmessagep = ptr::null_mut();
+    if !tlvsp.is_null() {
+        *tlvsp = ptr::null_mut();
+    }
+    if !contextp.is_null() {
+        *contextp = ptr::null_mut();
+    }
+    let incoming = Incoming {
+        us,
+        ops: AppOps::new(ops, opdata),
+        accountname,
+        protocol,
+        sender,
+        add_appdata,
+        data,
+    };
+    let result = incoming.receive(c_bytes(message).unwrap_or_default());
+    if let Some(context) = result.context {
+        if !contextp.is_null() {
+            *contextp = context;
+        }
+    }
+    if let Some(text) = result.show {
+        *newmessagep = malloc_c_string(&text);
+    }
+    if !tlvsp.is_null() {
+        *tlvsp = to_c_list(&result.tlvs);
+    }
+    c_int::from(result.ignore)
 }
 
+/// One call of `otrl_message_receiving`.
+struct Incoming<'a> {
+    us: OtrlUserState,
+    ops: AppOps<'a>,
+    accountname: *const c_char,
+    protocol: *const c_char,
+    sender: *const c_char,
+    add_appdata: Option<unsafe extern "C" fn(data: *mut c_void, context: *mut ConnContext)>,
+    data: *mut c_void,
+}
+
+/// What `otrl_message_receiving` returns to its caller.
+#[derive(Default)]
+struct Outcome {
+    context: Option<*mut ConnContext>,
+    ignore: bool,
+    show: Option<Vec<u8>>,
+    tlvs: Vec<Tlv>,
+}
+
+impl Outcome {
+    fn ignored(context: *mut ConnContext) -> Self {
+        Self {
+            context: Some(context),
+            ignore: true,
+            ..Self::default()
+        }
+    }
+}
+
+impl Incoming<'_> {
+    /// The context of the sender's `instance` (master or a v3 instance), added if
+    /// missing; whether it was added.
+    unsafe fn find(&self, instance: otrl_instag_t) -> (*mut ConnContext, bool) {
+        let mut added = 0;
+        let context = otrl_context_find(
+            self.us,
+            self.sender,
+            self.accountname,
+            self.protocol,
+            instance,
+            1,
+            &mut added,
+            self.add_appdata,
+            self.data,
+        );
+        (context, added != 0)
+    }
+
+    unsafe fn best(&self) -> *mut ConnContext {
+        otrl_context_find(
+            self.us,
+            self.sender,
+            self.accountname,
+            self.protocol,
+            OTRL_INSTAG_BEST,
+            0,
+            ptr::null_mut(),
+            None,
+            ptr::null_mut(),
+        )
+    }
+
+    /// libotr's `otrl_message_receiving`: find the contexts, reassemble, route v3
+    /// messages to their instance, hand the message to that context's session and
+    /// turn what it reports into callbacks.
+    unsafe fn receive(&self, message: &[u8]) -> Outcome {
+        let (master, added) = self.find(OTRL_INSTAG_MASTER);
+        if master.is_null() {
+            return Outcome::default();
+        }
+        if added {
+            self.ops.update_context_list();
+        }
+        let best = self.best();
+        if (*master).our_instance == 0 {
+            populate_our_instance(self.us, &self.ops, self.accountname, self.protocol, master);
+        }
+        let policy = self.ops.policy(master);
+        if policy & OTRL_POLICY_VERSION_MASK == 0 {
+            return Outcome::default();
+        }
+        let mut context = master;
+        let mut context_added = false;
+        if let Some((their, ours)) = fragment::fragment_instance_tags(message) {
+            if ours != 0 && (*master).our_instance != ours {
+                self.event(OTRL_MSGEVENT_RCVDMSG_FOR_OTHER_INSTANCE, master);
+                return Outcome::ignored(master);
+            }
+            if their < OTRL_MIN_VALID_INSTAG {
+                self.malformed(master);
+                return Outcome::ignored(master);
+            }
+            (context, context_added) = self.find(their);
+        }
+        let whole = match conn((*context).context_priv).session.reassemble(message) {
+            Accumulated::Unfragmented => message.to_vec(),
+            Accumulated::Incomplete => return Outcome::ignored(context),
+            Accumulated::Complete(whole) => whole,
+        };
+        self.receive_whole(&whole, policy, master, best, context, context_added)
+    }
+
+    /// A whole (unfragmented or reassembled) message.
+    unsafe fn receive_whole(
+        &self,
+        message: &[u8],
+        policy: OtrlPolicy,
+        master: *mut ConnContext,
+        best: *mut ConnContext,
+        mut context: *mut ConnContext,
+        mut context_added: bool,
+    ) -> Outcome {
+        let kind = classify::message_type(message);
+        let version = classify::message_version(message);
+        if policy & OTRL_POLICY_SEND_WHITESPACE_TAG != 0 {
+            // Any OTR message answers our offer; plain text after it declines it.
+            let session = &mut conn((*context).context_priv).session;
+            if kind != MessageType::NotOtr {
+                session.set_offer(Offer::Accepted);
+            } else if session.offer() == Offer::Sent {
+                session.set_offer(Offer::Rejected);
+            }
+            mirror(context);
+        }
+        if version == 3 && version_allowed(version, policy) {
+            let tags = classify::proto_instance(message).ok();
+            let for_us = |ours: u32| {
+                ours == (*context).our_instance || (kind == MessageType::DhCommit && ours == 0)
+            };
+            match tags {
+                Some((_, ours)) if !for_us(ours) => {
+                    self.event(OTRL_MSGEVENT_RCVDMSG_FOR_OTHER_INSTANCE, master);
+                    return Outcome::ignored(master);
+                }
+                Some((their, _)) if their >= OTRL_MIN_VALID_INSTAG => {
+                    let (found, added) = self.find(their);
+                    context = found;
+                    context_added |= added;
+                }
+                _ => {
+                    self.malformed(context);
+                    return Outcome::ignored(context);
+                }
+            }
+            if !self.adopt_instance(master, context, context_added, kind) {
+                return Outcome::ignored(context);
+            }
+        }
+        otrl_context_update_recent_child(context, 0);
+        if matches!(kind, MessageType::DhKey | MessageType::RevealSig)
+            && !self.load_private_key(context)
+        {
+            return Outcome::ignored(context);
+        }
+        let session = prepare_session(context, policy);
+        let received = session.receive_unfragmented(message, now());
+        let outcome = self.report(context, master, best, kind, policy, message, received);
+        mirror(context);
+        outcome
+    }
+
+    /// Copies what a v3 instance context needs from the master (libotr: a new
+    /// instance takes the master's message state, and the master's D-H Commit if
+    /// this is the D-H Key answering it). False when the message is to be ignored.
+    unsafe fn adopt_instance(
+        &self,
+        master: *mut ConnContext,
+        context: *mut ConnContext,
+        added: bool,
+        kind: MessageType,
+    ) -> bool {
+        let master_session = &conn((*master).context_priv).session;
+        let session = &mut conn((*context).context_priv).session;
+        if added {
+            session.adopt(master_session, kind == MessageType::DhKey);
+            let master_conn = conn((*master).context_priv);
+            if master_conn.may_retransmit != 0 {
+                let last = master_conn.last_message.take();
+                let may = std::mem::take(&mut master_conn.may_retransmit);
+                let child = conn((*context).context_priv);
+                child.last_message = last;
+                child.may_retransmit = may;
+            }
+            mirror(context);
+            if !matches!(kind, MessageType::DhKey | MessageType::DhCommit) {
+                return false;
+            }
+            self.ops.update_context_list();
+        } else if context != master
+            && kind == MessageType::DhKey
+            && master_session.auth_state() == AuthState::AwaitingDhKey
+            && session.auth_state() != AuthState::AwaitingDhKey
+        {
+            session.adopt(master_session, true);
+        }
+        true
+    }
+
+    /// Gives the context's session our long-term key, asking the client to create
+    /// one if the account has none; false if there still is none.
+    unsafe fn load_private_key(&self, context: *mut ConnContext) -> bool {
+        let c = &*context;
+        let mut key = otrl_privkey_find(self.us, c.accountname, c.protocol);
+        if key.is_null() {
+            self.ops.create_privkey(c.accountname, c.protocol);
+            key = otrl_privkey_find(self.us, c.accountname, c.protocol);
+        }
+        let Some(key) = private_key(key) else {
+            return false;
+        };
+        conn(c.context_priv).session.set_private_key(Some(key.clone()));
+        true
+    }
+
+    /// Turns the session's outputs into callbacks, in libotr's order, and works
+    /// out what the caller gets back.
+    #[allow(clippy::too_many_arguments)]
+    unsafe fn report(
+        &self,
+        context: *mut ConnContext,
+        master: *mut ConnContext,
+        best: *mut ConnContext,
+        kind: MessageType,
+        policy: OtrlPolicy,
+        message: &[u8],
+        received: Received,
+    ) -> Outcome {
+        let mut gone_encrypted = false;
+        let mut unencrypted = None;
+        let extra_key = received.extra_key.as_deref().map_or(&[][..], |k| &k[..]);
+        for output in &received.outputs {
+            mirror(context);
+            match output {
+                Output::Send(msg) => self.send(context, master, msg.as_bytes()),
+                Output::Event(Event::ReceivedUnencrypted(text)) => unencrypted = Some(text),
+                Output::Event(event) => {
+                    gone_encrypted |= matches!(event, Event::GoneSecure | Event::StillSecure);
+                    self.on_event(context, master, best, event, extra_key);
+                }
+            }
+        }
+        if gone_encrypted {
+            self.maybe_resend(context);
+        }
+        let mut outcome = Outcome::ignored(context);
+        match kind {
+            MessageType::Data => {
+                if let Some(text) = received.message {
+                    outcome.ignore = false;
+                    outcome.show = Some(self.convert_received(context, text));
+                }
+            }
+            MessageType::Error => {
+                outcome.ignore = self.ops.can_report() && query::error_text(message).is_some();
+            }
+            MessageType::TaggedPlaintext | MessageType::NotOtr => {
+                let stripped = match kind {
+                    MessageType::TaggedPlaintext => received.message.or(unencrypted.cloned()),
+                    _ => None,
+                };
+                let warn = (*best).msgstate != OTRL_MSGSTATE_PLAINTEXT
+                    || policy & OTRL_POLICY_REQUIRE_ENCRYPTION != 0;
+                outcome.ignore = warn && self.ops.can_report();
+                if outcome.ignore {
+                    let text = c_string(stripped.as_deref().unwrap_or(message));
+                    self.ops
+                        .msg_event(OTRL_MSGEVENT_RCVDMSG_UNENCRYPTED, context, Some(&text), 0);
+                } else {
+                    outcome.show = stripped;
+                }
+            }
+            _ => {}
+        }
+        outcome.tlvs = received.tlvs;
+        outcome
+    }
+
+    /// The callbacks for one event of the session.
+    unsafe fn on_event(
+        &self,
+        context: *mut ConnContext,
+        master: *mut ConnContext,
+        best: *mut ConnContext,
+        event: &Event,
+        extra_key: &[u8],
+    ) {
+        match event {
+            Event::GoneSecure => self.go_encrypted(context, false),
+            Event::StillSecure => self.go_encrypted(context, true),
+            Event::Reflected => self.event(OTRL_MSGEVENT_MSG_REFLECTED, context),
+            Event::SetupError(_) => self.ops.msg_event(
+                OTRL_MSGEVENT_SETUP_ERROR,
+                context,
+                None,
+                otr_error(GPG_ERR_INV_VALUE),
+            ),
+            Event::GeneralError(text) => {
+                if (*context).msgstate == OTRL_MSGSTATE_ENCRYPTED {
+                    conn((*context).context_priv).may_retransmit = 1;
+                }
+                let text = c_string(text);
+                self.ops
+                    .msg_event(OTRL_MSGEVENT_RCVDMSG_GENERAL_ERR, context, Some(&text), 0);
+            }
+            Event::NotInPrivate => {
+                if best != context && (*best).msgstate == OTRL_MSGSTATE_ENCRYPTED {
+                    self.event(OTRL_MSGEVENT_RCVDMSG_FOR_OTHER_INSTANCE, master);
+                } else {
+                    self.event(OTRL_MSGEVENT_RCVDMSG_NOT_IN_PRIVATE, context);
+                }
+            }
+            Event::Unreadable(_) => self.event(OTRL_MSGEVENT_RCVDMSG_UNREADABLE, context),
+            Event::Malformed(_) => self.event(OTRL_MSGEVENT_RCVDMSG_MALFORMED, context),
+            Event::ForOtherInstance => {
+                self.event(OTRL_MSGEVENT_RCVDMSG_FOR_OTHER_INSTANCE, master)
+            }
+            Event::Unrecognized => self.event(OTRL_MSGEVENT_RCVDMSG_UNRECOGNIZED, context),
+            Event::HeartbeatReceived => self.event(OTRL_MSGEVENT_LOG_HEARTBEAT_RCVD, context),
+            Event::HeartbeatSent => {
+                otrl_context_update_recent_child(context, 1);
+                self.event(OTRL_MSGEVENT_LOG_HEARTBEAT_SENT, context);
+            }
+            Event::PeerDisconnected => otrl_context_force_finished(context),
+            Event::ReceivedSymkey { use_, use_data } => {
+                if otrl_api_version >= 0x040000 {
+                    self.ops
+                        .received_symkey(context, *use_, use_data, extra_key);
+                }
+            }
+            Event::SendError(code) => {
+                let code = match code {
+                    ErrorCode::MsgUnreadable => OTRL_ERRCODE_MSG_UNREADABLE,
+                    ErrorCode::MsgMalformed => OTRL_ERRCODE_MSG_MALFORMED,
+                };
+                self.send_error(context, code);
+            }
+            Event::ReceivedUnencrypted(_)
+            | Event::EncryptionRequired
+            | Event::ConnectionEnded
+            | Event::Ignored(_) => {}
+        }
+    }
+
+    /// A message event without text or error.
+    unsafe fn event(&self, event: OtrlMessageEvent, context: *mut ConnContext) {
+        self.ops.msg_event(event, context, None, 0);
+    }
+
+    /// libotr's reaction to a malformed message: the event, and an OTR error
+    /// message back.
+    unsafe fn malformed(&self, context: *mut ConnContext) {
+        self.event(OTRL_MSGEVENT_RCVDMSG_MALFORMED, context);
+        self.send_error(context, OTRL_ERRCODE_MSG_MALFORMED);
+    }
+
+    /// Sends the peer an OTR error message with the client's text for `code`.
+    unsafe fn send_error(&self, context: *mut ConnContext, code: OtrlErrorCode) {
+        if !self.ops.can_inject() || !self.ops.can_explain_errors() {
+            return;
+        }
+        if let Some(text) = self.ops.otr_error_text(context, code) {
+            self.ops.inject(context, &query::error_message(&text));
+        }
+    }
+
+    /// Transmits a message the session produced: AKE messages as libotr's
+    /// `send_or_error_auth` does (fragmented, and a v3 D-H Commit from the master
+    /// starts the timer that expires it), anything else as is.
+    unsafe fn send(&self, context: *mut ConnContext, master: *mut ConnContext, msg: &[u8]) {
+        let kind = classify::message_type(msg);
+        if !matches!(
+            kind,
+            MessageType::DhCommit
+                | MessageType::DhKey
+                | MessageType::RevealSig
+                | MessageType::Signature
+        ) {
+            self.ops.inject(context, msg);
+            return;
+        }
+        let _ = fragment_and_send(&self.ops, context, msg, OTRL_FRAGMENT_SEND_ALL);
+        let conn = conn((*context).context_priv);
+        let v3 = conn.session.ake().version() == Some(ProtocolVersion::V3);
+        if context != master || !v3 {
+            otrl_context_update_recent_child(context, 1);
+        }
+        if context == master && v3 && conn.session.auth_state() == AuthState::AwaitingDhKey {
+            conn.commit_sent_time = now_secs();
+            let us = &mut *self.us;
+            if us.timer_running == 0 && self.ops.has_timer_control() {
+                self.ops.timer_control(POLL_DEFAULT_INTERVAL);
+                us.timer_running = 1;
+            }
+        }
+    }
+
+    /// libotr's `go_encrypted` callbacks: the peer's fingerprint recorded (and
+    /// announced if new), the context updated, then `gone_secure` or
+    /// `still_secure`.
+    unsafe fn go_encrypted(&self, context: *mut ConnContext, refresh: bool) {
+        let conn = conn((*context).context_priv);
+        let Some(fingerprint) = conn.session.their_fingerprint() else {
+            return;
+        };
+        let mut hash = fingerprint.0;
+        let mut added = 0;
+        let found = otrl_context_find_fingerprint(context, hash.as_mut_ptr(), 1, &mut added);
+        if added != 0 {
+            self.ops.new_fingerprint(self.us, context, &mut hash);
+            self.ops.write_fingerprints();
+        }
+        (*(*context).context_priv).generation += 1;
+        mirror(context);
+        (*context).active_fingerprint = found;
+        self.ops.update_context_list();
+        if refresh {
+            let initiated = c_int::from(conn.session.ake().initiated());
+            self.ops.still_secure(context, initiated);
+        } else {
+            self.ops.gone_secure(context);
+        }
+    }
+
+    /// After an AKE, sends again the message the user sent last if it is recent
+    /// and marked for retransmission (libotr's `maybe_resend`).
+    unsafe fn maybe_resend(&self, context: *mut ConnContext) {
+        let conn = conn((*context).context_priv);
+        let recent = time_t::try_from(conn.session.last_sent()).unwrap_or(0)
+            >= now_secs() - RESEND_INTERVAL;
+        let (Some(last), true) = (conn.last_message.as_ref(), recent) else {
+            return;
+        };
+        if conn.may_retransmit == 0 {
+            return;
+        }
+        let resending = conn.may_retransmit == 1;
+        let text = if resending {
+            let mut text = Zeroizing::new(self.ops.resent_prefix(context));
+            text.push(b' ');
+            text.extend_from_slice(last);
+            text
+        } else {
+            last.clone()
+        };
+        let Some(msg) = encrypt(context, &text, &[], 0) else {
+            return;
+        };
+        let _ = fragment_and_send(&self.ops, context, msg.as_bytes(), OTRL_FRAGMENT_SEND_ALL);
+        otrl_context_update_recent_child(context, 1);
+        if resending {
+            self.event(OTRL_MSGEVENT_MSG_RESENT, context);
+        }
+    }
+
+    /// A decrypted message as the client converts it for display.
+    unsafe fn convert_received(&self, context: *mut ConnContext, text: Vec<u8>) -> Vec<u8> {
+        let src = c_string(&text);
+        self.ops
+            .convert(context, OTRL_CONVERT_RECEIVING, &src)
+            .unwrap_or(text)
+    }
+}
+
+/// The context's session, told the current policy, our instance tag and account.
+unsafe fn prepare_session<'a>(context: *mut ConnContext, policy: OtrlPolicy) -> &'a mut Session {
+    let c = &*context;
+    let session = &mut conn(c.context_priv).session;
+    session.set_policy(Policy(policy));
+    session.set_our_instance(c.our_instance);
+    session.set_account_name(c_bytes(c.accountname).unwrap_or_default());
+    session
+}
+
+/// How long after sending a message libotr still resends it after an AKE.
+const RESEND_INTERVAL: time_t = 60;
+
+/// How long a master context waits for the D-H Key answering its v3 D-H Commit.
+const MAX_AKE_WAIT_TIME: time_t = 60;
+
+/// Whether the policy allows messages of protocol `version` (0: not OTR).
+fn version_allowed(version: u32, policy: OtrlPolicy) -> bool {
+    match version {
+        1 => policy & OTRL_POLICY_ALLOW_V1 != 0,
+        2 => policy & OTRL_POLICY_ALLOW_V2 != 0,
+        3 => policy & OTRL_POLICY_ALLOW_V3 != 0,
+        _ => true,
+    }
+}
+
+/// The wall clock in seconds, as libotr's `time(NULL)`.
+fn now_secs() -> time_t {
+    // SAFETY: time(NULL) only reads the clock.
+    unsafe { libc::time(ptr::null_mut()) }
+}
+
+fn now() -> u64 {
+    u64::try_from(now_secs()).unwrap_or(0)
+}
+
+/// Copies the session's state into the context fields clients read.
+///
+/// # Safety
+/// `context` must be a valid context.
+unsafe fn mirror(context: *mut ConnContext) {
+    let c = &mut *context;
+    let priv_ = &mut *c.context_priv;
+    let session = &conn(c.context_priv).session;
+    let version = |v: Option<ProtocolVersion>| match v {
+        Some(ProtocolVersion::V2) => 2,
+        Some(ProtocolVersion::V3) => 3,
+        None => 0,
+    };
+    c.msgstate = session.msgstate() as c_uint;
+    c.auth.authstate = session.auth_state() as c_uint;
+    c.auth.protocol_version = version(session.ake().version());
+    c.auth.initiated = c_int::from(session.ake().initiated());
+    c.otr_offer = session.offer() as c_uint;
+    if session.msgstate() == MsgState::Encrypted {
+        c.protocol_version = version(session.protocol_version());
+    } else {
+        c.active_fingerprint = ptr::null_mut();
+    }
+    if let Some((id, half)) = session.session_id() {
+        c.sessionid = [0; 20];
+        c.sessionid[..id.len()].copy_from_slice(&id);
+        c.sessionid_len = id.len();
+        c.sessionid_half = match half {
+            SessionIdHalf::FirstHalfBold => OTRL_SESSIONID_FIRST_HALF_BOLD,
+            SessionIdHalf::SecondHalfBold => OTRL_SESSIONID_SECOND_HALF_BOLD,
+        };
+    }
+    priv_.their_keyid = session.their_keyid();
+    priv_.our_keyid = session.our_keyid();
+    priv_.lastsent = time_t::try_from(session.last_sent()).unwrap_or(0);
+    priv_.lastrecv = time_t::try_from(session.last_recv()).unwrap_or(0);
+}
+
+/// Ends the private conversation of one context: tells the peer (if encrypted and
+/// logged in), then goes back to plaintext.
+unsafe fn disconnect_context(ops: &AppOps, context: *mut ConnContext) {
+    if context.is_null() {
+        return;
+    }
+    let c = &*context;
+    if c.msgstate == OTRL_MSGSTATE_ENCRYPTED
+        && (*c.context_priv).their_keyid > 0
+        && ops.is_logged_in(context) == Some(1)
+        && ops.can_inject()
+    {
+        let tlv = [Tlv::new(tlv_types::DISCONNECTED, [])];
+        if let Some(msg) = encrypt(context, b"", &tlv, FLAG_IGNORE_UNREADABLE) {
+            ops.inject(context, msg.as_bytes());
+        }
+    }
+    otrl_context_force_plaintext(context);
+    ops.update_context_list();
+}
+
+/// Ends the private conversation with one instance of `username` (telling the
+/// peer if it is logged in) and goes back to plaintext.
+///
 /// # Safety
 /// The pointers must be valid for the types they name; strings NUL-terminated.
 #[no_mangle]
@@ -255,9 +1079,22 @@ pub unsafe extern "C" fn otrl_message_disconnect(
     username: *const c_char,
     instance: otrl_instag_t,
 ) {
-    let _ = (us, ops, opdata, accountname, protocol, username, instance);
+    let context = otrl_context_find(
+        us,
+        username,
+        accountname,
+        protocol,
+        instance,
+        0,
+        ptr::null_mut(),
+        None,
+        ptr::null_mut(),
+    );
+    disconnect_context(&AppOps::new(ops, opdata), context);
 }
 
+/// As `otrl_message_disconnect`, for the master context and every instance.
+///
 /// # Safety
 /// The pointers must be valid for the types they name; strings NUL-terminated.
 #[no_mangle]
@@ -269,7 +1106,23 @@ pub unsafe extern "C" fn otrl_message_disconnect_all_instances(
     protocol: *const c_char,
     username: *const c_char,
 ) {
-    let _ = (us, ops, opdata, accountname, protocol, username);
+    let master = otrl_context_find(
+        us,
+        username,
+        accountname,
+        protocol,
+        OTRL_INSTAG_MASTER,
+        0,
+        ptr::null_mut(),
+        None,
+        ptr::null_mut(),
+    );
+    let ops = AppOps::new(ops, opdata);
+    let mut c = master;
+    while !c.is_null() && (*c).m_context == master {
+        disconnect_context(&ops, c);
+        c = (*c).next;
+    }
 }
 
 /// # Safety
@@ -328,6 +1181,10 @@ pub unsafe extern "C" fn otrl_message_abort_smp(
     let _ = (us, ops, opdata, context);
 }
 
+/// Tells the peer that the current extra symmetric key will be used for `use`
+/// (with `usedata`), and writes the 32-byte key to `symkey`. Only in an encrypted
+/// session; `GPG_ERR_INV_VALUE` otherwise.
+///
 /// # Safety
 /// The pointers must be valid for the types and lengths they name.
 #[no_mangle]
@@ -342,8 +1199,27 @@ pub unsafe extern "C" fn otrl_message_symkey(
     usedatalen: size_t,
     symkey: *mut c_uchar,
 ) -> gcry_error_t {
-    let _ = (us, ops, opdata, context, r#use, usedata, usedatalen, symkey);
-    NOT_IMPLEMENTED
+    let _ = us;
+    if context.is_null() || (usedatalen > 0 && usedata.is_null()) || symkey.is_null() {
+        return otr_error(GPG_ERR_INV_VALUE);
+    }
+    let c = &*context;
+    if c.msgstate != OTRL_MSGSTATE_ENCRYPTED || (*c.context_priv).their_keyid == 0 {
+        return otr_error(GPG_ERR_INV_VALUE);
+    }
+    let Some(key) = conn(c.context_priv).session.extra_symmetric_key().copied() else {
+        return otr_error(GPG_ERR_INV_VALUE);
+    };
+    let mut value = r#use.to_be_bytes().to_vec();
+    value.extend_from_slice(bytes(usedata, usedatalen));
+    let tlv = [Tlv::new(tlv_types::EXTRA_SYMMETRIC_KEY, value)];
+    let Some(msg) = encrypt(context, b"", &tlv, FLAG_IGNORE_UNREADABLE) else {
+        return otr_error(GPG_ERR_INV_VALUE);
+    };
+    ptr::copy_nonoverlapping(key.as_ptr(), symkey, key.len());
+    AppOps::new(ops, opdata).inject(context, msg.as_bytes());
+    mirror(context);
+    0
 }
 
 /// How often, in seconds, clients without `timer_control` should call `otrl_message_poll`.
@@ -359,13 +1235,42 @@ pub unsafe extern "C" fn otrl_message_poll_get_default_interval(us: OtrlUserStat
 /// libotr polls every 70 seconds.
 const POLL_DEFAULT_INTERVAL: c_uint = 70;
 
+/// The periodic housekeeping libotr asks clients to run: a master context's v3 D-H
+/// Commit that nobody answered within a minute is forgotten, and the timer is
+/// stopped (`timer_control(0)`) when nothing is left to wait for.
+///
 /// # Safety
-/// The pointers must be valid for the types they name.
+/// `us` must be NULL or valid; `ops` NULL or a valid table.
 #[no_mangle]
 pub unsafe extern "C" fn otrl_message_poll(
     us: OtrlUserState,
     ops: *const OtrlMessageAppOps,
     opdata: *mut c_void,
 ) {
-    let _ = (us, ops, opdata);
+    if us.is_null() {
+        return;
+    }
+    let expire_before = now_secs() - MAX_AKE_WAIT_TIME;
+    let mut still_waiting = false;
+    let mut context = (*us).context_root;
+    while !context.is_null() {
+        let conn = conn((*context).context_priv);
+        let awaiting = (*context).m_context == context
+            && conn.session.auth_state() == AuthState::AwaitingDhKey
+            && conn.session.ake().version() == Some(ProtocolVersion::V3)
+            && conn.commit_sent_time > 0;
+        if awaiting && conn.commit_sent_time < expire_before {
+            conn.session.clear_ake();
+            conn.commit_sent_time = 0;
+            mirror(context);
+        } else if awaiting {
+            still_waiting = true;
+        }
+        context = (*context).next;
+    }
+    let ops = AppOps::new(ops, opdata);
+    if !still_waiting && ops.has_timer_control() {
+        ops.timer_control(0);
+        (*us).timer_running = 0;
+    }
 }

@@ -17,6 +17,7 @@ macro_rules! list_node {
     };
 }
 
+mod app_ops;
 mod gcrypt;
 
 pub mod auth;
@@ -106,6 +107,11 @@ fn malloc_copy(bytes: &[u8]) -> *mut u8 {
         }
         p
     }
+}
+
+/// `bytes` up to their first NUL, as a C string sees them.
+fn c_string(bytes: &[u8]) -> std::ffi::CString {
+    std::ffi::CString::new(crate::wire::base64::c_str(bytes)).unwrap_or_default()
 }
 
 /// A `malloc`ed NUL-terminated copy of `text`, as libotr hands strings to clients.

@@ -322,3 +322,11 @@ pub unsafe extern "C" fn otrl_privkey_verify(
 fn c_string(bytes: &[u8]) -> CString {
     CString::new(c_str(bytes)).unwrap_or_default()
 }
+
+/// The Rust key of a list entry. (Placeholder until the key store lands.)
+pub(crate) unsafe fn private_key<'a>(
+    p: *const OtrlPrivKey,
+) -> Option<&'a crate::crypto::dsa::PrivateKey> {
+    let _ = p;
+    None
+}

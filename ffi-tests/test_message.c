@@ -1,0 +1,474 @@
+/* The message API as clients drive it: two accounts, each with its own userstate,
+ * talk through otrl_message_sending/_receiving; inject_message puts what the library
+ * sends into a queue the other side reads. Every callback is logged, and the logs
+ * of the main scenarios are compared with what libotr 4.1.1 does, callback by
+ * callback. */
+#include <stdlib.h>
+#include <unistd.h>
+#include <libotr/proto.h>
+#include <libotr/privkey.h>
+#include <libotr/message.h>
+#include <libotr/instag.h>
+#include <libotr/tlv.h>
+#include "harness.h"
+
+#define INV_VALUE 0x20000037u
+
+typedef struct party {
+    const char *account, *protocol, *peer;
+    OtrlUserState us;
+    OtrlPolicy policy;
+    int mms;
+    struct party *other;
+    char log[16384];
+    char instag_file[64];
+    /* What the last otrl_message_receiving gave back. */
+    int ret;
+    char *shown;
+    /* The last received_symkey call. */
+    unsigned int symkey_use;
+    unsigned char symkey[32], symkey_data[64];
+    size_t symkey_datalen;
+} party;
+
+typedef struct { party *to; char *msg; } queued;
+static queued queue[4096];
+static size_t q_head, q_tail;
+
+static void logf_(party *p, const char *what)
+{
+    size_t len = strlen(p->log);
+    snprintf(p->log + len, sizeof p->log - len, "%s%s", len ? " " : "", what);
+}
+
+static void enqueue(party *to, const char *msg)
+{
+    if (q_tail < sizeof queue / sizeof queue[0]) {
+        queue[q_tail].to = to;
+        queue[q_tail].msg = strdup(msg);
+        q_tail++;
+    }
+}
+
+static OtrlPolicy op_policy(void *opdata, ConnContext *context) { return ((party *)opdata)->policy; }
+static void op_create_privkey(void *opdata, const char *a, const char *p) { logf_(opdata, "create_privkey"); }
+static int op_is_logged_in(void *opdata, const char *a, const char *p, const char *r) { return 1; }
+static void op_inject(void *opdata, const char *a, const char *p, const char *r, const char *msg)
+{
+    party *me = opdata;
+    logf_(me, "inject");
+    enqueue(me->other, msg);
+}
+static void op_update_context_list(void *opdata) { logf_(opdata, "update_context_list"); }
+static void op_new_fingerprint(void *opdata, OtrlUserState us, const char *a, const char *p,
+                               const char *u, unsigned char fp[20]) { logf_(opdata, "new_fingerprint"); }
+static void op_write_fingerprints(void *opdata) { logf_(opdata, "write_fingerprints"); }
+static void op_gone_secure(void *opdata, ConnContext *c) { logf_(opdata, "gone_secure"); }
+static void op_gone_insecure(void *opdata, ConnContext *c) { logf_(opdata, "gone_insecure"); }
+static void op_still_secure(void *opdata, ConnContext *c, int is_reply)
+{
+    logf_(opdata, is_reply ? "still_secure(reply)" : "still_secure");
+}
+static int op_max_message_size(void *opdata, ConnContext *c) { return ((party *)opdata)->mms; }
+static void op_received_symkey(void *opdata, ConnContext *c, unsigned int use,
+                               const unsigned char *usedata, size_t usedatalen,
+                               const unsigned char *symkey)
+{
+    party *me = opdata;
+    logf_(me, "received_symkey");
+    me->symkey_use = use;
+    memcpy(me->symkey, symkey, 32);
+    me->symkey_datalen = usedatalen < 64 ? usedatalen : 64;
+    memcpy(me->symkey_data, usedata, me->symkey_datalen);
+}
+static const char *op_otr_error_message(void *opdata, ConnContext *c, OtrlErrorCode code)
+{
+    char what[32];
+    snprintf(what, sizeof what, "otr_error_message(%d)", (int)code);
+    logf_(opdata, what);
+    return strdup("something went wrong");
+}
+static void op_otr_error_message_free(void *opdata, const char *msg) { free((char *)msg); }
+static void op_handle_smp_event(void *opdata, OtrlSMPEvent e, ConnContext *c,
+                                unsigned short progress, char *question)
+{
+    char what[32];
+    snprintf(what, sizeof what, "smp(%d,%u)", (int)e, progress);
+    logf_(opdata, what);
+}
+static void op_handle_msg_event(void *opdata, OtrlMessageEvent e, ConnContext *c,
+                                const char *message, gcry_error_t err)
+{
+    char what[64];
+    snprintf(what, sizeof what, "msg_event(%d%s%s)", (int)e, message ? "," : "", message ? message : "");
+    logf_(opdata, what);
+}
+static void op_create_instag(void *opdata, const char *a, const char *p)
+{
+    party *me = opdata;
+    logf_(me, "create_instag");
+    otrl_instag_generate(me->us, me->instag_file, a, p);
+}
+static void op_timer_control(void *opdata, unsigned int interval)
+{
+    char what[32];
+    snprintf(what, sizeof what, "timer_control(%u)", interval);
+    logf_(opdata, what);
+}
+
+static OtrlMessageAppOps ops = {
+    op_policy, op_create_privkey, op_is_logged_in, op_inject, op_update_context_list,
+    op_new_fingerprint, op_write_fingerprints, op_gone_secure, op_gone_insecure,
+    op_still_secure, op_max_message_size, NULL, NULL, op_received_symkey,
+    op_otr_error_message, op_otr_error_message_free, NULL, NULL, op_handle_smp_event,
+    op_handle_msg_event, op_create_instag, NULL, NULL, op_timer_control,
+};
+
+static void setup(party *a, party *b, OtrlPolicy policy)
+{
+    static int n;
+    memset(a, 0, sizeof *a);
+    memset(b, 0, sizeof *b);
+    a->account = "alice@example.org"; a->protocol = "prpl-jabber"; a->peer = "alice";
+    b->account = "alice"; b->protocol = "IRC"; b->peer = "alice@example.org";
+    a->other = b; b->other = a;
+    a->policy = b->policy = policy;
+    a->us = otrl_userstate_create();
+    b->us = otrl_userstate_create();
+    otrl_privkey_read(a->us, SAMPLES "/sample.private_key");
+    otrl_privkey_read(b->us, SAMPLES "/sample.private_key");
+    snprintf(a->instag_file, sizeof a->instag_file, "/tmp/otr-msg-%d-%d-a", (int)getpid(), n);
+    snprintf(b->instag_file, sizeof b->instag_file, "/tmp/otr-msg-%d-%d-b", (int)getpid(), n++);
+}
+
+static void teardown(party *a, party *b)
+{
+    while (q_head < q_tail) free(queue[q_head++].msg);
+    q_head = q_tail = 0;
+    free(a->shown); free(b->shown);
+    otrl_userstate_free(a->us);
+    otrl_userstate_free(b->us);
+    unlink(a->instag_file);
+    unlink(b->instag_file);
+}
+
+/* The user of `p` sends `text`; returns the error, fragments go out by `policy`. */
+static gcry_error_t send_text(party *p, const char *text, OtrlFragmentPolicy policy, char **out)
+{
+    char *msg = NULL;
+    gcry_error_t err = otrl_message_sending(p->us, &ops, p, p->account, p->protocol, p->peer,
+                                            OTRL_INSTAG_BEST, text, NULL, &msg, policy,
+                                            NULL, NULL, NULL);
+    if (out) *out = msg; else otrl_message_free(msg);
+    return err;
+}
+
+/* The client sends what otrl_message_sending left it (its original if NULL). */
+static void client_send(party *p, const char *text)
+{
+    char *msg = NULL;
+    otrl_message_sending(p->us, &ops, p, p->account, p->protocol, p->peer, OTRL_INSTAG_BEST,
+                         text, NULL, &msg, OTRL_FRAGMENT_SEND_SKIP, NULL, NULL, NULL);
+    enqueue(p->other, msg ? msg : text);
+    otrl_message_free(msg);
+}
+
+/* One message arrives at `p`. */
+static void receive(party *p, const char *msg)
+{
+    char *shown = NULL;
+    OtrlTLV *tlvs = NULL;
+    p->ret = otrl_message_receiving(p->us, &ops, p, p->account, p->protocol, p->peer, msg,
+                                    &shown, &tlvs, NULL, NULL, NULL);
+    free(p->shown);
+    p->shown = shown;
+    otrl_tlv_free(tlvs);
+}
+
+static void deliver_all(void)
+{
+    while (q_head < q_tail) {
+        queued q = queue[q_head++];
+        receive(q.to, q.msg);
+        free(q.msg);
+    }
+    q_head = q_tail = 0;
+}
+
+static ConnContext *best(party *p)
+{
+    return otrl_context_find(p->us, p->peer, p->account, p->protocol, OTRL_INSTAG_BEST, 0,
+                             NULL, NULL, NULL);
+}
+
+static void clear_logs(party *a, party *b) { a->log[0] = b->log[0] = 0; }
+
+static void start_ake(party *a, party *b)
+{
+    char *msg = NULL;
+    send_text(a, "?OTR?", OTRL_FRAGMENT_SEND_SKIP, &msg);
+    enqueue(b, msg);
+    otrl_message_free(msg);
+    deliver_all();
+}
+
+static void test_ake_v3(void)
+{
+    party a, b;
+    setup(&a, &b, OTRL_POLICY_MANUAL);
+    start_ake(&a, &b);
+    CHECK_STR(a.log, "update_context_list create_instag update_context_list inject "
+              "new_fingerprint write_fingerprints update_context_list gone_secure inject",
+              "v3 AKE: the querying side's callbacks");
+    CHECK_STR(b.log, "update_context_list create_instag inject timer_control(70) update_context_list "
+              "inject new_fingerprint write_fingerprints update_context_list gone_secure",
+              "v3 AKE: the D-H Commit sender's callbacks");
+    ConnContext *ca = best(&a), *cb = best(&b);
+    CHECK(ca && cb && ca->msgstate == OTRL_MSGSTATE_ENCRYPTED && cb->msgstate == OTRL_MSGSTATE_ENCRYPTED,
+          "v3 AKE: both encrypted");
+    CHECK(ca && ca->protocol_version == 3 && ca->their_instance >= OTRL_MIN_VALID_INSTAG
+          && ca->m_context != ca && ca->m_context->next == ca, "v3 AKE: an instance context right after its master");
+    CHECK(ca && cb && ca->their_instance == cb->our_instance && cb->their_instance == ca->our_instance,
+          "v3 AKE: instance tags match");
+    CHECK(ca && cb && ca->active_fingerprint && cb->active_fingerprint
+          && ca->active_fingerprint->context == ca->m_context
+          && ca->m_context->fingerprint_root.next == ca->active_fingerprint,
+          "v3 AKE: active fingerprint in the master's list");
+    CHECK(ca && cb && ca->sessionid_len == 8 && cb->sessionid_len == 8
+          && memcmp(ca->sessionid, cb->sessionid, 8) == 0 && ca->sessionid_half != cb->sessionid_half,
+          "v3 AKE: same session id, opposite bold halves");
+    CHECK(ca && ca->auth.authstate == OTRL_AUTHSTATE_NONE && cb && cb->auth.authstate == OTRL_AUTHSTATE_NONE,
+          "v3 AKE: auth states back to NONE");
+    CHECK(cb && cb->m_context->auth.authstate == OTRL_AUTHSTATE_AWAITING_DHKEY
+          && ca->m_context->auth.authstate == OTRL_AUTHSTATE_NONE,
+          "v3 AKE: the committing master still awaits other instances' D-H Keys");
+
+    /* Messages both ways, every reply rotating keys. */
+    int good = 1;
+    for (int i = 0; i < 40; i++) {
+        party *from = i % 2 ? &b : &a, *to = from->other;
+        char text[64];
+        snprintf(text, sizeof text, "message %d", i);
+        client_send(from, text);
+        deliver_all();
+        if (to->ret != 0 || !to->shown || strcmp(to->shown, text) != 0) good = 0;
+    }
+    CHECK(good, "v3: 40 messages both ways arrive intact");
+
+    /* Extra symmetric key. */
+    unsigned char key[32] = {0};
+    clear_logs(&a, &b);
+    gcry_error_t err = otrl_message_symkey(a.us, &ops, &a, best(&a), 0x01020304,
+                                           (const unsigned char *)"file.txt", 8, key);
+    deliver_all();
+    CHECK(err == 0, "symkey: sent");
+    CHECK_STR(b.log, "received_symkey msg_event(10)", "symkey: the peer's callbacks (and a heartbeat)");
+    CHECK(b.symkey_use == 0x01020304 && b.symkey_datalen == 8 && memcmp(b.symkey_data, "file.txt", 8) == 0,
+          "symkey: use and data arrive");
+    CHECK(memcmp(b.symkey, key, 32) == 0, "symkey: both sides have the same key");
+    CHECK(b.ret == 1 && b.shown == NULL, "symkey: nothing to show");
+
+    /* A tampered message: unreadable, an error goes back, the session survives. */
+    char *msg = NULL;
+    send_text(&a, "tampered", OTRL_FRAGMENT_SEND_SKIP, &msg);
+    clear_logs(&a, &b);
+    size_t len = strlen(msg);
+    msg[len - 10] = msg[len - 10] == 'A' ? 'B' : 'A';
+    receive(&b, msg);
+    otrl_message_free(msg);
+    CHECK(b.ret == 1 && b.shown == NULL, "tampered: ignored");
+    CHECK_STR(b.log, "msg_event(8) otr_error_message(3) inject", "tampered: unreadable, error sent");
+    deliver_all();
+    CHECK_STR(a.log, "msg_event(12,something went wrong)", "tampered: the sender gets the error");
+    CHECK(a.ret == 1, "tampered: the error message is not shown");
+    client_send(&a, "still here");
+    deliver_all();
+    CHECK(b.ret == 0 && b.shown && strcmp(b.shown, "still here") == 0, "tampered: session intact");
+
+    /* Garbage inside the session. */
+    clear_logs(&a, &b);
+    receive(&b, "?OTR:AAMDgarbage.");
+    CHECK(b.ret == 1, "garbage data message ignored");
+    CHECK(strstr(b.log, "msg_event(") != NULL, "garbage data message reported");
+    while (q_head < q_tail) free(queue[q_head++].msg);
+    q_head = q_tail = 0;
+
+    /* Disconnect: the peer is told and ends up finished. */
+    clear_logs(&a, &b);
+    otrl_message_disconnect(a.us, &ops, &a, a.account, a.protocol, a.peer, best(&a)->their_instance);
+    CHECK_STR(a.log, "inject update_context_list", "disconnect: callbacks");
+    deliver_all();
+    ConnContext *finished = otrl_context_find(b.us, b.peer, b.account, b.protocol,
+                                              a.us->context_root->next->our_instance, 0, NULL, NULL, NULL);
+    CHECK(finished && finished->msgstate == OTRL_MSGSTATE_FINISHED && finished->active_fingerprint == NULL,
+          "disconnect: the peer is finished");
+    CHECK(b.ret == 1 && b.shown == NULL, "disconnect: nothing to show");
+    clear_logs(&a, &b);
+    err = send_text(&b, "anyone?", OTRL_FRAGMENT_SEND_SKIP, &msg);
+    CHECK(err == 0 && msg && msg[0] == 0, "finished: sending gives an empty message");
+    CHECK_STR(b.log, "msg_event(3)", "finished: connection ended event");
+    otrl_message_free(msg);
+    teardown(&a, &b);
+}
+
+static void test_ake_v2(void)
+{
+    party a, b;
+    setup(&a, &b, OTRL_POLICY_ALLOW_V2);
+    start_ake(&a, &b);
+    ConnContext *ca = best(&a), *cb = best(&b);
+    CHECK(ca && cb && ca->msgstate == OTRL_MSGSTATE_ENCRYPTED && cb->msgstate == OTRL_MSGSTATE_ENCRYPTED,
+          "v2 AKE: both encrypted");
+    CHECK(ca && ca->protocol_version == 2 && ca->their_instance == OTRL_INSTAG_MASTER && ca->m_context == ca,
+          "v2 AKE: in the master context");
+    CHECK_STR(b.log, "update_context_list create_instag inject inject new_fingerprint "
+              "write_fingerprints update_context_list gone_secure",
+              "v2 AKE: the responder's callbacks");
+    client_send(&b, "over v2");
+    deliver_all();
+    CHECK(a.ret == 0 && a.shown && strcmp(a.shown, "over v2") == 0, "v2: message arrives");
+    otrl_context_force_plaintext(best(&a));
+    clear_logs(&a, &b);
+    client_send(&b, "lost");
+    deliver_all();
+    CHECK(a.ret == 1 && a.shown == NULL, "a data message outside a session: ignored");
+    CHECK_STR(a.log, "msg_event(7)", "a data message outside a session: not in private");
+    teardown(&a, &b);
+}
+
+static void test_fragments(OtrlFragmentPolicy policy, const char *what)
+{
+    party a, b;
+    setup(&a, &b, OTRL_POLICY_MANUAL);
+    start_ake(&a, &b);
+    char text[2001];
+    memset(text, 'x', 2000);
+    text[2000] = 0;
+    a.mms = 150;
+    clear_logs(&a, &b);
+    char *kept = NULL;
+    gcry_error_t err = send_text(&a, text, policy, &kept);
+    size_t injected = q_tail - q_head;
+    if (policy == OTRL_FRAGMENT_SEND_ALL_BUT_FIRST && kept) {
+        /* The client sends the first piece itself, first. */
+        memmove(queue + q_head + 1, queue + q_head, injected * sizeof queue[0]);
+        queue[q_head].to = &b;
+        queue[q_head].msg = strdup(kept);
+        q_tail++;
+    } else if (policy == OTRL_FRAGMENT_SEND_ALL_BUT_LAST && kept) {
+        enqueue(&b, kept);
+    }
+    int all_short = 1;
+    for (size_t i = q_head; i < q_tail; i++)
+        if (strlen(queue[i].msg) > 150) all_short = 0;
+    char label[128];
+    snprintf(label, sizeof label, "%s: sent, every piece within max_message_size", what);
+    CHECK(err == 0 && injected >= 15 && all_short, "%s", label);
+    if (policy == OTRL_FRAGMENT_SEND_ALL) {
+        snprintf(label, sizeof label, "%s: *messagep keeps the whole message", what);
+        CHECK(kept && strncmp(kept, "?OTR:AAMD", 9) == 0, "%s", label);
+    } else {
+        snprintf(label, sizeof label, "%s: *messagep is the piece left to the client", what);
+        CHECK(kept && strncmp(kept, "?OTR|", 5) == 0 && strlen(kept) <= 150, "%s", label);
+    }
+    otrl_message_free(kept);
+    deliver_all();
+    snprintf(label, sizeof label, "%s: reassembled", what);
+    CHECK(b.ret == 0 && b.shown && strcmp(b.shown, text) == 0, "%s", label);
+    teardown(&a, &b);
+}
+
+static void test_whitespace_start(void)
+{
+    party a, b;
+    setup(&a, &b, OTRL_POLICY_OPPORTUNISTIC);
+    char *msg = NULL;
+    send_text(&a, "hello there", OTRL_FRAGMENT_SEND_SKIP, &msg);
+    CHECK(msg && strncmp(msg, "hello there \t  \t\t\t\t \t \t \t  ", 27) == 0, "whitespace tag appended");
+    CHECK(best(&a)->otr_offer == OFFER_SENT, "offer sent");
+    enqueue(&b, msg);
+    otrl_message_free(msg);
+    q_tail = q_head + 1;
+    receive(&b, queue[q_head].msg);
+    free(queue[q_head].msg);
+    q_head++;
+    CHECK(b.ret == 0 && b.shown && strcmp(b.shown, "hello there") == 0, "tagged message shown without its tag");
+    deliver_all();
+    CHECK(best(&a)->msgstate == OTRL_MSGSTATE_ENCRYPTED && best(&b)->msgstate == OTRL_MSGSTATE_ENCRYPTED,
+          "whitespace tag started the AKE");
+    CHECK(best(&a)->m_context->otr_offer == OFFER_ACCEPTED, "offer accepted");
+    teardown(&a, &b);
+}
+
+static void test_require_encryption(void)
+{
+    party a, b;
+    setup(&a, &b, OTRL_POLICY_ALWAYS);
+    char *msg = NULL;
+    gcry_error_t err = send_text(&a, "for your eyes only", OTRL_FRAGMENT_SEND_SKIP, &msg);
+    CHECK(err == 0 && msg && strncmp(msg, "?OTRv23?", 8) == 0, "require encryption: a query instead");
+    CHECK(strstr(a.log, "msg_event(1)") != NULL, "require encryption: event");
+    enqueue(&b, msg);
+    otrl_message_free(msg);
+    /* The AKE runs; the held-back message follows, once. */
+    int shown = 0;
+    while (q_head < q_tail) {
+        queued q = queue[q_head++];
+        receive(q.to, q.msg);
+        free(q.msg);
+        if (q.to == &b && b.ret == 0 && b.shown && strcmp(b.shown, "for your eyes only") == 0) shown++;
+    }
+    q_head = q_tail = 0;
+    CHECK(shown == 1, "require encryption: the message is sent after the AKE");
+    clear_logs(&a, &b);
+    receive(&b, "plain words");
+    CHECK(b.ret == 1 && b.shown == NULL, "require encryption: plaintext not shown as normal");
+    CHECK_STR(b.log, "msg_event(13,plain words)", "require encryption: unencrypted event");
+    teardown(&a, &b);
+}
+
+static void test_bad_arguments(void)
+{
+    party a, b;
+    setup(&a, &b, OTRL_POLICY_MANUAL);
+    char *msg = (char *)1;
+    gcry_error_t err = otrl_message_sending(a.us, &ops, &a, a.account, a.protocol, a.peer,
+                                            OTRL_INSTAG_BEST, NULL, NULL, &msg,
+                                            OTRL_FRAGMENT_SEND_SKIP, NULL, NULL, NULL);
+    CHECK(err == INV_VALUE && msg == NULL, "sending NULL: invalid value, *messagep NULL");
+    err = otrl_message_sending(a.us, &ops, &a, NULL, a.protocol, a.peer, OTRL_INSTAG_BEST, "x",
+                               NULL, &msg, OTRL_FRAGMENT_SEND_SKIP, NULL, NULL, NULL);
+    CHECK(err == INV_VALUE, "sending without account: invalid value");
+    char *shown = (char *)1;
+    int ret = otrl_message_receiving(a.us, &ops, &a, a.account, a.protocol, NULL, "x", &shown,
+                                     NULL, NULL, NULL, NULL);
+    CHECK(ret == 0, "receiving without sender: 0");
+    receive(&a, "just words");
+    CHECK(a.ret == 0 && a.shown == NULL, "plain message: 0 and nothing to replace it");
+    a.log[0] = 0;
+    receive(&a, "?OTR:AAMDnot base64!.");
+    CHECK(a.ret == 1, "an undecodable v3 data message: ignored");
+    CHECK_STR(a.log, "msg_event(9) otr_error_message(4) inject", "an undecodable v3 data message: malformed");
+    receive(&a, "?OTR:AAIC.");
+    CHECK(a.ret == 1, "a malformed D-H Commit is ignored");
+    receive(&a, "?OTRv9? unknown");
+    CHECK(a.ret == 1, "a query for versions we do not speak is ignored");
+    CHECK(otrl_message_poll_get_default_interval(a.us) == 70, "poll interval 70");
+    otrl_message_poll(a.us, &ops, &a);
+    otrl_message_poll(NULL, &ops, &a);
+    teardown(&a, &b);
+}
+
+int main(void)
+{
+    OTRL_INIT;
+    test_ake_v3();
+    test_ake_v2();
+    test_fragments(OTRL_FRAGMENT_SEND_ALL, "send all");
+    test_fragments(OTRL_FRAGMENT_SEND_ALL_BUT_FIRST, "all but first");
+    test_fragments(OTRL_FRAGMENT_SEND_ALL_BUT_LAST, "all but last");
+    test_whitespace_start();
+    test_require_encryption();
+    test_bad_arguments();
+    HARNESS_EXIT();
+}
