@@ -33,12 +33,22 @@ pub const GPG_ERR_ENOMEM: c_uint = 0x8056;
 
 /// An error made by libotr itself: `gcry_error(code)` compiled without a default source.
 pub const fn otr_error(code: c_uint) -> gcry_error_t {
-    (SOURCE_LIBOTR << 24) | (code & 0xffff)
+    make_error(SOURCE_LIBOTR, code)
 }
 
 /// An error passed on from libgcrypt (source "gcrypt").
 pub const fn gcrypt_error(code: c_uint) -> gcry_error_t {
-    (SOURCE_GCRYPT << 24) | (code & 0xffff)
+    make_error(SOURCE_GCRYPT, code)
+}
+
+/// libgpg-error's `gpg_err_make`: code 0 is success whatever the source.
+const fn make_error(source: c_uint, code: c_uint) -> gcry_error_t {
+    let code = code & 0xffff;
+    if code == 0 {
+        0
+    } else {
+        (source << 24) | code
+    }
 }
 
 /// What a function not implemented yet returns: libgpg-error's "Not implemented".
@@ -92,6 +102,8 @@ mod tests {
         assert_eq!(error_from_errno(libc::EROFS), 0x0100_807a);
         assert_eq!(error_from_errno(libc::ENOSPC), 0x0100_805b);
         assert_eq!(error_from_errno(9999), 0x0100_3ffe);
+        // gcry_error_from_errno(0) is success, as libotr returns for an empty key file.
+        assert_eq!(error_from_errno(0), 0);
     }
 
     #[test]
