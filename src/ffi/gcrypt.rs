@@ -27,8 +27,13 @@ const SOURCE_LIBOTR: c_uint = 32;
 /// `GPG_ERR_SOURCE_GCRYPT`: errors libotr passes on from libgcrypt (errno, S-expressions).
 const SOURCE_GCRYPT: c_uint = 1;
 
+pub const GPG_ERR_GENERAL: c_uint = 1;
+pub const GPG_ERR_BAD_SIGNATURE: c_uint = 8;
+pub const GPG_ERR_UNUSABLE_SECKEY: c_uint = 54;
 pub const GPG_ERR_INV_VALUE: c_uint = 55;
+pub const GPG_ERR_INV_OBJ: c_uint = 65;
 pub const GPG_ERR_NOT_IMPLEMENTED: c_uint = 69;
+pub const GPG_ERR_EEXIST: c_uint = 0x8023;
 pub const GPG_ERR_ENOMEM: c_uint = 0x8056;
 
 /// An error made by libotr itself: `gcry_error(code)` compiled without a default source.
