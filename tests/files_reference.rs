@@ -8,7 +8,9 @@
 //! silently.
 
 use std::collections::BTreeMap;
+use std::ffi::{CStr, CString};
 use std::fmt::Write as _;
+use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
@@ -359,6 +361,114 @@ fn privkey_writer_matches_libotr_key_generation() {
             String::from_utf8_lossy(&write_private_keys(&expected)),
             String::from_utf8_lossy(&written),
             "case {k}"
+        );
+    }
+}
+
+// ------------------------------------------- private keys through our C API
+
+/// The keys of a userstate of ours, printed as the reference prints libotr's, without
+/// the last field (the S-expression, which C cannot see in our library).
+fn our_userstate_keys(us: otr::ffi::userstate::OtrlUserState) -> String {
+    let mut out = String::new();
+    // SAFETY: `us` is a live userstate; its list entries and their strings are valid.
+    unsafe {
+        let mut p = (*us).privkey_root;
+        while !p.is_null() {
+            let k = &*p;
+            let name = CStr::from_ptr(k.accountname).to_bytes();
+            let protocol = CStr::from_ptr(k.protocol).to_bytes();
+            let data = std::slice::from_raw_parts(k.pubkey_data, k.pubkey_datalen);
+            writeln!(out, "key {} {} {}", hex(name), hex(protocol), hex(data)).unwrap();
+            p = k.next;
+        }
+    }
+    out
+}
+
+/// The reference's report without each key's last field.
+fn without_sexps(report: &str) -> String {
+    report
+        .lines()
+        .filter(|l| l.starts_with("key "))
+        .map(|l| format!("{}\n", l.rsplit_once(' ').map_or(l, |(head, _)| head)))
+        .collect()
+}
+
+/// The file without its last account (the freshly generated key).
+fn all_but_last_account(file: &[u8]) -> &[u8] {
+    let text = String::from_utf8_lossy(file);
+    &file[..text.rfind(" (account\n").expect("an account")]
+}
+
+/// What our library does for `files_ref regen IN OUT`: read IN, generate a key for
+/// "zz-new"/"zz-proto" into OUT; returns the keys it then holds.
+fn our_regen(input: &Path, output: &Path) -> String {
+    use otr::ffi::privkey::{otrl_privkey_generate, otrl_privkey_read};
+    use otr::ffi::userstate::{otrl_userstate_create, otrl_userstate_free};
+    let input = CString::new(input.as_os_str().as_bytes()).unwrap();
+    let output = CString::new(output.as_os_str().as_bytes()).unwrap();
+    // SAFETY: a fresh userstate and NUL-terminated strings, as the C API requires.
+    unsafe {
+        let us = otrl_userstate_create();
+        assert_eq!(otrl_privkey_read(us, input.as_ptr()), 0);
+        let err = otrl_privkey_generate(
+            us,
+            output.as_ptr(),
+            c"zz-new".as_ptr(),
+            c"zz-proto".as_ptr(),
+        );
+        assert_eq!(err, 0);
+        let keys = our_userstate_keys(us);
+        otrl_userstate_free(us);
+        keys
+    }
+}
+
+/// Key generation through our C API rewrites a key file Debian's libotr wrote exactly
+/// as libotr does (every byte but the new key's), and Debian's libotr reads the file we
+/// wrote with the keys, list order and public key data our userstate holds.
+#[test]
+fn privkey_generation_through_our_c_api_matches_libotr() {
+    let dir = case_dir("privkey_c_api");
+    let sample = dir.join("sample");
+    std::fs::write(&sample, SAMPLE_KEY).unwrap();
+    for round in 0..2 {
+        let input = if round == 0 {
+            sample.clone()
+        } else {
+            dir.join("theirs0")
+        };
+        let theirs = dir.join(format!("theirs{round}"));
+        let ours = dir.join(format!("ours{round}"));
+        let report = run_reference(&[
+            "regen".into(),
+            input.display().to_string(),
+            theirs.display().to_string(),
+        ]);
+        assert_eq!(report, "read 00000000\ngenerate 00000000\n");
+        let our_keys = our_regen(&input, &ours);
+        assert_eq!(
+            our_keys.lines().count(),
+            3,
+            "the two kept keys and the new one"
+        );
+        let (theirs_bytes, ours_bytes) = (
+            std::fs::read(&theirs).unwrap(),
+            std::fs::read(&ours).unwrap(),
+        );
+        assert_eq!(
+            String::from_utf8_lossy(all_but_last_account(&ours_bytes)),
+            String::from_utf8_lossy(all_but_last_account(&theirs_bytes)),
+            "round {round}: the kept accounts are written as libotr writes them"
+        );
+        let debian_reads_ours = run_reference(&["privkey".into(), ours.display().to_string()]);
+        assert!(debian_reads_ours.starts_with("file 0 err 00000000\n"));
+        assert_eq!(without_sexps(&debian_reads_ours), our_keys, "round {round}");
+        let debian_reads_theirs = run_reference(&["privkey".into(), theirs.display().to_string()]);
+        assert_eq!(
+            without_sexps(&debian_reads_theirs).lines().count(),
+            our_keys.lines().count()
         );
     }
 }

@@ -62,10 +62,10 @@ ConnContextPriv *otrl_context_priv_new(void);
 
 /**
  * Drops a context's session state (keys, fragments, saved MAC keys, last message),
- * keeping its generation count.
+ * keeping its generation count; the session is left FINISHED.
  *
  * # Safety
- * `context_priv` must be NULL or point to a valid `ConnContextPriv`.
+ * `context_priv` must be NULL or come from `otrl_context_priv_new`.
  */
 void otrl_context_priv_force_finished(ConnContextPriv *context_priv);
 

@@ -194,6 +194,13 @@ struct s_OtrlMessageAppOps {
 void otrl_message_free(char *message);
 
 /**
+ * Handles a message the user is about to send to `recipient`: encrypts it in an
+ * encrypted session, tags it with the whitespace tag or replaces it with a query
+ * message as the policy says, or refuses it in a finished session. The result is
+ * left in `*messagep` (NULL: send the original as is) and, unless `fragPolicy` is
+ * `OTRL_FRAGMENT_SEND_SKIP`, injected in fragments as `max_message_size` requires.
+ * Non-zero means encryption was attempted and failed: send nothing.
+ *
  * # Safety
  * The pointers must be valid for the types they name; strings NUL-terminated.
  */
@@ -213,6 +220,10 @@ gcry_error_t otrl_message_sending(OtrlUserState us,
                                   void *data);
 
 /**
+ * Handles a message received from `sender`. Returns 1 when it was an internal
+ * protocol message the user should not see; 0 otherwise, with `*newmessagep` the
+ * text to show instead of the original (NULL: show the original).
+ *
  * # Safety
  * The pointers must be valid for the types they name; strings NUL-terminated.
  */
@@ -230,6 +241,9 @@ int otrl_message_receiving(OtrlUserState us,
                            void *data);
 
 /**
+ * Ends the private conversation with one instance of `username` (telling the
+ * peer if it is logged in) and goes back to plaintext.
+ *
  * # Safety
  * The pointers must be valid for the types they name; strings NUL-terminated.
  */
@@ -242,6 +256,8 @@ void otrl_message_disconnect(OtrlUserState us,
                              otrl_instag_t instance);
 
 /**
+ * As `otrl_message_disconnect`, for the master context and every instance.
+ *
  * # Safety
  * The pointers must be valid for the types they name; strings NUL-terminated.
  */
@@ -296,6 +312,10 @@ void otrl_message_abort_smp(OtrlUserState us,
                             ConnContext *context);
 
 /**
+ * Tells the peer that the current extra symmetric key will be used for `use`
+ * (with `usedata`), and writes the 32-byte key to `symkey`. Only in an encrypted
+ * session; `GPG_ERR_INV_VALUE` otherwise.
+ *
  * # Safety
  * The pointers must be valid for the types and lengths they name.
  */
@@ -317,8 +337,12 @@ gcry_error_t otrl_message_symkey(OtrlUserState us,
 unsigned int otrl_message_poll_get_default_interval(OtrlUserState us);
 
 /**
+ * The periodic housekeeping libotr asks clients to run: a master context's v3 D-H
+ * Commit that nobody answered within a minute is forgotten, and the timer is
+ * stopped (`timer_control(0)`) when nothing is left to wait for.
+ *
  * # Safety
- * The pointers must be valid for the types they name.
+ * `us` must be NULL or valid; `ops` NULL or a valid table.
  */
 void otrl_message_poll(OtrlUserState us, const OtrlMessageAppOps *ops, void *opdata);
 

@@ -29,6 +29,12 @@ impl Fingerprint {
         &self.0
     }
 
+    /// The fingerprint of a key whose serialized form (the MPIs p, q, g, y) is
+    /// `data`: its SHA-1, as `otrl_privkey_fingerprint` hashes `pubkey_data`.
+    pub fn of_data(data: &[u8]) -> Self {
+        Fingerprint(Sha1::digest(data).into())
+    }
+
     /// Human form as `otrl_privkey_hash_to_human` writes it: five groups of
     /// eight upper-case hex digits separated by single spaces (44 characters).
     pub fn to_human(&self) -> String {
@@ -69,7 +75,7 @@ pub fn fingerprint_data(key: &PublicKey) -> Vec<u8> {
 
 /// The fingerprint of a DSA public key: SHA-1 of [`fingerprint_data`].
 pub fn fingerprint(key: &PublicKey) -> Fingerprint {
-    Fingerprint(Sha1::digest(fingerprint_data(key)).into())
+    Fingerprint::of_data(&fingerprint_data(key))
 }
 
 #[cfg(test)]

@@ -27,18 +27,33 @@ const SOURCE_LIBOTR: c_uint = 32;
 /// `GPG_ERR_SOURCE_GCRYPT`: errors libotr passes on from libgcrypt (errno, S-expressions).
 const SOURCE_GCRYPT: c_uint = 1;
 
+pub const GPG_ERR_GENERAL: c_uint = 1;
+pub const GPG_ERR_BAD_SIGNATURE: c_uint = 8;
+pub const GPG_ERR_UNUSABLE_SECKEY: c_uint = 54;
 pub const GPG_ERR_INV_VALUE: c_uint = 55;
+pub const GPG_ERR_INV_OBJ: c_uint = 65;
 pub const GPG_ERR_NOT_IMPLEMENTED: c_uint = 69;
+pub const GPG_ERR_EEXIST: c_uint = 0x8023;
 pub const GPG_ERR_ENOMEM: c_uint = 0x8056;
 
 /// An error made by libotr itself: `gcry_error(code)` compiled without a default source.
 pub const fn otr_error(code: c_uint) -> gcry_error_t {
-    (SOURCE_LIBOTR << 24) | (code & 0xffff)
+    make_error(SOURCE_LIBOTR, code)
 }
 
 /// An error passed on from libgcrypt (source "gcrypt").
 pub const fn gcrypt_error(code: c_uint) -> gcry_error_t {
-    (SOURCE_GCRYPT << 24) | (code & 0xffff)
+    make_error(SOURCE_GCRYPT, code)
+}
+
+/// libgpg-error's `gpg_err_make`: code 0 is success whatever the source.
+const fn make_error(source: c_uint, code: c_uint) -> gcry_error_t {
+    let code = code & 0xffff;
+    if code == 0 {
+        0
+    } else {
+        (source << 24) | code
+    }
 }
 
 /// What a function not implemented yet returns: libgpg-error's "Not implemented".
@@ -92,6 +107,8 @@ mod tests {
         assert_eq!(error_from_errno(libc::EROFS), 0x0100_807a);
         assert_eq!(error_from_errno(libc::ENOSPC), 0x0100_805b);
         assert_eq!(error_from_errno(9999), 0x0100_3ffe);
+        // gcry_error_from_errno(0) is success, as libotr returns for an empty key file.
+        assert_eq!(error_from_errno(0), 0);
     }
 
     #[test]

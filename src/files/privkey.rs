@@ -39,6 +39,22 @@ pub struct DsaKey {
     pub x: Option<Vec<u8>>,
 }
 
+impl DsaKey {
+    /// The public key as libotr serializes it into `OtrlPrivKey.pubkey_data` (its
+    /// `make_pubkey`): `p`, `q`, `g`, `y`, each a 4-byte big-endian length and the
+    /// minimal big-endian magnitude. Its SHA-1 is the key's fingerprint.
+    pub fn public_key_data(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(16 + self.p.len() * 3 + self.q.len());
+        for number in [&self.p, &self.q, &self.g, &self.y] {
+            let magnitude = strip_leading_zeros(number);
+            let len = u32::try_from(magnitude.len()).unwrap_or(u32::MAX);
+            out.extend_from_slice(&len.to_be_bytes());
+            out.extend_from_slice(magnitude);
+        }
+        out
+    }
+}
+
 /// One account's key as libotr keeps it (`OtrlPrivKey`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PrivKey {
@@ -240,26 +256,61 @@ fn write_sexp(out: &mut Vec<u8>, sexp: &Sexp) {
     out.extend_from_slice(c_str(&sexp.to_advanced()));
 }
 
-/// Writes a key file as libotr's key generation does, with the keys in the given order.
+/// One account of a key file being written: what libotr's `account_write` gets.
+#[derive(Clone, Copy, Debug)]
+pub struct AccountToWrite<'a> {
+    /// The account name (written up to its first NUL byte, as C sees it).
+    pub account_name: &'a [u8],
+    /// The protocol (written up to its first NUL byte).
+    pub protocol: &'a [u8],
+    /// The `(private-key ...)` list; `None` for a key generation that was finished
+    /// without being calculated, which libotr writes as `()` (libgcrypt prints its NULL
+    /// S-expression so), making the file unreadable from that account on.
+    pub private_key: Option<&'a Sexp>,
+}
+
+impl<'a> From<&'a PrivKey> for AccountToWrite<'a> {
+    fn from(key: &'a PrivKey) -> Self {
+        AccountToWrite {
+            account_name: &key.account_name,
+            protocol: &key.protocol,
+            private_key: Some(&key.private_key),
+        }
+    }
+}
+
+/// Writes a key file as libotr's key generation does, with the accounts in the given
+/// order: `(privkeys`, each account as libotr's `account_write` prints it, `)`.
 ///
 /// libotr writes the keys of `privkey_root` (the reverse of file order) except the one
 /// being replaced, then the new key; choosing that order is the caller's business.
-pub fn write_private_keys<'a, I>(keys: I) -> Vec<u8>
+pub fn write_accounts<'a, I>(accounts: I) -> Vec<u8>
 where
-    I: IntoIterator<Item = &'a PrivKey>,
+    I: IntoIterator<Item = AccountToWrite<'a>>,
 {
     let mut out = b"(privkeys\n".to_vec();
-    for key in keys {
+    for account in accounts {
         out.extend_from_slice(b" (account\n");
-        let name = [&b"name"[..], c_str(&key.account_name)];
+        let name = [&b"name"[..], c_str(account.account_name)];
         write_sexp(&mut out, &Sexp::list_of_atoms(name));
-        let protocol = [&b"protocol"[..], c_str(&key.protocol)];
+        let protocol = [&b"protocol"[..], c_str(account.protocol)];
         write_sexp(&mut out, &Sexp::list_of_atoms(protocol));
-        write_sexp(&mut out, &key.private_key);
+        match account.private_key {
+            Some(key) => write_sexp(&mut out, key),
+            None => out.extend_from_slice(b"()\n"),
+        }
         out.extend_from_slice(b" )\n");
     }
     out.extend_from_slice(b")\n");
     out
+}
+
+/// Writes a key file holding `keys`, in that order (see [`write_accounts`]).
+pub fn write_private_keys<'a, I>(keys: I) -> Vec<u8>
+where
+    I: IntoIterator<Item = &'a PrivKey>,
+{
+    write_accounts(keys.into_iter().map(AccountToWrite::from))
 }
 
 #[cfg(test)]
@@ -286,6 +337,34 @@ mod tests {
             let rebuilt = PrivKey::from_dsa(&key.account_name, &key.protocol, key.dsa.clone());
             assert_eq!(&rebuilt, key);
         }
+    }
+
+    #[test]
+    fn public_key_data_is_four_mpis() {
+        let read = parse_private_keys(SAMPLE);
+        for key in &read.keys {
+            let data = key.dsa.public_key_data();
+            assert_eq!(data.len(), 420);
+            assert_eq!(&data[..4], &[0, 0, 0, 128]);
+            assert_eq!(&data[4..132], &key.dsa.p[..]);
+        }
+    }
+
+    #[test]
+    fn uncalculated_key_is_written_as_empty_list() {
+        // Bytes Debian's libotr 4.1.1 wrote for start + finish without calculate.
+        let written = write_accounts([AccountToWrite {
+            account_name: b"a",
+            protocol: b"p",
+            private_key: None,
+        }]);
+        assert_eq!(
+            written,
+            b"(privkeys\n (account\n(name a)\n(protocol p)\n()\n )\n)\n"
+        );
+        let read = parse_private_keys(&written);
+        assert!(read.keys.is_empty());
+        assert_eq!(read.error, Some(PrivKeyError::UnusableSecretKey));
     }
 
     #[test]
