@@ -66,7 +66,13 @@ impl AppOps<'_> {
         if let Some(f) = self.ops.inject_message {
             let c = &*context;
             let text = c_string(message);
-            f(self.opdata, c.accountname, c.protocol, c.username, text.as_ptr());
+            f(
+                self.opdata,
+                c.accountname,
+                c.protocol,
+                c.username,
+                text.as_ptr(),
+            );
         }
     }
 

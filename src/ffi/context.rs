@@ -381,7 +381,9 @@ pub unsafe extern "C" fn otrl_context_force_finished(context: *mut ConnContext) 
 pub unsafe extern "C" fn otrl_context_force_plaintext(context: *mut ConnContext) {
     otrl_context_force_finished(context);
     (*context).msgstate = OTRL_MSGSTATE_PLAINTEXT;
-    conn((*context).context_priv).session.force(MsgState::Plaintext);
+    conn((*context).context_priv)
+        .session
+        .force(MsgState::Plaintext);
 }
 
 /// Forgets a fingerprint unless it is the one in use; given the list's root (or the

@@ -337,7 +337,8 @@ unsafe fn outgoing(
             (0, Some(query::default_query_msg(&account, policy_bits)))
         }
         MsgState::Plaintext => {
-            if policy & OTRL_POLICY_SEND_WHITESPACE_TAG == 0 || conn.session.offer() == Offer::Rejected
+            if policy & OTRL_POLICY_SEND_WHITESPACE_TAG == 0
+                || conn.session.offer() == Offer::Rejected
             {
                 return (0, None);
             }
@@ -371,7 +372,12 @@ unsafe fn outgoing(
 
 /// A Data Message of `context`'s session carrying `text` and `tlvs`; remembered as
 /// the last message sent, as libotr's `otrl_proto_create_data` does.
-unsafe fn encrypt(context: *mut ConnContext, text: &[u8], tlvs: &[Tlv], flags: u8) -> Option<String> {
+unsafe fn encrypt(
+    context: *mut ConnContext,
+    text: &[u8],
+    tlvs: &[Tlv],
+    flags: u8,
+) -> Option<String> {
     let conn = conn((*context).context_priv);
     let msg = conn.session.encrypt(text, tlvs, flags, now())?;
     conn.last_message = Some(Zeroizing::new(text.to_vec()));
@@ -716,7 +722,9 @@ impl Incoming<'_> {
         let Some(key) = private_key(key) else {
             return false;
         };
-        conn(c.context_priv).session.set_private_key(Some(key.clone()));
+        conn(c.context_priv)
+            .session
+            .set_private_key(Some(key.clone()));
         true
     }
 
@@ -819,9 +827,7 @@ impl Incoming<'_> {
             }
             Event::Unreadable(_) => self.event(OTRL_MSGEVENT_RCVDMSG_UNREADABLE, context),
             Event::Malformed(_) => self.event(OTRL_MSGEVENT_RCVDMSG_MALFORMED, context),
-            Event::ForOtherInstance => {
-                self.event(OTRL_MSGEVENT_RCVDMSG_FOR_OTHER_INSTANCE, master)
-            }
+            Event::ForOtherInstance => self.event(OTRL_MSGEVENT_RCVDMSG_FOR_OTHER_INSTANCE, master),
             Event::Unrecognized => self.event(OTRL_MSGEVENT_RCVDMSG_UNRECOGNIZED, context),
             Event::HeartbeatReceived => self.event(OTRL_MSGEVENT_LOG_HEARTBEAT_RCVD, context),
             Event::HeartbeatSent => {
@@ -933,8 +939,8 @@ impl Incoming<'_> {
     /// and marked for retransmission (libotr's `maybe_resend`).
     unsafe fn maybe_resend(&self, context: *mut ConnContext) {
         let conn = conn((*context).context_priv);
-        let recent = time_t::try_from(conn.session.last_sent()).unwrap_or(0)
-            >= now_secs() - RESEND_INTERVAL;
+        let recent =
+            time_t::try_from(conn.session.last_sent()).unwrap_or(0) >= now_secs() - RESEND_INTERVAL;
         let (Some(last), true) = (conn.last_message.as_ref(), recent) else {
             return;
         };
