@@ -384,6 +384,16 @@ fn failures_are_typed() {
     assert!(deliver(&mut b, &m, 2).message.is_some());
 }
 
+/// `ErrorCode` has libotr's `OtrlErrorCode` values (message.h: NONE,
+/// ENCRYPTION_ERROR, MSG_NOT_IN_PRIVATE, MSG_UNREADABLE, MSG_MALFORMED);
+/// they were off by one.
+#[test]
+fn error_codes_are_libotrs() {
+    use otr::ffi::message::{OTRL_ERRCODE_MSG_MALFORMED, OTRL_ERRCODE_MSG_UNREADABLE};
+    assert_eq!(ErrorCode::MsgUnreadable as u32, OTRL_ERRCODE_MSG_UNREADABLE);
+    assert_eq!(ErrorCode::MsgMalformed as u32, OTRL_ERRCODE_MSG_MALFORMED);
+}
+
 #[test]
 fn disconnect_finishes_the_peer() {
     let (mut a, mut b) = established(ALLOW_V23);

@@ -62,14 +62,15 @@ pub enum Offer {
     Accepted = 3,
 }
 
-/// An OTR error message libotr would inject (its `OtrlErrorCode`); the
-/// caller chooses the text (libotr's `otr_error_message` callback).
+/// An OTR error message libotr would inject (its `OtrlErrorCode`, same
+/// discriminants); the caller chooses the text (libotr's
+/// `otr_error_message` callback).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ErrorCode {
     /// `OTRL_ERRCODE_MSG_UNREADABLE`.
-    MsgUnreadable = 2,
+    MsgUnreadable = 3,
     /// `OTRL_ERRCODE_MSG_MALFORMED`.
-    MsgMalformed = 3,
+    MsgMalformed = 4,
 }
 
 /// Why a message was dropped without any event in libotr.
