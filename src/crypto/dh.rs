@@ -63,11 +63,43 @@ pub fn modulus() -> [u8; MODULUS_BYTES] {
 /// low bits are scanned.
 fn power(base: &U1536, exponent: &U320) -> U1536 {
     let mut wide = exponent.resize::<{ U1536::LIMBS }>();
-    let mut element = Element::new(base).pow_amm_bounded_exp(&wide, U320::BITS);
+    let value = pow_mod_p(base, &wide, U320::BITS);
     wide.zeroize();
+    value
+}
+
+/// `base^exponent mod p` over the `bits` low bits of `exponent`, in constant
+/// time with respect to the exponent's value (only `bits` may show in the
+/// timing). Same "almost Montgomery" exponentiation as [`power`]; used by
+/// the SMP (`crate::smp`), whose exponents are up to 1536 bits.
+pub(crate) fn pow_mod_p(base: &U1536, exponent: &U1536, bits: u32) -> U1536 {
+    let mut element = Element::new(base).pow_amm_bounded_exp(exponent, bits);
     let value = element.retrieve();
     element.as_montgomery_mut().zeroize();
     value
+}
+
+/// `a * b mod p`; the Montgomery-form copies are wiped.
+pub(crate) fn mul_mod_p(a: &U1536, b: &U1536) -> U1536 {
+    let mut factors = [Element::new(a), Element::new(b)];
+    let mut product = factors[0].mul(&factors[1]);
+    let value = product.retrieve();
+    for element in factors.iter_mut().chain([&mut product]) {
+        element.as_montgomery_mut().zeroize();
+    }
+    value
+}
+
+/// `a^-1 mod p`, in constant time; 0 when `a` is 0 mod p (no inverse).
+pub(crate) fn inv_mod_p(a: &U1536) -> U1536 {
+    Option::<Element>::from(Element::new(a).invert())
+        .map(|inverse| inverse.retrieve())
+        .unwrap_or(U1536::ZERO)
+}
+
+/// `p - 2`, the largest legal group element (spec: "Check that ... are >= 2 and <= modulus-2").
+pub(crate) fn p_minus_2() -> U1536 {
+    Element::MODULUS.as_ref().wrapping_sub(&U1536::from_u8(2))
 }
 
 /// A Diffie-Hellman public value `g^x mod p`, known to lie in `2 ..= p-2`.
@@ -85,8 +117,7 @@ impl PublicKey {
     /// unchecked: we refuse degenerate keys such as 1 or p-1 there too.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, Error> {
         let value = uint_from_be(bytes).ok_or(Error::PublicKeyOutOfRange)?;
-        let p_minus_2 = Element::MODULUS.as_ref().wrapping_sub(&U1536::from_u8(2));
-        if value < U1536::from_u8(2) || value > p_minus_2 {
+        if value < U1536::from_u8(2) || value > p_minus_2() {
             return Err(Error::PublicKeyOutOfRange);
         }
         Ok(Self(value))

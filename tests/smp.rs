@@ -1,0 +1,581 @@
+//! The Socialist Millionaires' Protocol between two of our [`Smp`] states:
+//! equal and different secrets, a question, aborts from either side,
+//! messages out of sequence, tampered messages (every MPI of every message)
+//! and random secrets. The exchange against Debian's libotr is in
+//! `tests/smp_reference.rs`.
+
+use otr::smp::{combined_secret, Error, Event, NextExpected, Progress, Received, Smp};
+use otr::wire::tlv::{types, Tlv};
+use proptest::prelude::*;
+
+const ALICE_FP: [u8; 20] = [0xa1; 20];
+const BOB_FP: [u8; 20] = [0xb0; 20];
+const SSID: [u8; 8] = [1, 2, 3, 4, 5, 6, 7, 8];
+
+/// The secret compared when Alice initiates.
+fn secret(user: &[u8]) -> [u8; 32] {
+    combined_secret(&ALICE_FP, &BOB_FP, &SSID, user)
+}
+
+/// The one result of receiving `tlvs`.
+fn receive_one(smp: &mut Smp, tlvs: &[Tlv]) -> Received {
+    let mut results = smp.receive(tlvs);
+    assert_eq!(results.len(), 1, "{results:?}");
+    results.remove(0)
+}
+
+fn only_event(event: Event) -> Received {
+    Received {
+        trust: None,
+        reply: None,
+        event,
+    }
+}
+
+/// Everything the two sides see in a complete exchange.
+struct Exchange {
+    msg1: Tlv,
+    bob_asked: Received,
+    alice_progress: Received,
+    bob_result: Received,
+    alice_result: Received,
+}
+
+/// Alice starts with `a`, Bob answers with `b`; checks the states on the way.
+fn exchange(
+    alice: &mut Smp,
+    bob: &mut Smp,
+    a: &[u8; 32],
+    b: &[u8; 32],
+    question: Option<&[u8]>,
+) -> Exchange {
+    let msg1 = alice.start(a, question).unwrap();
+    assert_eq!(alice.expected(), NextExpected::Expect2);
+    assert_eq!(alice.progress(), Progress::Ok);
+    assert!(alice.is_initialized() && !alice.received_question());
+
+    let bob_asked = receive_one(bob, std::slice::from_ref(&msg1));
+    assert_eq!(bob.expected(), NextExpected::Expect1);
+    assert!(bob.awaiting_secret() && bob.is_initialized());
+    assert_eq!(bob.received_question(), question.is_some());
+    assert_eq!(bob.progress(), Progress::Ok);
+
+    let msg2 = bob.respond(b).unwrap();
+    assert_eq!(msg2.kind, types::SMP2);
+    assert_eq!(bob.expected(), NextExpected::Expect3);
+    assert!(!bob.awaiting_secret());
+
+    let alice_progress = receive_one(alice, std::slice::from_ref(&msg2));
+    assert_eq!(alice.expected(), NextExpected::Expect4);
+    let msg3 = alice_progress.reply.clone().expect("SMP message 3");
+    assert_eq!(msg3.kind, types::SMP3);
+
+    let bob_result = receive_one(bob, &[msg3]);
+    assert_eq!(bob.expected(), NextExpected::Expect1);
+    let msg4 = bob_result.reply.clone().expect("SMP message 4");
+    assert_eq!(msg4.kind, types::SMP4);
+
+    let alice_result = receive_one(alice, &[msg4]);
+    assert_eq!(alice.expected(), NextExpected::Expect1);
+    Exchange {
+        msg1,
+        bob_asked,
+        alice_progress,
+        bob_result,
+        alice_result,
+    }
+}
+
+/// A complete exchange with equal secrets between the two, which must succeed.
+fn assert_recovers(alice: &mut Smp, bob: &mut Smp) {
+    let s = secret(b"recovered");
+    let run = exchange(alice, bob, &s, &s, None);
+    assert_eq!(run.bob_result.event, Event::Success);
+    assert_eq!(run.alice_result.event, Event::Success);
+}
+
+#[test]
+fn equal_secrets_succeed() {
+    let (mut alice, mut bob) = (Smp::new(), Smp::new());
+    assert!(!alice.is_initialized() && !bob.awaiting_secret());
+    let s = secret(b"the same");
+    let run = exchange(&mut alice, &mut bob, &s, &s, None);
+
+    assert_eq!(run.msg1.kind, types::SMP1);
+    assert_eq!(run.bob_asked, only_event(Event::AskForSecret));
+    assert_eq!(run.alice_progress.event, Event::InProgress);
+    assert_eq!(run.alice_progress.trust, None);
+    assert_eq!(run.bob_result.event, Event::Success);
+    assert_eq!(run.bob_result.trust, Some(true));
+    assert_eq!(run.alice_result, only_trust(Some(true), Event::Success));
+    assert_eq!(alice.progress(), Progress::Succeeded);
+    assert_eq!(bob.progress(), Progress::Succeeded);
+
+    let percents: Vec<u16> = [
+        &run.bob_asked.event,
+        &run.alice_progress.event,
+        &run.bob_result.event,
+        &run.alice_result.event,
+    ]
+    .iter()
+    .map(|e| e.progress())
+    .collect();
+    assert_eq!(percents, [25, 60, 100, 100]);
+}
+
+fn only_trust(trust: Option<bool>, event: Event) -> Received {
+    Received {
+        trust,
+        reply: None,
+        event,
+    }
+}
+
+#[test]
+fn different_secrets_fail() {
+    let (mut alice, mut bob) = (Smp::new(), Smp::new());
+    let run = exchange(
+        &mut alice,
+        &mut bob,
+        &secret(b"mine"),
+        &secret(b"yours"),
+        None,
+    );
+    assert_eq!(run.bob_result.event, Event::Failure);
+    assert_eq!(run.bob_result.trust, Some(false));
+    assert!(
+        run.bob_result.reply.is_some(),
+        "SMP message 4 is still sent"
+    );
+    assert_eq!(run.alice_result, only_trust(Some(false), Event::Failure));
+    assert_eq!(alice.progress(), Progress::Failed);
+    assert_eq!(bob.progress(), Progress::Failed);
+    assert_eq!(Event::Failure.progress(), 100);
+    // The same instances can run again.
+    assert_recovers(&mut alice, &mut bob);
+    assert_eq!(alice.progress(), Progress::Succeeded);
+}
+
+#[test]
+fn with_a_question() {
+    let (mut alice, mut bob) = (Smp::new(), Smp::new());
+    let s = secret(b"blue");
+    let run = exchange(&mut alice, &mut bob, &s, &s, Some(b"Favourite colour?"));
+    assert_eq!(run.msg1.kind, types::SMP1Q);
+    assert!(run.msg1.value.starts_with(b"Favourite colour?\0"));
+    assert_eq!(
+        run.bob_asked,
+        only_event(Event::AskForAnswer {
+            question: b"Favourite colour?".to_vec()
+        })
+    );
+    assert_eq!(run.bob_asked.event.progress(), 25);
+    assert!(bob.received_question());
+    // The one who answered a question records no trust (libotr).
+    assert_eq!(run.bob_result.event, Event::Success);
+    assert_eq!(run.bob_result.trust, None);
+    assert_eq!(run.alice_result, only_trust(Some(true), Event::Success));
+
+    // A question stops at its first NUL, as a C string does.
+    let tlv = alice.start(&s, Some(b"why\0not")).unwrap();
+    assert!(tlv.value.starts_with(b"why\0\0\0\0\x06"));
+    let asked = receive_one(&mut Smp::new(), &[tlv]);
+    assert_eq!(
+        asked.event,
+        Event::AskForAnswer {
+            question: b"why".to_vec()
+        }
+    );
+
+    // Starting again as initiator clears the question flag.
+    alice.start(&s, None).unwrap();
+    assert!(!alice.received_question());
+}
+
+#[test]
+fn question_edge_cases() {
+    let mut alice = Smp::new();
+    let msg1 = alice.start(&secret(b"x"), None).unwrap().value;
+    // An empty SMP1Q is out of sequence for libotr, even when expected.
+    let mut bob = Smp::new();
+    assert_eq!(
+        receive_one(&mut bob, &[Tlv::new(types::SMP1Q, vec![])]),
+        only_event(Event::Error)
+    );
+    // A question without its NUL leaves no SMP message: cheated.
+    assert_eq!(
+        receive_one(&mut bob, &[Tlv::new(types::SMP1Q, b"no nul".to_vec())]).event,
+        Event::Cheated
+    );
+    assert!(bob.received_question());
+    // An empty question is fine.
+    let mut value = vec![0];
+    value.extend_from_slice(&msg1);
+    assert_eq!(
+        receive_one(&mut bob, &[Tlv::new(types::SMP1Q, value)]).event,
+        Event::AskForAnswer { question: vec![] }
+    );
+    assert!(bob.awaiting_secret());
+    // A question too long for a TLV is refused without changing anything.
+    let long = vec![b'?'; 65_000];
+    assert_eq!(
+        alice.start(&secret(b"x"), Some(&long)),
+        Err(Error::QuestionTooLong)
+    );
+    assert_eq!(alice.expected(), NextExpected::Expect2);
+}
+
+#[test]
+fn initiator_aborts_while_responder_is_asked() {
+    let (mut alice, mut bob) = (Smp::new(), Smp::new());
+    let s = secret(b"s");
+    let msg1 = alice.start(&s, None).unwrap();
+    receive_one(&mut bob, &[msg1]);
+    assert!(bob.awaiting_secret());
+
+    let abort = alice.abort();
+    assert_eq!(abort, Tlv::new(types::SMP_ABORT, vec![]));
+    assert_eq!(alice.expected(), NextExpected::Expect1);
+    assert_eq!(receive_one(&mut bob, &[abort]), only_event(Event::Abort));
+    assert_eq!(Event::Abort.progress(), 0);
+    assert_eq!(bob.expected(), NextExpected::Expect1);
+    assert!(!bob.awaiting_secret());
+    assert!(bob.is_initialized(), "libotr keeps smstate->secret");
+    assert_eq!(bob.respond(&s), Err(Error::OutOfOrder));
+    assert_eq!(bob.expected(), NextExpected::Expect1);
+
+    assert_recovers(&mut alice, &mut bob);
+}
+
+#[test]
+fn responder_aborts_after_message_2() {
+    let (mut alice, mut bob) = (Smp::new(), Smp::new());
+    let s = secret(b"s");
+    let msg1 = alice.start(&s, None).unwrap();
+    receive_one(&mut bob, &[msg1]);
+    let msg2 = bob.respond(&s).unwrap();
+    let abort = bob.abort();
+    assert_eq!(bob.expected(), NextExpected::Expect1);
+
+    // SMP message 2 and the abort in one Data Message: message 2 is handled
+    // first (libotr's order), then the abort.
+    let results = alice.receive(&[abort, msg2]);
+    assert_eq!(results.len(), 2);
+    assert_eq!(results[0].event, Event::InProgress);
+    let msg3 = results[0].reply.clone().unwrap();
+    assert_eq!(results[1], only_event(Event::Abort));
+    assert_eq!(alice.expected(), NextExpected::Expect1);
+
+    // Bob no longer expects message 3.
+    assert_eq!(receive_one(&mut bob, &[msg3]), only_event(Event::Error));
+    assert_eq!(bob.expected(), NextExpected::Expect1);
+
+    assert_recovers(&mut bob, &mut alice);
+}
+
+#[test]
+fn abort_when_idle_and_reset() {
+    let mut smp = Smp::new();
+    assert_eq!(
+        receive_one(&mut smp, &[smp_abort()]),
+        only_event(Event::Abort)
+    );
+    assert_eq!(smp.expected(), NextExpected::Expect1);
+    smp.start(&secret(b"s"), None).unwrap();
+    smp.reset();
+    assert!(!smp.is_initialized());
+    assert_eq!(smp.expected(), NextExpected::Expect1);
+    assert_eq!(smp.progress(), Progress::Ok);
+}
+
+fn smp_abort() -> Tlv {
+    Tlv::new(types::SMP_ABORT, vec![])
+}
+
+#[test]
+fn messages_out_of_sequence_are_errors() {
+    let (mut alice, mut bob) = (Smp::new(), Smp::new());
+    let s = secret(b"s");
+    let msg1 = alice.start(&s, None).unwrap();
+
+    // Alice expects message 2: messages 1, 3 and 4 are errors, nothing changes.
+    for kind in [types::SMP1, types::SMP1Q, types::SMP3, types::SMP4] {
+        let stray = Tlv::new(kind, msg1.value.clone());
+        assert_eq!(receive_one(&mut alice, &[stray]), only_event(Event::Error));
+        assert_eq!(alice.expected(), NextExpected::Expect2);
+        assert_eq!(alice.progress(), Progress::Ok);
+    }
+    assert_eq!(Event::Error.progress(), 0);
+
+    // Bob expects message 1: message 2 is an error.
+    let stray = Tlv::new(types::SMP2, vec![0, 0, 0, 11]);
+    assert_eq!(receive_one(&mut bob, &[stray]), only_event(Event::Error));
+    assert!(!bob.is_initialized());
+
+    // Message 1 with another in the same Data Message: each is judged
+    // against the state before the Data Message.
+    let other = Tlv::new(types::SMP3, vec![]);
+    let results = bob.receive(&[other, msg1.clone()]);
+    assert_eq!(
+        results,
+        [only_event(Event::AskForSecret), only_event(Event::Error)]
+    );
+    // While asked, Bob still expects message 1 (libotr): a new one replaces it.
+    assert_eq!(bob.expected(), NextExpected::Expect1);
+    let msg1 = alice.start(&s, None).unwrap();
+    assert_eq!(
+        receive_one(&mut bob, &[msg1]),
+        only_event(Event::AskForSecret)
+    );
+    let msg2 = bob.respond(&s).unwrap();
+    assert_eq!(bob.respond(&s), Err(Error::OutOfOrder));
+
+    // Messages 2 and 4 together: 2 is handled, 4 is an error since 2 was expected.
+    let results = alice.receive(&[Tlv::new(types::SMP4, vec![]), msg2.clone()]);
+    assert_eq!(results.len(), 2);
+    assert_eq!(results[0].event, Event::InProgress);
+    assert_eq!(results[1], only_event(Event::Error));
+    assert_eq!(alice.expected(), NextExpected::Expect4);
+    let msg3 = results[0].reply.clone().unwrap();
+
+    // A repeated message 2 is an error now.
+    assert_eq!(receive_one(&mut alice, &[msg2]), only_event(Event::Error));
+    let result = receive_one(&mut bob, std::slice::from_ref(&msg3));
+    assert_eq!(result.event, Event::Success);
+    let msg4 = result.reply.unwrap();
+    // A repeated message 3 is an error for Bob.
+    assert_eq!(receive_one(&mut bob, &[msg3]), only_event(Event::Error));
+    assert_eq!(
+        receive_one(&mut alice, std::slice::from_ref(&msg4)).event,
+        Event::Success
+    );
+    assert_eq!(receive_one(&mut alice, &[msg4]), only_event(Event::Error));
+    assert_eq!(alice.progress(), Progress::Succeeded);
+
+    // Other TLVs are not SMP's business.
+    assert!(alice
+        .receive(&[Tlv::new(types::PADDING, vec![0; 3]), Tlv::new(8, vec![])])
+        .is_empty());
+}
+
+#[test]
+fn steps_need_their_predecessors() {
+    let mut smp = Smp::new();
+    assert_eq!(smp.respond(&[0; 32]), Err(Error::OutOfOrder));
+    assert_eq!(smp.step2b(&[1]), Err(Error::OutOfOrder));
+    assert_eq!(smp.step3(&[]), Err(Error::OutOfOrder));
+    assert_eq!(smp.progress(), Progress::Cheated);
+    assert_eq!(smp.step4(&[0, 0, 0, 8]), Err(Error::Invalid));
+    assert_eq!(
+        smp.step5(&[0, 0, 0, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
+        Err(Error::OutOfOrder)
+    );
+    assert_eq!(smp.step1(&[1; 193]), Err(Error::SecretTooLong));
+    assert!(smp.step1(&[0xff; 192]).is_ok());
+    assert_eq!(smp.progress(), Progress::Ok);
+}
+
+/// Where the values of a serialized SMP message lie: (start, length) of each MPI.
+fn mpi_spans(payload: &[u8]) -> Vec<(usize, usize)> {
+    let count = u32::from_be_bytes(payload[..4].try_into().unwrap());
+    let mut at = 4;
+    (0..count)
+        .map(|_| {
+            let len = u32::from_be_bytes(payload[at..at + 4].try_into().unwrap()) as usize;
+            let span = (at + 4, len);
+            at += 4 + len;
+            span
+        })
+        .collect()
+}
+
+/// `tlv` with one byte in the middle of its `index`th MPI flipped.
+fn tamper(tlv: &Tlv, index: usize) -> Tlv {
+    let mut tlv = tlv.clone();
+    let (start, len) = mpi_spans(&tlv.value)[index];
+    assert!(len > 0);
+    tlv.value[start + len / 2] ^= 0x01;
+    tlv
+}
+
+/// The receiver saw a cheat and is back at the start, with progress OK.
+fn assert_cheated(result: Received, smp: &Smp, trust: Option<bool>) {
+    assert_eq!(result, only_trust(trust, Event::Cheated));
+    assert_eq!(Event::Cheated.progress(), 0);
+    assert_eq!(smp.expected(), NextExpected::Expect1);
+    assert_eq!(smp.progress(), Progress::Ok);
+    assert!(!smp.awaiting_secret());
+}
+
+#[test]
+fn tampered_message_1() {
+    let s = secret(b"s");
+    let mut alice = Smp::new();
+    let msg1 = alice.start(&s, None).unwrap();
+    let mut bob = Smp::new();
+    for index in 0..6 {
+        let result = receive_one(&mut bob, &[tamper(&msg1, index)]);
+        assert_cheated(result, &bob, None);
+    }
+    // Values out of range, a wrong count, truncation.
+    let spans = mpi_spans(&msg1.value);
+    let with_value = |index: usize, value: &[u8]| {
+        let mut out = msg1.value[..spans[index].0 - 4].to_vec();
+        out.extend_from_slice(&(value.len() as u32).to_be_bytes());
+        out.extend_from_slice(value);
+        out.extend_from_slice(&msg1.value[spans[index].0 + spans[index].1..]);
+        Tlv::new(types::SMP1, out)
+    };
+    let mut p_minus_1 = otr::crypto::dh::modulus().to_vec();
+    p_minus_1[191] -= 1;
+    let mut bad = vec![
+        with_value(0, &[1]),
+        with_value(0, &p_minus_1),
+        with_value(2, &[]),
+        with_value(3, &[0, 0, 1]),
+        with_value(5, &[0]),
+        Tlv::new(types::SMP1, msg1.value[..msg1.value.len() - 1].to_vec()),
+    ];
+    let mut count = msg1.value.clone();
+    count[3] = 7;
+    bad.push(Tlv::new(types::SMP1, count));
+    for tlv in bad {
+        let result = receive_one(&mut bob, &[tlv]);
+        assert_cheated(result, &bob, None);
+    }
+    // Leading zeros in a value and bytes after the last are accepted, as by libotr.
+    let mut padded = with_value(
+        0,
+        &[&[0u8, 0][..], &msg1.value[spans[0].0..][..spans[0].1]].concat(),
+    );
+    padded.value.extend_from_slice(b"trailing");
+    assert_eq!(
+        receive_one(&mut bob, &[padded]),
+        only_event(Event::AskForSecret)
+    );
+    let msg2 = bob.respond(&s).unwrap();
+    let msg3 = receive_one(&mut alice, &[msg2]).reply.unwrap();
+    assert_eq!(receive_one(&mut bob, &[msg3]).event, Event::Success);
+    assert_recovers(&mut alice, &mut bob);
+}
+
+#[test]
+fn tampered_message_2() {
+    let s = secret(b"s");
+    let (mut alice, mut bob) = (Smp::new(), Smp::new());
+    for index in 0..11 {
+        // Bob still expects message 3 from the last round.
+        bob.abort();
+        let msg1 = alice.start(&s, None).unwrap();
+        receive_one(&mut bob, &[msg1]);
+        let msg2 = bob.respond(&s).unwrap();
+        let result = receive_one(&mut alice, &[tamper(&msg2, index)]);
+        assert_cheated(result, &alice, None);
+    }
+    bob.abort();
+    assert_recovers(&mut alice, &mut bob);
+}
+
+#[test]
+fn tampered_message_3() {
+    let s = secret(b"s");
+    let (mut alice, mut bob) = (Smp::new(), Smp::new());
+    for index in 0..8 {
+        let msg1 = alice.start(&s, None).unwrap();
+        receive_one(&mut bob, &[msg1]);
+        let msg2 = bob.respond(&s).unwrap();
+        let msg3 = receive_one(&mut alice, &[msg2]).reply.unwrap();
+        let result = receive_one(&mut bob, &[tamper(&msg3, index)]);
+        // Bob did not answer a question, so the cheat also sets trust to "".
+        assert_cheated(result, &bob, Some(false));
+    }
+    alice.abort();
+    assert_recovers(&mut alice, &mut bob);
+
+    // After answering a question, a cheat in message 3 records no trust.
+    let msg1 = alice.start(&s, Some(b"q")).unwrap();
+    receive_one(&mut bob, &[msg1]);
+    let msg2 = bob.respond(&s).unwrap();
+    let msg3 = receive_one(&mut alice, &[msg2]).reply.unwrap();
+    let result = receive_one(&mut bob, &[tamper(&msg3, 0)]);
+    assert_cheated(result, &bob, None);
+}
+
+#[test]
+fn tampered_message_4() {
+    let s = secret(b"s");
+    let (mut alice, mut bob) = (Smp::new(), Smp::new());
+    for index in 0..3 {
+        let run_msg1 = alice.start(&s, None).unwrap();
+        receive_one(&mut bob, &[run_msg1]);
+        let msg2 = bob.respond(&s).unwrap();
+        let msg3 = receive_one(&mut alice, &[msg2]).reply.unwrap();
+        let result = receive_one(&mut bob, &[msg3]);
+        assert_eq!(result.event, Event::Success);
+        let msg4 = result.reply.unwrap();
+        let result = receive_one(&mut alice, &[tamper(&msg4, index)]);
+        assert_cheated(result, &alice, Some(false));
+    }
+    assert_recovers(&mut alice, &mut bob);
+}
+
+#[test]
+fn event_codes_are_libotrs() {
+    let events = [
+        Event::Error,
+        Event::Abort,
+        Event::Cheated,
+        Event::AskForAnswer { question: vec![] },
+        Event::AskForSecret,
+        Event::InProgress,
+        Event::Success,
+        Event::Failure,
+    ];
+    let codes: Vec<u32> = events.iter().map(Event::code).collect();
+    assert_eq!(codes, [1, 2, 3, 4, 5, 6, 7, 8]);
+    assert_eq!(NextExpected::Expect4 as u32, 3);
+    assert_eq!(NextExpected::Expect5 as u32, 4);
+    assert_eq!(Progress::Cheated as i32, -2);
+    assert_eq!(Progress::Failed as i32, -1);
+    assert_eq!(Progress::Succeeded as i32, 1);
+}
+
+#[test]
+fn combined_secret_layout() {
+    use sha2::{Digest, Sha256};
+    let mut input = vec![1u8];
+    input.extend_from_slice(&ALICE_FP);
+    input.extend_from_slice(&BOB_FP);
+    input.extend_from_slice(&SSID);
+    input.extend_from_slice(b"pass phrase");
+    let expected: [u8; 32] = Sha256::digest(&input).into();
+    assert_eq!(secret(b"pass phrase"), expected);
+    // The roles matter: the initiator's fingerprint comes first.
+    assert_ne!(
+        combined_secret(&BOB_FP, &ALICE_FP, &SSID, b"pass phrase"),
+        expected
+    );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(4))]
+
+    /// The exchange succeeds exactly when the user secrets are equal.
+    #[test]
+    fn random_secrets(
+        a in proptest::collection::vec(any::<u8>(), 0..24),
+        b in proptest::collection::vec(any::<u8>(), 0..24),
+        same in any::<bool>(),
+    ) {
+        let b = if same { a.clone() } else { b };
+        let (mut alice, mut bob) = (Smp::new(), Smp::new());
+        // Each side builds the secret from its own point of view.
+        let sa = combined_secret(&ALICE_FP, &BOB_FP, &SSID, &a);
+        let sb = combined_secret(&ALICE_FP, &BOB_FP, &SSID, &b);
+        let run = exchange(&mut alice, &mut bob, &sa, &sb, None);
+        let expected = if a == b { Event::Success } else { Event::Failure };
+        prop_assert_eq!(&run.bob_result.event, &expected);
+        prop_assert_eq!(&run.alice_result.event, &expected);
+        prop_assert_eq!(run.alice_result.trust, Some(a == b));
+    }
+}
