@@ -10,6 +10,7 @@
 #include <libotr/message.h>
 #include <libotr/instag.h>
 #include <libotr/tlv.h>
+#include <libotr/sm.h>
 #include "harness.h"
 
 #define INV_VALUE 0x20000037u
@@ -427,6 +428,60 @@ static void test_require_encryption(void)
     teardown(&a, &b);
 }
 
+/* Answer the question if one is pending (as bitlbee decides: secret set = respond). */
+static void run_smp(party *a, party *b, const char *question, const char *sa, const char *sb)
+{
+    clear_logs(a, b);
+    if (question)
+        otrl_message_initiate_smp_q(a->us, &ops, a, best(a), question,
+                                    (const unsigned char *)sa, strlen(sa));
+    else
+        otrl_message_initiate_smp(a->us, &ops, a, best(a), (const unsigned char *)sa, strlen(sa));
+    deliver_all();
+    ConnContext *cb = best(b);
+    CHECK(cb->smstate->secret != NULL && cb->smstate->nextExpected == OTRL_SMP_EXPECT1,
+          "smp: the responder holds SMP1, waiting for its answer");
+    CHECK(cb->smstate->received_question == (question != NULL), "smp: received_question");
+    otrl_message_respond_smp(b->us, &ops, b, cb, (const unsigned char *)sb, strlen(sb));
+    deliver_all();
+}
+
+static void test_smp(void)
+{
+    party a, b;
+    setup(&a, &b, OTRL_POLICY_MANUAL);
+    start_ake(&a, &b);
+    run_smp(&a, &b, "Favourite colour?", "blue", "blue");
+    CHECK_STR(a.log, "inject inject smp(6,60) msg_event(10) write_fingerprints smp(7,100) msg_event(10)",
+              "smp with a question: the initiator's callbacks");
+    CHECK_STR(b.log, "smp(4,25) msg_event(10) inject inject smp(7,100) msg_event(10)",
+              "smp with a question: the responder's callbacks");
+    CHECK_STR(best(&a)->active_fingerprint->trust, "smp", "smp success: the initiator trusts the peer");
+    CHECK(best(&b)->active_fingerprint->trust == NULL, "smp with a question: the responder records no trust");
+    CHECK(best(&a)->smstate->nextExpected == OTRL_SMP_EXPECT1 && best(&a)->smstate->sm_prog_state == OTRL_SMP_PROG_SUCCEEDED,
+          "smp success: state");
+    run_smp(&a, &b, NULL, "blue", "green");
+    CHECK_STR(b.log, "smp(5,25) msg_event(10) inject write_fingerprints inject smp(8,100) msg_event(10)",
+              "smp mismatch: the responder's callbacks");
+    CHECK(strstr(a.log, "smp(8,100)") != NULL, "smp mismatch: the initiator fails too");
+    CHECK_STR(best(&a)->active_fingerprint->trust, "", "smp failure: trust cleared");
+    /* Abort mid-way. */
+    clear_logs(&a, &b);
+    otrl_message_initiate_smp(a.us, &ops, &a, best(&a), (const unsigned char *)"x", 1);
+    deliver_all();
+    otrl_message_abort_smp(b.us, &ops, &b, best(&b));
+    deliver_all();
+    CHECK(strstr(a.log, "smp(2,0)") != NULL && best(&a)->smstate->nextExpected == OTRL_SMP_EXPECT1,
+          "smp abort: the initiator is told");
+    /* bitlbee frees the state on the live context; SMP works again afterwards. */
+    otrl_sm_state_free(best(&a)->smstate);
+    otrl_sm_state_free(best(&b)->smstate);
+    run_smp(&b, &a, NULL, "again", "again");
+    CHECK(strstr(b.log, "smp(7,100)") != NULL && strstr(a.log, "smp(7,100)") != NULL,
+          "smp after otrl_sm_state_free: succeeds");
+    teardown(&a, &b);
+}
+
 static void test_bad_arguments(void)
 {
     party a, b;
@@ -469,6 +524,7 @@ int main(void)
     test_fragments(OTRL_FRAGMENT_SEND_ALL_BUT_LAST, "all but last");
     test_whitespace_start();
     test_require_encryption();
+    test_smp();
     test_bad_arguments();
     HARNESS_EXIT();
 }

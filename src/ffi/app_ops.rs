@@ -3,11 +3,13 @@
 
 use super::context::ConnContext;
 use super::gcrypt::gcry_error_t;
-use super::message::{OtrlConvertType, OtrlErrorCode, OtrlMessageAppOps, OtrlMessageEvent};
+use super::message::{
+    OtrlConvertType, OtrlErrorCode, OtrlMessageAppOps, OtrlMessageEvent, OtrlSMPEvent,
+};
 use super::proto::{OtrlPolicy, OTRL_POLICY_DEFAULT};
 use super::userstate::OtrlUserState;
 use super::{c_bytes, c_string};
-use libc::{c_char, c_int, c_uint, c_void};
+use libc::{c_char, c_int, c_uint, c_ushort, c_void};
 use std::ffi::CStr;
 use std::ptr;
 
@@ -179,6 +181,18 @@ impl AppOps<'_> {
             free(self.opdata, prefix);
         }
         text
+    }
+
+    pub unsafe fn smp_event(
+        &self,
+        event: OtrlSMPEvent,
+        context: *mut ConnContext,
+        progress: c_ushort,
+        question: *mut c_char,
+    ) {
+        if let Some(f) = self.ops.handle_smp_event {
+            f(self.opdata, event, context, progress, question);
+        }
     }
 
     pub fn can_report(&self) -> bool {

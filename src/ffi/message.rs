@@ -3,8 +3,8 @@
 use super::app_ops::AppOps;
 use super::context::{
     otrl_context_find, otrl_context_find_fingerprint, otrl_context_force_finished,
-    otrl_context_force_plaintext, otrl_context_update_recent_child, ConnContext,
-    OTRL_MSGSTATE_ENCRYPTED, OTRL_MSGSTATE_PLAINTEXT,
+    otrl_context_force_plaintext, otrl_context_set_trust, otrl_context_update_recent_child,
+    ConnContext, OTRL_MSGSTATE_ENCRYPTED, OTRL_MSGSTATE_PLAINTEXT,
 };
 use super::context_priv::conn;
 use super::dh::{OTRL_SESSIONID_FIRST_HALF_BOLD, OTRL_SESSIONID_SECOND_HALF_BOLD};
@@ -13,19 +13,21 @@ use super::instag::{
     otrl_instag_find, otrl_instag_get_new, otrl_instag_t, OTRL_INSTAG_BEST, OTRL_INSTAG_MASTER,
     OTRL_MIN_VALID_INSTAG,
 };
-use super::privkey::{otrl_privkey_find, private_key};
+use super::privkey::{otrl_privkey_find, otrl_privkey_fingerprint_raw, private_key};
 use super::proto::{
     otrl_api_version, OtrlFragmentPolicy, OtrlPolicy, OTRL_FRAGMENT_SEND_ALL,
     OTRL_FRAGMENT_SEND_ALL_BUT_FIRST, OTRL_FRAGMENT_SEND_ALL_BUT_LAST, OTRL_FRAGMENT_SEND_SKIP,
     OTRL_POLICY_ALLOW_V1, OTRL_POLICY_ALLOW_V2, OTRL_POLICY_ALLOW_V3,
     OTRL_POLICY_REQUIRE_ENCRYPTION, OTRL_POLICY_SEND_WHITESPACE_TAG, OTRL_POLICY_VERSION_MASK,
 };
+use super::sm::{NextExpectedSMP, OtrlSMProgState, OTRL_SMP_EXPECT1};
 use super::tlv::{from_c_list, to_c_list, OtrlTLV};
 use super::userstate::OtrlUserState;
 use super::{bytes, c_bytes, c_string, malloc_c_string};
 use crate::ake::AuthState;
 use crate::crypto::ake_keys::SessionIdHalf;
 use crate::session::{ErrorCode, Event, MsgState, Offer, Output, Received, Session};
+use crate::smp::{self, NextExpected};
 use crate::wire::classify::{self, MessageType};
 use crate::wire::fragment::{self, Accumulated, FragmentFormat};
 use crate::wire::message::{ProtocolVersion, FLAG_IGNORE_UNREADABLE};
@@ -666,6 +668,7 @@ impl Incoming<'_> {
         {
             return Outcome::ignored(context);
         }
+        adopt_smp_reset(context);
         let session = prepare_session(context, policy);
         let received = session.receive_unfragmented(message, now());
         let outcome = self.report(context, master, best, kind, policy, message, received);
@@ -835,6 +838,12 @@ impl Incoming<'_> {
                 self.event(OTRL_MSGEVENT_LOG_HEARTBEAT_SENT, context);
             }
             Event::PeerDisconnected => otrl_context_force_finished(context),
+            Event::SmpTrust(trusted) => {
+                let trust = if *trusted { c"smp" } else { c"" };
+                otrl_context_set_trust((*context).active_fingerprint, trust.as_ptr());
+                self.ops.write_fingerprints();
+            }
+            Event::Smp(event) => smp_event(&self.ops, context, event),
             Event::ReceivedSymkey { use_, use_data } => {
                 if otrl_api_version >= 0x040000 {
                     self.ops
@@ -975,6 +984,103 @@ impl Incoming<'_> {
     }
 }
 
+/// Reports an SMP event, with the question of an SMP1Q.
+unsafe fn smp_event(ops: &AppOps, context: *mut ConnContext, event: &smp::Event) {
+    mirror(context);
+    let mut question = match event {
+        smp::Event::AskForAnswer { question } => Some(c_string(question).into_bytes_with_nul()),
+        _ => None,
+    };
+    let question_ptr = question
+        .as_mut()
+        .map_or(ptr::null_mut(), |q| q.as_mut_ptr().cast());
+    ops.smp_event(event.code(), context, event.progress(), question_ptr);
+}
+
+/// Where `OtrlSMState.secret` points while an SMP exchange holds a secret:
+/// clients only test it for NULL (libotr-abi.md), the secret itself stays in Rust.
+static SECRET_HELD: u8 = 0;
+
+/// Copies the SMP state into the `OtrlSMState` clients read.
+unsafe fn mirror_smp(context: *mut ConnContext) {
+    let c = &mut *context;
+    let smp = conn(c.context_priv).session.smp();
+    let Some(sm) = c.smstate.as_mut() else {
+        return;
+    };
+    sm.nextExpected = smp.expected() as NextExpectedSMP;
+    sm.received_question = c_int::from(smp.received_question());
+    sm.sm_prog_state = smp.progress() as OtrlSMProgState;
+    sm.secret = if smp.is_initialized() {
+        ptr::addr_of!(SECRET_HELD).cast_mut().cast()
+    } else {
+        ptr::null_mut()
+    };
+}
+
+/// Takes back what a client did to the `OtrlSMState`: after `otrl_sm_state_free`
+/// (bitlbee calls it on live contexts) the exchange is forgotten here too.
+unsafe fn adopt_smp_reset(context: *mut ConnContext) {
+    let c = &*context;
+    let Some(sm) = c.smstate.as_ref() else {
+        return;
+    };
+    let smp = conn(c.context_priv).session.smp_mut();
+    let freed = sm.secret.is_null() && smp.is_initialized();
+    let rewound = sm.nextExpected == OTRL_SMP_EXPECT1 && smp.expected() != NextExpected::Expect1;
+    if freed || rewound {
+        smp.reset();
+    }
+}
+
+/// libotr's `init_respond_smp`: the combined secret of both fingerprints (the
+/// initiator's first), the session id and the user's secret, sent as SMP1(Q)
+/// when `initiating`, else as SMP2.
+unsafe fn start_or_respond_smp(
+    us: OtrlUserState,
+    ops: &AppOps,
+    context: *mut ConnContext,
+    question: Option<&[u8]>,
+    secret: &[u8],
+    initiating: bool,
+) {
+    if context.is_null() || (*context).msgstate != OTRL_MSGSTATE_ENCRYPTED {
+        return;
+    }
+    let c = &*context;
+    let Some(theirs) = c.active_fingerprint.as_ref() else {
+        return;
+    };
+    let theirs: [u8; 20] = bytes(theirs.fingerprint, 20).try_into().unwrap_or_default();
+    let mut ours = [0u8; 20];
+    otrl_privkey_fingerprint_raw(us, ours.as_mut_ptr(), c.accountname, c.protocol);
+    let (first, second) = if initiating {
+        (&ours, &theirs)
+    } else {
+        (&theirs, &ours)
+    };
+    let ssid = c.sessionid.get(..c.sessionid_len).unwrap_or_default();
+    let combined = Zeroizing::new(smp::combined_secret(first, second, ssid, secret));
+    adopt_smp_reset(context);
+    let smp = conn(c.context_priv).session.smp_mut();
+    let tlv = if initiating {
+        smp.start(&combined, question)
+    } else {
+        smp.respond(&combined)
+    };
+    if let Ok(tlv) = tlv {
+        send_smp(ops, context, tlv);
+    }
+}
+
+/// Sends an SMP TLV in an empty Data Message flagged IGNORE_UNREADABLE.
+unsafe fn send_smp(ops: &AppOps, context: *mut ConnContext, tlv: Tlv) {
+    if let Some(msg) = encrypt(context, b"", &[tlv], FLAG_IGNORE_UNREADABLE) {
+        let _ = fragment_and_send(ops, context, msg.as_bytes(), OTRL_FRAGMENT_SEND_ALL);
+    }
+    mirror(context);
+}
+
 /// The context's session, told the current policy, our instance tag and account.
 unsafe fn prepare_session<'a>(context: *mut ConnContext, policy: OtrlPolicy) -> &'a mut Session {
     let c = &*context;
@@ -1047,6 +1153,7 @@ unsafe fn mirror(context: *mut ConnContext) {
     priv_.our_keyid = session.our_keyid();
     priv_.lastsent = time_t::try_from(session.last_sent()).unwrap_or(0);
     priv_.lastrecv = time_t::try_from(session.last_recv()).unwrap_or(0);
+    mirror_smp(context);
 }
 
 /// Ends the private conversation of one context: tells the peer (if encrypted and
@@ -1131,8 +1238,10 @@ pub unsafe extern "C" fn otrl_message_disconnect_all_instances(
     }
 }
 
+/// Starts the Socialist Millionaires' Protocol with `secret` in an encrypted session.
+///
 /// # Safety
-/// The pointers must be valid for the types they name.
+/// The pointers must be valid for the types and lengths they name.
 #[no_mangle]
 pub unsafe extern "C" fn otrl_message_initiate_smp(
     us: OtrlUserState,
@@ -1142,11 +1251,14 @@ pub unsafe extern "C" fn otrl_message_initiate_smp(
     secret: *const c_uchar,
     secretlen: size_t,
 ) {
-    let _ = (us, ops, opdata, context, secret, secretlen);
+    let ops = AppOps::new(ops, opdata);
+    start_or_respond_smp(us, &ops, context, None, bytes(secret, secretlen), true);
 }
 
+/// As `otrl_message_initiate_smp`, showing the peer `question`.
+///
 /// # Safety
-/// The pointers must be valid for the types they name.
+/// The pointers must be valid for the types and lengths they name.
 #[no_mangle]
 #[allow(clippy::too_many_arguments)]
 pub unsafe extern "C" fn otrl_message_initiate_smp_q(
@@ -1158,11 +1270,15 @@ pub unsafe extern "C" fn otrl_message_initiate_smp_q(
     secret: *const c_uchar,
     secretlen: size_t,
 ) {
-    let _ = (us, ops, opdata, context, question, secret, secretlen);
+    let ops = AppOps::new(ops, opdata);
+    let question = c_bytes(question);
+    start_or_respond_smp(us, &ops, context, question, bytes(secret, secretlen), true);
 }
 
+/// Answers the peer's SMP with our `secret`.
+///
 /// # Safety
-/// The pointers must be valid for the types they name.
+/// The pointers must be valid for the types and lengths they name.
 #[no_mangle]
 pub unsafe extern "C" fn otrl_message_respond_smp(
     us: OtrlUserState,
@@ -1172,9 +1288,12 @@ pub unsafe extern "C" fn otrl_message_respond_smp(
     secret: *const c_uchar,
     secretlen: size_t,
 ) {
-    let _ = (us, ops, opdata, context, secret, secretlen);
+    let ops = AppOps::new(ops, opdata);
+    start_or_respond_smp(us, &ops, context, None, bytes(secret, secretlen), false);
 }
 
+/// Abandons the SMP exchange, telling the peer.
+///
 /// # Safety
 /// The pointers must be valid for the types they name.
 #[no_mangle]
@@ -1184,7 +1303,13 @@ pub unsafe extern "C" fn otrl_message_abort_smp(
     opdata: *mut c_void,
     context: *mut ConnContext,
 ) {
-    let _ = (us, ops, opdata, context);
+    let _ = us;
+    if context.is_null() {
+        return;
+    }
+    adopt_smp_reset(context);
+    let tlv = conn((*context).context_priv).session.smp_mut().abort();
+    send_smp(&AppOps::new(ops, opdata), context, tlv);
 }
 
 /// Tells the peer that the current extra symmetric key will be used for `use`

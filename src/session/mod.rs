@@ -18,6 +18,7 @@ use crate::crypto::ake_keys::{SessionId, SessionIdHalf};
 use crate::crypto::dh::ExtraKey;
 use crate::crypto::dsa::{self, PrivateKey};
 use crate::crypto::Fingerprint;
+use crate::smp::{self, Smp};
 use crate::wire::classify::{self, MessageType};
 use crate::wire::fragment::{self, Accumulated, Reassembler};
 use crate::wire::message::{
@@ -124,6 +125,11 @@ pub enum Event {
     HeartbeatSent,
     /// The peer sent the disconnected TLV; the session is now finished.
     PeerDisconnected,
+    /// Record the SMP's verdict as the active fingerprint's trust (`true`:
+    /// libotr's `"smp"`, `false`: `""`).
+    SmpTrust(bool),
+    /// An SMP event for the user (libotr's `handle_smp_event`).
+    Smp(smp::Event),
     /// The peer announced a use of the extra symmetric key (TLV 8, spec
     /// "Extra symmetric key"); the key is [`Received::extra_key`].
     ReceivedSymkey {
@@ -230,6 +236,7 @@ pub struct Session {
     last_sent: u64,
     last_recv: u64,
     reassembler: Reassembler,
+    smp: Smp,
 }
 
 impl Session {
@@ -258,6 +265,7 @@ impl Session {
             last_sent: 0,
             last_recv: 0,
             reassembler: Reassembler::new(),
+            smp: Smp::new(),
         }
     }
 
@@ -358,6 +366,14 @@ impl Session {
     /// `lastrecv`: time we last received a message for this session.
     pub fn last_recv(&self) -> u64 {
         self.last_recv
+    }
+    /// The Socialist Millionaires' Protocol state.
+    pub fn smp(&self) -> &Smp {
+        &self.smp
+    }
+    /// The SMP state, for the user's actions (start, respond, abort).
+    pub fn smp_mut(&mut self) -> &mut Smp {
+        &mut self.smp
     }
     /// Record that something was sent for this session at `now`.
     pub fn note_sent(&mut self, now: u64) {
@@ -471,6 +487,7 @@ impl Session {
         self.their_fingerprint = None;
         self.protocol_version = None;
         self.reassembler.reset();
+        self.smp.reset();
         self.last_sent = 0;
         self.last_recv = 0;
     }
@@ -759,12 +776,30 @@ impl Session {
                 });
             }
         }
+        self.smp_messages(now, out);
         if text.is_empty() {
             out.event(Event::HeartbeatReceived);
             return;
         }
         out.message = Some(text.to_vec());
         self.maybe_heartbeat(now, out);
+    }
+
+    /// The SMP TLVs of a decrypted Data Message (spec "Socialist
+    /// Millionaires' Protocol"), in libotr's order: the trust to record, the
+    /// reply (an empty Data Message flagged IGNORE_UNREADABLE), the event.
+    fn smp_messages(&mut self, now: u64, out: &mut Received) {
+        for step in self.smp.receive(&out.tlvs) {
+            if let Some(trusted) = step.trust {
+                out.event(Event::SmpTrust(trusted));
+            }
+            if let Some(reply) = step.reply {
+                if let Some(msg) = self.encrypt(b"", &[reply], FLAG_IGNORE_UNREADABLE, now) {
+                    out.send(msg);
+                }
+            }
+            out.event(Event::Smp(step.event));
+        }
     }
 
     fn unreadable(&mut self, e: DataError, flagged: bool, out: &mut Received) {
