@@ -269,8 +269,10 @@ void otrl_message_disconnect_all_instances(OtrlUserState us,
                                            const char *username);
 
 /**
+ * Starts the Socialist Millionaires' Protocol with `secret` in an encrypted session.
+ *
  * # Safety
- * The pointers must be valid for the types they name.
+ * The pointers must be valid for the types and lengths they name.
  */
 void otrl_message_initiate_smp(OtrlUserState us,
                                const OtrlMessageAppOps *ops,
@@ -280,8 +282,10 @@ void otrl_message_initiate_smp(OtrlUserState us,
                                size_t secretlen);
 
 /**
+ * As `otrl_message_initiate_smp`, showing the peer `question`.
+ *
  * # Safety
- * The pointers must be valid for the types they name.
+ * The pointers must be valid for the types and lengths they name.
  */
 void otrl_message_initiate_smp_q(OtrlUserState us,
                                  const OtrlMessageAppOps *ops,
@@ -292,8 +296,10 @@ void otrl_message_initiate_smp_q(OtrlUserState us,
                                  size_t secretlen);
 
 /**
+ * Answers the peer's SMP with our `secret`.
+ *
  * # Safety
- * The pointers must be valid for the types they name.
+ * The pointers must be valid for the types and lengths they name.
  */
 void otrl_message_respond_smp(OtrlUserState us,
                               const OtrlMessageAppOps *ops,
@@ -303,6 +309,8 @@ void otrl_message_respond_smp(OtrlUserState us,
                               size_t secretlen);
 
 /**
+ * Abandons the SMP exchange, telling the peer.
+ *
  * # Safety
  * The pointers must be valid for the types they name.
  */
