@@ -283,10 +283,6 @@ impl Session {
     pub fn set_private_key(&mut self, key: Option<PrivateKey>) {
         self.private_key = key;
     }
-    /// Whether we have a long-term private key to sign with.
-    pub fn has_private_key(&self) -> bool {
-        self.private_key.is_some()
-    }
     /// Set the account name our query messages carry.
     pub fn set_account_name(&mut self, name: &[u8]) {
         self.account_name = name.to_vec();
