@@ -17,8 +17,8 @@ use super::privkey::{otrl_privkey_find, otrl_privkey_fingerprint_raw, private_ke
 use super::proto::{
     otrl_api_version, OtrlFragmentPolicy, OtrlPolicy, OTRL_FRAGMENT_SEND_ALL,
     OTRL_FRAGMENT_SEND_ALL_BUT_FIRST, OTRL_FRAGMENT_SEND_ALL_BUT_LAST, OTRL_FRAGMENT_SEND_SKIP,
-    OTRL_POLICY_ALLOW_V1, OTRL_POLICY_ALLOW_V2, OTRL_POLICY_ALLOW_V3,
-    OTRL_POLICY_REQUIRE_ENCRYPTION, OTRL_POLICY_SEND_WHITESPACE_TAG, OTRL_POLICY_VERSION_MASK,
+    OTRL_POLICY_ALLOW_V3, OTRL_POLICY_REQUIRE_ENCRYPTION, OTRL_POLICY_SEND_WHITESPACE_TAG,
+    OTRL_POLICY_VERSION_MASK,
 };
 use super::sm::{NextExpectedSMP, OtrlSMProgState, OTRL_SMP_EXPECT1};
 use super::tlv::{from_c_list, to_c_list, OtrlTLV};
@@ -638,7 +638,7 @@ impl Incoming<'_> {
             }
             mirror(context);
         }
-        if version == 3 && version_allowed(version, policy) {
+        if version == 3 && policy & OTRL_POLICY_ALLOW_V3 != 0 {
             let tags = classify::proto_instance(message).ok();
             let for_us = |ours: u32| {
                 ours == (*context).our_instance || (kind == MessageType::DhCommit && ours == 0)
@@ -1096,16 +1096,6 @@ const RESEND_INTERVAL: time_t = 60;
 
 /// How long a master context waits for the D-H Key answering its v3 D-H Commit.
 const MAX_AKE_WAIT_TIME: time_t = 60;
-
-/// Whether the policy allows messages of protocol `version` (0: not OTR).
-fn version_allowed(version: u32, policy: OtrlPolicy) -> bool {
-    match version {
-        1 => policy & OTRL_POLICY_ALLOW_V1 != 0,
-        2 => policy & OTRL_POLICY_ALLOW_V2 != 0,
-        3 => policy & OTRL_POLICY_ALLOW_V3 != 0,
-        _ => true,
-    }
-}
 
 /// The wall clock in seconds, as libotr's `time(NULL)`.
 fn now_secs() -> time_t {

@@ -15,15 +15,14 @@ use super::instag::OTRL_INSTAG_MASTER;
 use super::privkey_t::{OtrlPendingPrivKey, OtrlPrivKey, OTRL_PUBKEY_TYPE_DSA};
 use super::userstate::OtrlUserState;
 use super::{
-    bytes, c_bytes, list_insert, list_remove, malloc_c_string, malloc_copy, open_file, read_stream,
-    with_file, write_stream,
+    bytes, c_bytes, c_string, list_insert, list_remove, malloc_c_string, malloc_copy, open_file,
+    read_stream, with_file, write_stream,
 };
 use crate::crypto::dsa::{PrivateKey, PublicKey, Signature};
 use crate::crypto::Fingerprint;
 use crate::files::fingerprints;
 use crate::files::privkey::{self as keyfile, AccountToWrite, DsaKey, PrivKey};
 use crate::files::sexp::Sexp;
-use crate::wire::base64::c_str;
 use libc::{c_char, c_uchar, c_ushort, c_void, size_t, FILE};
 use std::ffi::CString;
 use std::ptr;
@@ -839,11 +838,6 @@ pub unsafe extern "C" fn otrl_privkey_verify(
     } else {
         gcrypt_error(GPG_ERR_BAD_SIGNATURE)
     }
-}
-
-/// `bytes` up to their first NUL as a C string, as libotr's line parsers see a field.
-fn c_string(bytes: &[u8]) -> CString {
-    CString::new(c_str(bytes)).unwrap_or_default()
 }
 
 #[cfg(test)]
