@@ -376,6 +376,73 @@ impl Smp {
         matches!(self.stage, Stage::Asked(_))
     }
 
+    // ---- The state as libotr's C API keeps it (sm.h) ----
+
+    /// The state of a fresh `OtrlSMState` after `otrl_sm_state_init`: initialised, no
+    /// exchange under way, no question, progress OK, expecting SMP message 1.
+    pub fn initialized() -> Self {
+        Self {
+            initialized: true,
+            ..Self::new()
+        }
+    }
+
+    /// The numbers of the exchange as libotr's `OtrlSMState` holds them, for the C API,
+    /// whose callers keep the state in that struct between steps; `None` when the state
+    /// was never initialised (libotr's NULL pointers). See [`Values`].
+    pub fn values(&self) -> Option<Values> {
+        if !self.initialized {
+            return None;
+        }
+        let mut v = Values::default();
+        match &self.stage {
+            Stage::Idle => {}
+            Stage::Started(s) => {
+                v.secret = be(&s.secret);
+                (v.x2, v.x3) = (Some(be(&s.x2)), Some(be(&s.x3)));
+            }
+            Stage::Asked(a) => {
+                (v.x2, v.x3) = (Some(be(&a.x2)), Some(be(&a.x3)));
+                (v.g2, v.g3, v.g3o) = (be(&a.g2), be(&a.g3), be(&a.g3o));
+            }
+            Stage::Responded(r) => {
+                (v.x2, v.x3) = (Some(Zeroizing::default()), Some(be(&r.x3)));
+                (v.g2, v.g3, v.g3o) = (be(&r.g2), be(&r.g3), be(&r.g3o));
+                (v.p, v.q) = (be(&r.p), be(&r.q));
+            }
+            Stage::Computed(c) => {
+                (v.x2, v.x3) = (Some(Zeroizing::default()), Some(be(&c.x3)));
+                (v.g3o, v.pab, v.qab) = (be(&c.g3o), be(&c.pab), be(&c.qab));
+            }
+        }
+        Some(v)
+    }
+
+    /// The state [`Smp::values`] describes, with the given progress and question flag
+    /// (the "next expected" state is the C API caller's business: the steps leave it
+    /// alone). The exchange's stage follows from which values are non-zero, as they are
+    /// once computed: `pab` after step 3, `p` after step 2b, `g2` after step 2a, else
+    /// `x3` after step 1. Fails with [`Error::Invalid`] when a value exceeds 1536 bits.
+    pub fn from_values(
+        values: Option<&Values>,
+        progress: Progress,
+        received_question: bool,
+    ) -> Result<Self, Error> {
+        let Some(v) = values else {
+            return Ok(Self {
+                progress,
+                received_question,
+                ..Self::new()
+            });
+        };
+        Ok(Self {
+            progress,
+            received_question,
+            stage: stage_of(v)?,
+            ..Self::initialized()
+        })
+    }
+
     // ---- The SMP part of libotr's message handling (message.c) ----
 
     /// The user starts an exchange (spec "User requests to begin SMP";
@@ -752,6 +819,92 @@ impl Smp {
         };
         self.stage = Stage::Idle;
     }
+}
+
+/// Minimal big-endian bytes.
+type Bytes = Zeroizing<Vec<u8>>;
+
+/// The numbers of libotr's `OtrlSMState` (`sm.h`) other than `g1` (always 2), as minimal
+/// big-endian bytes; see [`Smp::values`] and [`Smp::from_values`]. A value the exchange
+/// has not computed yet is 0, as in libotr. So is one this state has already wiped
+/// because no later step needs it (libotr keeps it): Bob's secret once SMP message 2
+/// is made, `x2` after step 2b or 3, and everything once the comparison is done.
+/// `x2` and `x3` are `None` (libotr's NULL) until step 1 or 2a.
+#[derive(Default)]
+pub struct Values {
+    /// Our secret `x` (Alice) or `y` (Bob).
+    pub secret: Bytes,
+    /// `a2` or `b2`.
+    pub x2: Option<Bytes>,
+    /// `a3` or `b3`.
+    pub x3: Option<Bytes>,
+    /// The shared generator `g2`.
+    pub g2: Bytes,
+    /// The shared generator `g3`.
+    pub g3: Bytes,
+    /// The peer's `g3a` or `g3b`.
+    pub g3o: Bytes,
+    /// Our `Pa` or `Pb`.
+    pub p: Bytes,
+    /// Our `Qa` or `Qb`.
+    pub q: Bytes,
+    /// `Pa / Pb`.
+    pub pab: Bytes,
+    /// `Qa / Qb`.
+    pub qab: Bytes,
+}
+
+/// The minimal big-endian bytes of `value`.
+fn be(value: &Num) -> Bytes {
+    uint_to_be(value)
+}
+
+/// A value of [`Values`] as a number.
+fn num(bytes: &[u8]) -> Result<Num, Error> {
+    uint_from_be(bytes).ok_or(Error::Invalid)
+}
+
+/// The stage of the exchange that `v` describes (see [`Smp::from_values`]).
+fn stage_of(v: &Values) -> Result<Stage, Error> {
+    let nonzero = |b: &Bytes| !b.is_empty();
+    let (Some(x2), Some(x3)) = (&v.x2, &v.x3) else {
+        return Ok(Stage::Idle);
+    };
+    let (x2, x3) = (Zeroizing::new(num(x2)?), Zeroizing::new(num(x3)?));
+    Ok(if nonzero(&v.pab) {
+        Stage::Computed(Computed {
+            x3: *x3,
+            g3o: num(&v.g3o)?,
+            pab: num(&v.pab)?,
+            qab: num(&v.qab)?,
+        })
+    } else if nonzero(&v.p) {
+        Stage::Responded(Responded {
+            x3: *x3,
+            g2: num(&v.g2)?,
+            g3: num(&v.g3)?,
+            g3o: num(&v.g3o)?,
+            p: num(&v.p)?,
+            q: num(&v.q)?,
+        })
+    } else if nonzero(&v.g2) {
+        Stage::Asked(Asked {
+            x2: *x2,
+            x3: *x3,
+            g2: num(&v.g2)?,
+            g3: num(&v.g3)?,
+            g3o: num(&v.g3o)?,
+        })
+    } else if *x3 != Num::ZERO {
+        Stage::Started(Started {
+            secret: *Zeroizing::new(num(&v.secret)?),
+            secret_bits: Num::BITS,
+            x2: *x2,
+            x3: *x3,
+        })
+    } else {
+        Stage::Idle
+    })
 }
 
 /// A [`Received`] with only an event.

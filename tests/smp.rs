@@ -579,3 +579,53 @@ proptest! {
         prop_assert_eq!(run.alice_result.trust, Some(a == b));
     }
 }
+
+/// The state as the C API keeps it between steps: [`Smp::values`], then
+/// [`Smp::from_values`], after every step of an exchange.
+fn through_values(smp: &Smp) -> Smp {
+    Smp::from_values(
+        smp.values().as_ref(),
+        smp.progress(),
+        smp.received_question(),
+    )
+    .unwrap()
+}
+
+#[test]
+fn steps_resume_from_values() {
+    for (a, b, equal) in [(b"same", b"same", true), (b"same", b"diff", false)] {
+        let mut alice = through_values(&Smp::new());
+        assert!(alice.values().is_none(), "never initialised: all NULL");
+        let mut bob = through_values(&Smp::initialized());
+        let idle = bob.values().unwrap();
+        assert!(idle.x2.is_none() && idle.x3.is_none() && idle.g2.is_empty());
+
+        let msg1 = alice.step1(a).unwrap();
+        let mut alice = through_values(&alice);
+        bob.step2a(&msg1, true).unwrap();
+        let mut bob = through_values(&bob);
+        assert!(bob.awaiting_secret() && bob.received_question());
+        let msg2 = bob.step2b(b).unwrap();
+        let mut bob = through_values(&bob);
+        let msg3 = alice.step3(&msg2).unwrap();
+        let mut alice = through_values(&alice);
+        let (msg4, bob_equal) = bob.step4(&msg3).unwrap();
+        assert_eq!(bob_equal, equal);
+        assert_eq!(alice.step5(&msg4).unwrap(), equal);
+        let done = through_values(&alice);
+        assert_eq!(done.progress(), alice.progress());
+        assert!(
+            done.values().unwrap().x3.is_none(),
+            "values wiped once compared"
+        );
+    }
+}
+
+#[test]
+fn values_out_of_range_are_refused() {
+    let mut values = Smp::initialized().values().unwrap();
+    values.x2 = Some(vec![1; 193].into());
+    values.x3 = Some(vec![1; 193].into());
+    let err = Smp::from_values(Some(&values), Progress::Ok, false).unwrap_err();
+    assert_eq!(err, Error::Invalid);
+}

@@ -23,7 +23,7 @@ use super::proto::{
 use super::sm::{NextExpectedSMP, OtrlSMProgState, OTRL_SMP_EXPECT1};
 use super::tlv::{from_c_list, to_c_list, OtrlTLV};
 use super::userstate::OtrlUserState;
-use super::{bytes, c_bytes, c_string, malloc_c_string};
+use super::{bytes, c_bytes, c_string, malloc_c_string, opaque};
 use crate::ake::AuthState;
 use crate::crypto::ake_keys::SessionIdHalf;
 use crate::session::{ErrorCode, Event, MsgState, Offer, Output, Received, Session};
@@ -997,10 +997,6 @@ unsafe fn smp_event(ops: &AppOps, context: *mut ConnContext, event: &smp::Event)
     ops.smp_event(event.code(), context, event.progress(), question_ptr);
 }
 
-/// Where `OtrlSMState.secret` points while an SMP exchange holds a secret:
-/// clients only test it for NULL (libotr-abi.md), the secret itself stays in Rust.
-static SECRET_HELD: u8 = 0;
-
 /// Copies the SMP state into the `OtrlSMState` clients read.
 unsafe fn mirror_smp(context: *mut ConnContext) {
     let c = &mut *context;
@@ -1011,11 +1007,13 @@ unsafe fn mirror_smp(context: *mut ConnContext) {
     sm.nextExpected = smp.expected() as NextExpectedSMP;
     sm.received_question = c_int::from(smp.received_question());
     sm.sm_prog_state = smp.progress() as OtrlSMProgState;
-    sm.secret = if smp.is_initialized() {
-        ptr::addr_of!(SECRET_HELD).cast_mut().cast()
+    // Clients only test `secret` for NULL (libotr-abi.md); the secret stays in Rust.
+    let secret = if smp.is_initialized() {
+        opaque::held_in_session()
     } else {
         ptr::null_mut()
     };
+    opaque::replace(&mut sm.secret, secret);
 }
 
 /// Takes back what a client did to the `OtrlSMState`: after `otrl_sm_state_free`

@@ -19,6 +19,7 @@ macro_rules! list_node {
 
 mod app_ops;
 mod gcrypt;
+mod opaque;
 
 pub mod auth;
 pub mod b64;
