@@ -37,7 +37,8 @@ typedef struct gcry_md_handle *gcry_md_hd_t;
 #define OTRL_EXTRAKEY_BYTES 32
 
 /**
- * A D-H key pair; the MPI slots only fix the layout (see `gcrypt`).
+ * A D-H key pair; `priv` and `pub` are NULL or number objects of this library
+ * (`otrl_dh_gen_keypair`), not libgcrypt MPIs.
  */
 struct DH_keypair {
   unsigned int groupid;
@@ -74,38 +75,70 @@ typedef unsigned int OtrlSessionIdHalf;
 void otrl_dh_init(void);
 
 /**
+ * Empties a key pair: group 0, `priv` and `pub` NULL (nothing is freed).
+ *
  * # Safety
- * `kp` must point to a writable `DH_keypair`.
+ * `kp` must be NULL or point to a writable `DH_keypair`.
  */
 void otrl_dh_keypair_init(struct DH_keypair *kp);
 
 /**
+ * Makes `dst` an independent copy of `src` (new number objects; what `dst` held is
+ * overwritten, not freed).
+ *
  * # Safety
- * Both must point to valid `DH_keypair`s.
+ * Both must be NULL or point to valid `DH_keypair`s whose numbers came from this library.
  */
 void otrl_dh_keypair_copy(struct DH_keypair *dst, const struct DH_keypair *src);
 
 /**
+ * Frees the numbers of a key pair (wiping the private one) and sets them to NULL.
+ *
  * # Safety
- * `kp` must point to a valid `DH_keypair`.
+ * `kp` must be NULL or point to a valid `DH_keypair` whose numbers came from this library.
  */
 void otrl_dh_keypair_free(struct DH_keypair *kp);
 
 /**
+ * Generates a key pair in group `groupid`, which must be `DH1536_GROUP_ID` (else
+ * `GPG_ERR_INV_VALUE`): a 320-bit random private exponent and `g^x mod p` (spec
+ * "Authenticated Key Exchange"), in new number objects of this library. What `kp` held
+ * is overwritten, not freed.
+ *
  * # Safety
- * `kp` must point to a writable `DH_keypair`.
+ * `kp` must be NULL or point to a writable `DH_keypair`.
  */
 gcry_error_t otrl_dh_gen_keypair(unsigned int groupid, struct DH_keypair *kp);
 
 /**
+ * Derives the data-message keys of our key pair and their public value `y` (spec
+ * "Computing AES keys, MAC keys, and the secure session id"; "Extra symmetric key"):
+ * `sess` is blanked first, then holds the sending and receiving AES-128-CTR keys and
+ * HMAC-SHA1 keys as handles of this library (see `otrl_dh_session_free`), the MAC keys
+ * and the extra key. Whoever has the greater public value is the "high" end.
+ *
+ * Returns `GPG_ERR_INV_VALUE` for a key pair not in `DH1536_GROUP_ID` and, unlike
+ * libotr (which computes with it), for `y` outside `2 ..= p-2`.
+ *
  * # Safety
- * The pointers must be valid for the types they name.
+ * `sess` must be NULL or writable; `kp` NULL or a valid `DH_keypair` and `y` NULL or a
+ * number, both from this library.
  */
 gcry_error_t otrl_dh_session(struct DH_sesskeys *sess, const struct DH_keypair *kp, gcry_mpi_t y);
 
 /**
+ * Derives the AKE's keys from our key pair and their public value (spec "Computing AES
+ * keys, MAC keys, and the secure session id"): the 8-byte secure session id into
+ * `sessionid` (its length, 8, into `*sessionidlenp`), the AES-128-CTR keys c and c'
+ * (counter 0) and the HMAC-SHA256 keys m1, m1', m2, m2' as handles of this library.
+ * The six handles are NULL unless this succeeds.
+ *
+ * Returns `GPG_ERR_INV_VALUE` for a key pair not in `DH1536_GROUP_ID` or `their_pub`
+ * outside `2 ..= p-2`.
+ *
  * # Safety
- * The pointers must be valid for the types they name.
+ * `our_dh` and `their_pub` as for `otrl_dh_session`; `sessionid` must have room for 8
+ * bytes; the other pointers must be writable.
  */
 gcry_error_t otrl_dh_compute_v2_auth_keys(const struct DH_keypair *our_dh,
                                           gcry_mpi_t their_pub,
@@ -119,10 +152,16 @@ gcry_error_t otrl_dh_compute_v2_auth_keys(const struct DH_keypair *our_dh,
                                           gcry_md_hd_t *mac_m2p);
 
 /**
- * OTR version 1 is not supported by libotr 4 either; this always fails.
+ * The secure session id of OTR version 1, which libotr 4 still exports: SHA-1 of the
+ * byte 0 and the shared secret as an MPI (20 bytes into `sessionid`, 20 into
+ * `*sessionidlenp`), and which half to show in bold: the second when our public value
+ * is the greater.
+ *
+ * Returns `GPG_ERR_INV_VALUE` for a key pair not in `DH1536_GROUP_ID` or `their_pub`
+ * outside `2 ..= p-2`.
  *
  * # Safety
- * No pointer is dereferenced.
+ * As `otrl_dh_compute_v2_auth_keys`; `sessionid` must have room for 20 bytes.
  */
 gcry_error_t otrl_dh_compute_v1_session_id(const struct DH_keypair *our_dh,
                                            gcry_mpi_t their_pub,
@@ -131,14 +170,20 @@ gcry_error_t otrl_dh_compute_v1_session_id(const struct DH_keypair *our_dh,
                                            OtrlSessionIdHalf *halfp);
 
 /**
+ * Frees the four key handles of `sess` and blanks it (`otrl_dh_session_blank`).
+ *
  * # Safety
- * `sess` must point to a valid `DH_sesskeys`.
+ * `sess` must be NULL or point to a valid `DH_sesskeys` whose handles are NULL or came
+ * from this library.
  */
 void otrl_dh_session_free(struct DH_sesskeys *sess);
 
 /**
+ * Blanks `sess` without freeing anything: handles NULL, counters, MAC keys, "used"
+ * flags and the extra key zero.
+ *
  * # Safety
- * `sess` must point to a writable `DH_sesskeys`.
+ * `sess` must be NULL or point to a writable `DH_sesskeys`.
  */
 void otrl_dh_session_blank(struct DH_sesskeys *sess);
 

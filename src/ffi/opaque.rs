@@ -12,7 +12,7 @@
 //! …), and must not put libgcrypt objects where our functions expect ours. No known
 //! client does either (libotr-abi.md: clients only test `OtrlSMState.secret` for NULL).
 
-use super::gcrypt::gcry_mpi_t;
+use super::gcrypt::{gcry_cipher_hd_t, gcry_md_hd_t, gcry_mpi_t};
 use crate::crypto::mpi::strip_leading_zeros;
 use zeroize::Zeroizing;
 
@@ -20,6 +20,10 @@ use zeroize::Zeroizing;
 pub enum Object {
     /// A non-negative integer, as minimal big-endian bytes (empty for 0).
     Number(Zeroizing<Vec<u8>>),
+    /// An AES-128 key for counter mode (libotr opens these with `GCRY_CIPHER_MODE_CTR`).
+    Aes128Ctr(Zeroizing<[u8; 16]>),
+    /// An HMAC key (SHA-1 for data messages, SHA-256 in the AKE).
+    Hmac(Zeroizing<Vec<u8>>),
 }
 
 /// Where `OtrlSMState.secret` points while the SMP exchange of a context is held by the
@@ -43,6 +47,16 @@ pub fn new_number(value: &[u8]) -> gcry_mpi_t {
     boxed(Object::Number(minimal))
 }
 
+/// A new cipher handle holding an AES-128-CTR key.
+pub fn new_aes128_ctr(key: &[u8; 16]) -> gcry_cipher_hd_t {
+    boxed(Object::Aes128Ctr(Zeroizing::new(*key)))
+}
+
+/// A new MD handle holding an HMAC key.
+pub fn new_hmac(key: &[u8]) -> gcry_md_hd_t {
+    boxed(Object::Hmac(Zeroizing::new(key.to_vec())))
+}
+
 /// The object behind a handle; `None` for NULL and the session placeholder.
 ///
 /// # Safety
@@ -61,6 +75,20 @@ unsafe fn object<'a>(handle: *mut libc::c_void) -> Option<&'a Object> {
 pub unsafe fn number<'a>(mpi: gcry_mpi_t) -> Option<&'a [u8]> {
     match object(mpi)? {
         Object::Number(value) => Some(value),
+        _ => None,
+    }
+}
+
+/// A new handle with the same contents (libgcrypt's `gcry_mpi_copy`); NULL for NULL.
+///
+/// # Safety
+/// As [`object`].
+pub unsafe fn copy(handle: *mut libc::c_void) -> *mut libc::c_void {
+    match object(handle) {
+        Some(Object::Number(value)) => boxed(Object::Number(value.clone())),
+        Some(Object::Aes128Ctr(key)) => boxed(Object::Aes128Ctr(key.clone())),
+        Some(Object::Hmac(key)) => boxed(Object::Hmac(key.clone())),
+        None => std::ptr::null_mut(),
     }
 }
 
