@@ -85,10 +85,14 @@ struct OtrlAuthInfo {
 void otrl_auth_new(ConnContext *context);
 
 /**
- * Forgets an AKE in progress: back to `OTRL_AUTHSTATE_NONE`.
+ * Forgets an AKE in progress: back to `OTRL_AUTHSTATE_NONE`, releasing what the struct
+ * holds (our D-H key pair's numbers, their public value, the six key handles, the
+ * encrypted g^x and the last message) and zeroing the rest. As in libotr, the context
+ * pointer, our key pair's group and `session_id_half` are kept.
  *
  * # Safety
- * `auth` must be NULL or point to a valid `OtrlAuthInfo`.
+ * `auth` must be NULL or point to a valid `OtrlAuthInfo` whose numbers and handles are
+ * NULL or came from this library.
  */
 void otrl_auth_clear(struct OtrlAuthInfo *auth);
 
@@ -137,7 +141,8 @@ gcry_error_t otrl_auth_handle_signature(struct OtrlAuthInfo *auth,
                                         void *asdata);
 
 /**
- * OTR version 1 is not supported (nor is it by libotr 4); this always fails.
+ * Not implemented yet: returns "Not implemented". libotr 4.1.1 still runs OTR version 1's
+ * key exchange here (its message handling no longer does).
  *
  * # Safety
  * No pointer is dereferenced.
@@ -148,7 +153,8 @@ gcry_error_t otrl_auth_start_v1(struct OtrlAuthInfo *auth,
                                 OtrlPrivKey *privkey);
 
 /**
- * OTR version 1 is not supported (nor is it by libotr 4); this always fails.
+ * Not implemented yet: returns "Not implemented". libotr 4.1.1 still runs OTR version 1's
+ * key exchange here (its message handling no longer does).
  *
  * # Safety
  * No pointer is dereferenced.
@@ -164,8 +170,19 @@ gcry_error_t otrl_auth_handle_v1_key_exchange(struct OtrlAuthInfo *auth,
                                               void *asdata);
 
 /**
+ * Gives the AKE of an instance context (`auth`) our D-H Commit from the master
+ * context's (`m_auth`), when a D-H Key arrives from a new instance of the peer (spec
+ * "Instance Tags": a v3 D-H Commit goes to every instance). Only when the master awaits
+ * a D-H Key or a Signature: `auth` then gets a copy of our key pair (its own numbers
+ * replaced), key id, `initiated`, r, encrypted g^x (its old buffer freed) and hashed
+ * g^x, and awaits a D-H Key. Otherwise nothing changes.
+ *
+ * Unlike libotr, which leaves `encgx_len` as it was, the length of the copied buffer
+ * is copied too.
+ *
  * # Safety
- * Both must point to valid `OtrlAuthInfo`s.
+ * Both must be NULL or point to valid `OtrlAuthInfo`s whose numbers came from this
+ * library.
  */
 void otrl_auth_copy_on_key(struct OtrlAuthInfo *m_auth, struct OtrlAuthInfo *auth);
 

@@ -1,9 +1,10 @@
 //! `auth.h`: the state of an ongoing authenticated key exchange (internal API, exported).
 
 use super::context::ConnContext;
-use super::dh::{DH_keypair, OtrlSessionIdHalf};
+use super::dh::{otrl_dh_keypair_copy, otrl_dh_keypair_free, DH_keypair, OtrlSessionIdHalf};
 use super::gcrypt::{gcry_cipher_hd_t, gcry_error_t, gcry_md_hd_t, gcry_mpi_t, NOT_IMPLEMENTED};
 use super::privkey_t::OtrlPrivKey;
+use super::{bytes, malloc_copy, opaque};
 use libc::{c_char, c_int, c_uchar, c_uint, c_void, size_t, time_t};
 
 pub type OtrlAuthState = c_uint;
@@ -53,21 +54,31 @@ pub unsafe extern "C" fn otrl_auth_new(context: *mut ConnContext) {
     (*auth).context = context;
 }
 
-/// Forgets an AKE in progress: back to `OTRL_AUTHSTATE_NONE`.
+/// Forgets an AKE in progress: back to `OTRL_AUTHSTATE_NONE`, releasing what the struct
+/// holds (our D-H key pair's numbers, their public value, the six key handles, the
+/// encrypted g^x and the last message) and zeroing the rest. As in libotr, the context
+/// pointer, our key pair's group and `session_id_half` are kept.
 ///
 /// # Safety
-/// `auth` must be NULL or point to a valid `OtrlAuthInfo`.
+/// `auth` must be NULL or point to a valid `OtrlAuthInfo` whose numbers and handles are
+/// NULL or came from this library.
 #[no_mangle]
 pub unsafe extern "C" fn otrl_auth_clear(auth: *mut OtrlAuthInfo) {
-    if auth.is_null() {
+    let Some(a) = auth.as_mut() else {
         return;
+    };
+    otrl_dh_keypair_free(&mut a.our_dh);
+    opaque::release(a.their_pub);
+    for handle in [a.enc_c, a.enc_cp, a.mac_m1, a.mac_m1p, a.mac_m2, a.mac_m2p] {
+        opaque::release(handle);
     }
-    libc::free((*auth).encgx.cast());
-    libc::free((*auth).lastauthmsg.cast());
-    // Back to AUTHSTATE_NONE with nothing remembered, still pointing at its context.
-    let context = (*auth).context;
+    libc::free(a.encgx.cast());
+    libc::free(a.lastauthmsg.cast());
+    let (context, groupid, half) = (a.context, a.our_dh.groupid, a.session_id_half);
     std::ptr::write_bytes(auth, 0, 1);
     (*auth).context = context;
+    (*auth).our_dh.groupid = groupid;
+    (*auth).session_id_half = half;
 }
 
 /// # Safety
@@ -139,7 +150,8 @@ pub unsafe extern "C" fn otrl_auth_handle_signature(
     NOT_IMPLEMENTED
 }
 
-/// OTR version 1 is not supported (nor is it by libotr 4); this always fails.
+/// Not implemented yet: returns "Not implemented". libotr 4.1.1 still runs OTR version 1's
+/// key exchange here (its message handling no longer does).
 ///
 /// # Safety
 /// No pointer is dereferenced.
@@ -154,7 +166,8 @@ pub unsafe extern "C" fn otrl_auth_start_v1(
     NOT_IMPLEMENTED
 }
 
-/// OTR version 1 is not supported (nor is it by libotr 4); this always fails.
+/// Not implemented yet: returns "Not implemented". libotr 4.1.1 still runs OTR version 1's
+/// key exchange here (its message handling no longer does).
 ///
 /// # Safety
 /// No pointer is dereferenced.
@@ -177,9 +190,39 @@ pub unsafe extern "C" fn otrl_auth_handle_v1_key_exchange(
     NOT_IMPLEMENTED
 }
 
+/// Gives the AKE of an instance context (`auth`) our D-H Commit from the master
+/// context's (`m_auth`), when a D-H Key arrives from a new instance of the peer (spec
+/// "Instance Tags": a v3 D-H Commit goes to every instance). Only when the master awaits
+/// a D-H Key or a Signature: `auth` then gets a copy of our key pair (its own numbers
+/// replaced), key id, `initiated`, r, encrypted g^x (its old buffer freed) and hashed
+/// g^x, and awaits a D-H Key. Otherwise nothing changes.
+///
+/// Unlike libotr, which leaves `encgx_len` as it was, the length of the copied buffer
+/// is copied too.
+///
 /// # Safety
-/// Both must point to valid `OtrlAuthInfo`s.
+/// Both must be NULL or point to valid `OtrlAuthInfo`s whose numbers came from this
+/// library.
 #[no_mangle]
 pub unsafe extern "C" fn otrl_auth_copy_on_key(m_auth: *mut OtrlAuthInfo, auth: *mut OtrlAuthInfo) {
-    let _ = (m_auth, auth);
+    let (Some(m), Some(a)) = (m_auth.as_ref(), auth.as_mut()) else {
+        return;
+    };
+    if !matches!(
+        m.authstate,
+        OTRL_AUTHSTATE_AWAITING_DHKEY | OTRL_AUTHSTATE_AWAITING_SIG
+    ) {
+        return;
+    }
+    otrl_dh_keypair_free(&mut a.our_dh);
+    otrl_dh_keypair_copy(&mut a.our_dh, &m.our_dh);
+    a.initiated = m.initiated;
+    a.our_keyid = m.our_keyid;
+    a.r = m.r;
+    libc::free(a.encgx.cast());
+    let encgx = bytes(m.encgx, m.encgx_len);
+    a.encgx = malloc_copy(encgx);
+    a.encgx_len = if a.encgx.is_null() { 0 } else { encgx.len() };
+    a.hashgx = m.hashgx;
+    a.authstate = OTRL_AUTHSTATE_AWAITING_DHKEY;
 }
