@@ -35,7 +35,9 @@ typedef unsigned int NextExpectedSMP;
 typedef int OtrlSMProgState;
 
 /**
- * The SMP state of a context; clients test `secret` for NULL and read the progress.
+ * An SMP state. A context's is driven by the message functions (clients test `secret`
+ * for NULL and read the progress); one driven by `otrl_sm_step*` holds the exchange in
+ * its numbers, which are then this library's objects (see `otrl_sm_state_init`).
  */
 struct OtrlSMState {
   gcry_mpi_t secret;

@@ -24,7 +24,9 @@ pub const OTRL_SMP_PROG_CHEATED: OtrlSMProgState = -2;
 pub const OTRL_SMP_PROG_FAILED: OtrlSMProgState = -1;
 pub const OTRL_SMP_PROG_SUCCEEDED: OtrlSMProgState = 1;
 
-/// The SMP state of a context; clients test `secret` for NULL and read the progress.
+/// An SMP state. A context's is driven by the message functions (clients test `secret`
+/// for NULL and read the progress); one driven by `otrl_sm_step*` holds the exchange in
+/// its numbers, which are then this library's objects (see `otrl_sm_state_init`).
 #[repr(C)]
 pub struct OtrlSMState {
     pub secret: gcry_mpi_t,
