@@ -541,6 +541,15 @@ impl Outcome {
             ..Self::default()
         }
     }
+
+    /// Ignored before the message reached a context (an incomplete fragment, one
+    /// for another instance, bad instance tags): libotr leaves `*contextp` NULL.
+    fn unrouted() -> Self {
+        Self {
+            ignore: true,
+            ..Self::default()
+        }
+    }
 }
 
 impl Incoming<'_> {
@@ -600,17 +609,17 @@ impl Incoming<'_> {
         if let Some((their, ours)) = fragment::fragment_instance_tags(message) {
             if ours != 0 && (*master).our_instance != ours {
                 self.event(OTRL_MSGEVENT_RCVDMSG_FOR_OTHER_INSTANCE, master);
-                return Outcome::ignored(master);
+                return Outcome::unrouted();
             }
             if their < OTRL_MIN_VALID_INSTAG {
                 self.malformed(master);
-                return Outcome::ignored(master);
+                return Outcome::unrouted();
             }
             (context, context_added) = self.find(their);
         }
         let whole = match conn((*context).context_priv).session.reassemble(message) {
             Accumulated::Unfragmented => message.to_vec(),
-            Accumulated::Incomplete => return Outcome::ignored(context),
+            Accumulated::Incomplete => return Outcome::unrouted(),
             Accumulated::Complete(whole) => whole,
         };
         self.receive_whole(&whole, policy, master, best, context, context_added)
@@ -646,7 +655,7 @@ impl Incoming<'_> {
             match tags {
                 Some((_, ours)) if !for_us(ours) => {
                     self.event(OTRL_MSGEVENT_RCVDMSG_FOR_OTHER_INSTANCE, master);
-                    return Outcome::ignored(master);
+                    return Outcome::unrouted();
                 }
                 Some((their, _)) if their >= OTRL_MIN_VALID_INSTAG => {
                     let (found, added) = self.find(their);
@@ -655,11 +664,11 @@ impl Incoming<'_> {
                 }
                 _ => {
                     self.malformed(context);
-                    return Outcome::ignored(context);
+                    return Outcome::unrouted();
                 }
             }
             if !self.adopt_instance(master, context, context_added, kind) {
-                return Outcome::ignored(context);
+                return Outcome::unrouted();
             }
         }
         otrl_context_update_recent_child(context, 0);
