@@ -410,7 +410,9 @@ unsafe fn fragment_and_send(
         return Ok(Some(message.to_vec()));
     }
     let c = &*context;
-    let format = if c.protocol_version == 3 {
+    // An AKE message of a v3 AKE goes in the v3 form (with instance tags) even
+    // before the context has a protocol version, as Debian's libotr 4.1.1 sends it.
+    let format = if c.protocol_version == 3 || c.auth.protocol_version == 3 {
         FragmentFormat::V3 {
             sender_instance: c.our_instance,
             receiver_instance: c.their_instance,
