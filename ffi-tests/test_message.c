@@ -379,6 +379,48 @@ static void test_fragments(OtrlFragmentPolicy policy, const char *what)
     teardown(&a, &b);
 }
 
+/* AKE messages longer than max_message_size go out in the v3 fragment form (with instance
+ * tags) even before the context has a protocol version; receiving a fragment that does
+ * not complete a message leaves *contextp NULL. */
+static void test_fragmented_ake(void)
+{
+    party a, b;
+    setup(&a, &b, OTRL_POLICY_MANUAL);
+    a.mms = b.mms = 150;
+    char *query = NULL;
+    send_text(&a, "?OTR?", OTRL_FRAGMENT_SEND_SKIP, &query);
+    enqueue(&b, query);
+    otrl_message_free(query);
+    int fragments = 0, v3_form = 0, incomplete = 0, null_context = 0;
+    while (q_head < q_tail) {
+        queued q = queue[q_head++];
+        unsigned int sender, receiver;
+        unsigned short k = 0, n = 0;
+        int v3 = sscanf(q.msg, "?OTR|%x|%x,%hu,%hu,", &sender, &receiver, &k, &n) == 4;
+        int v2 = !v3 && sscanf(q.msg, "?OTR,%hu,%hu,", &k, &n) == 2;
+        fragments += v3 || v2;
+        v3_form += v3;
+        char *shown = NULL;
+        ConnContext *context = best(q.to);
+        q.to->ret = otrl_message_receiving(q.to->us, &ops, q.to, q.to->account, q.to->protocol,
+                                           q.to->peer, q.msg, &shown, NULL, &context, NULL, NULL);
+        if ((v3 || v2) && k < n) {
+            incomplete++;
+            null_context += context == NULL;
+        }
+        otrl_message_free(shown);
+        free(q.msg);
+    }
+    q_head = q_tail = 0;
+    CHECK(fragments > 0 && v3_form == fragments, "a v3 AKE goes out in v3 fragments (%d of %d)",
+          v3_form, fragments);
+    CHECK(incomplete > 0 && null_context == incomplete,
+          "an incomplete fragment leaves *contextp NULL (%d of %d)", null_context, incomplete);
+    CHECK(best(&a)->msgstate == OTRL_MSGSTATE_ENCRYPTED && best(&b)->msgstate == OTRL_MSGSTATE_ENCRYPTED,
+          "the fragmented AKE completes");
+    teardown(&a, &b);
+}
+
 static void test_whitespace_start(void)
 {
     party a, b;
@@ -522,6 +564,7 @@ int main(void)
     test_fragments(OTRL_FRAGMENT_SEND_ALL, "send all");
     test_fragments(OTRL_FRAGMENT_SEND_ALL_BUT_FIRST, "all but first");
     test_fragments(OTRL_FRAGMENT_SEND_ALL_BUT_LAST, "all but last");
+    test_fragmented_ake();
     test_whitespace_start();
     test_require_encryption();
     test_smp();
