@@ -540,6 +540,40 @@ def disconnect_finished_restart(w):
 
 
 @scenario
+def heartbeats(w):
+    a, b = w.pair()
+    w.ake(a, b)
+    w.say(a, b, "before a quiet minute")
+    w.say(b, a, "an answer")
+    for p in (a, b):
+        p.do("clock 61")
+    # Bob's message reaches Alice, who has sent nothing for over a minute: she answers
+    # with a heartbeat (an empty data message Bob does not show).
+    w.say(b, a, "after a quiet minute")
+    w.expect_event(a, "msg_event log_heartbeat_sent")
+    w.expect_event(b, "msg_event log_heartbeat_rcvd")
+    count = len(b.received)
+    w.say(b, a, "no heartbeat right after one")
+    check(len(b.received) == count, "a heartbeat is never shown")
+
+
+@scenario
+def poll_expires_old_commit(w):
+    a, b = w.pair()
+    # Alice asks, Bob answers with a D-H Commit that never arrives; a minute later a
+    # poll forgets it and stops the timer.
+    for msg in hold(w, a, "query bob"):
+        w.deliver("alice", "bob", msg)
+    w.queue.clear()
+    check(any("timer_control" in e for e in b.events), "Bob started a timer for his commit")
+    b.do("poll")
+    b.do("clock 61")
+    b.do("poll")
+    check(b.events[-1].endswith("timer_control 0"), "the poll stopped the timer")
+    w.ake(a, b)
+
+
+@scenario
 def message_for_finished_session(w):
     a, b = w.pair()
     w.ake(a, b)
