@@ -1098,6 +1098,7 @@ unsafe fn prepare_session<'a>(context: *mut ConnContext, policy: OtrlPolicy) -> 
     let session = &mut conn(c.context_priv).session;
     session.set_policy(Policy(policy));
     session.set_our_instance(c.our_instance);
+    session.set_master(c.m_context == context);
     session.set_account_name(c_bytes(c.accountname).unwrap_or_default());
     session
 }
