@@ -421,6 +421,38 @@ static void test_fragmented_ake(void)
     teardown(&a, &b);
 }
 
+/* A message of a version the policy does not allow is dropped before a context is
+ * chosen: *contextp stays NULL. The querying side's master context keeps its
+ * unanswered v3 D-H Commit; the v2 D-H Commit answering its next query must win
+ * whatever the hashes (libotr's master context always takes an incoming commit). */
+static void test_version_not_allowed(void)
+{
+    int null_context = 0, completed = 0;
+    for (int i = 0; i < 8; i++) {
+        party a, b;
+        setup(&a, &b, OTRL_POLICY_MANUAL);
+        b.policy = OTRL_POLICY_ALLOW_V2;
+        receive(&a, "?OTRv3?");
+        while (q_head < q_tail) {
+            queued q = queue[q_head++];
+            char *shown = NULL;
+            ConnContext *context = best(&b);
+            int ret = otrl_message_receiving(b.us, &ops, &b, b.account, b.protocol, b.peer,
+                                             q.msg, &shown, NULL, &context, NULL, NULL);
+            null_context += ret == 1 && context == NULL && shown == NULL &&
+                            strncmp(q.msg, "?OTR:AAMC", 9) == 0;
+            free(q.msg);
+        }
+        q_head = q_tail = 0;
+        start_ake(&a, &b);
+        completed += best(&a)->msgstate == OTRL_MSGSTATE_ENCRYPTED &&
+                     best(&a)->protocol_version == 2;
+        teardown(&a, &b);
+    }
+    CHECK(null_context == 8, "a v3 D-H Commit to a v2-only policy is ignored with *contextp NULL");
+    CHECK(completed == 8, "a v2 AKE with a stale v3 commit pending completes (%d of 8)", completed);
+}
+
 static void test_whitespace_start(void)
 {
     party a, b;
@@ -565,6 +597,7 @@ int main(void)
     test_fragments(OTRL_FRAGMENT_SEND_ALL_BUT_FIRST, "all but first");
     test_fragments(OTRL_FRAGMENT_SEND_ALL_BUT_LAST, "all but last");
     test_fragmented_ake();
+    test_version_not_allowed();
     test_whitespace_start();
     test_require_encryption();
     test_smp();

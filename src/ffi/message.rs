@@ -17,8 +17,7 @@ use super::privkey::{otrl_privkey_find, otrl_privkey_fingerprint_raw, private_ke
 use super::proto::{
     otrl_api_version, OtrlFragmentPolicy, OtrlPolicy, OTRL_FRAGMENT_SEND_ALL,
     OTRL_FRAGMENT_SEND_ALL_BUT_FIRST, OTRL_FRAGMENT_SEND_ALL_BUT_LAST, OTRL_FRAGMENT_SEND_SKIP,
-    OTRL_POLICY_ALLOW_V3, OTRL_POLICY_REQUIRE_ENCRYPTION, OTRL_POLICY_SEND_WHITESPACE_TAG,
-    OTRL_POLICY_VERSION_MASK,
+    OTRL_POLICY_REQUIRE_ENCRYPTION, OTRL_POLICY_SEND_WHITESPACE_TAG, OTRL_POLICY_VERSION_MASK,
 };
 use super::sm::{NextExpectedSMP, OtrlSMProgState, OTRL_SMP_EXPECT1};
 use super::tlv::{from_c_list, to_c_list, OtrlTLV};
@@ -649,7 +648,11 @@ impl Incoming<'_> {
             }
             mirror(context);
         }
-        if version == 3 && policy & OTRL_POLICY_ALLOW_V3 != 0 {
+        if !Session::version_allowed(Policy(policy), version) {
+            // libotr drops it before choosing a context: none for the caller.
+            return Outcome::unrouted();
+        }
+        if version == 3 {
             let tags = classify::proto_instance(message).ok();
             let for_us = |ours: u32| {
                 ours == (*context).our_instance || (kind == MessageType::DhCommit && ours == 0)

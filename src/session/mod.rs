@@ -548,7 +548,7 @@ impl Session {
                 self.offer = Offer::Rejected;
             }
         }
-        if !self.version_allowed(classify::message_version(msg)) {
+        if !Self::version_allowed(self.policy, classify::message_version(msg)) {
             out.event(Event::Ignored(Ignored::VersionNotAllowed));
             return;
         }
@@ -558,11 +558,13 @@ impl Session {
         }
     }
 
-    fn version_allowed(&self, version: u32) -> bool {
+    /// Whether `policy` lets a message of protocol `version` in (v1 never; a
+    /// message without a version always).
+    pub fn version_allowed(policy: Policy, version: u32) -> bool {
         match version {
             1 => false,
-            2 => self.policy.contains(Policy::ALLOW_V2),
-            3 => self.policy.contains(Policy::ALLOW_V3),
+            2 => policy.contains(Policy::ALLOW_V2),
+            3 => policy.contains(Policy::ALLOW_V3),
             _ => true,
         }
     }

@@ -400,6 +400,16 @@ def ake_v2_v3_mixed_policy(w):
 
 
 @scenario
+def version_not_allowed(w):
+    # Bob allows only v2; a v3 D-H Commit from Alice (answering a v3-only query) is dropped.
+    a, b = w.pair(policy=OPPORTUNISTIC, policy_b=ALLOW_V2 | ERROR_START)
+    w.deliver("bob", "alice", "?OTRv3?")
+    w.pump()
+    check(b.best("alice").get("msgstate") == "plaintext", "Bob ignored the v3 AKE")
+    w.ake(a, b, version=2)
+
+
+@scenario
 def start_by_whitespace_tag(w):
     a, b = w.pair()
     w.say(a, b, "plain hello with a tag", private=False)
