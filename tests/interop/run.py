@@ -17,6 +17,7 @@ import argparse
 import base64
 import concurrent.futures
 import difflib
+import hashlib
 import os
 import re
 import select
@@ -824,6 +825,49 @@ def hostile_first_fragment_flood(w):
     grown = a.rss_kb() - before
     check(grown < 32 * 1024, "1500 first fragments of 8 kB grew Alice by %d kB" % grown)
     still_works(w, a, b, "a flood of first fragments")
+
+
+def aes128_ctr_zero(key, data):
+    """AES-128-CTR from a zero counter (the D-H Commit's encryption of g^x), through
+    the system's libgcrypt with ctypes: the standard library has no AES."""
+    import ctypes
+    gcrypt = ctypes.CDLL("libgcrypt.so.20")
+    gcrypt.gcry_check_version.restype = ctypes.c_char_p
+    gcrypt.gcry_check_version(None)
+    handle = ctypes.c_void_p()
+    check(gcrypt.gcry_cipher_open(ctypes.byref(handle), 7, 6, 0) == 0, "AES-128-CTR")  # AES128, CTR
+    buf = ctypes.create_string_buffer(data, len(data))
+    gcrypt.gcry_cipher_setkey(handle, key, 16)
+    gcrypt.gcry_cipher_setctr(handle, bytes(16), 16)
+    gcrypt.gcry_cipher_encrypt(handle, buf, len(data), None, 0)
+    gcrypt.gcry_cipher_close(handle)
+    return buf.raw
+
+
+@scenario
+def hostile_revealed_gx_out_of_range(w):
+    # The attacker starts a new AKE into Bob's live instance with a D-H Commit whose
+    # hidden g^x is out of range, then reveals it: Alice must refuse it (a setup
+    # error) and keep the private session.
+    a, b = hostile_setup(w)
+    tags = struct.pack(">II", INSTAGS["bob"], INSTAGS["alice"])
+    for gx in (0, 1, DH_MODULUS - 1, DH_MODULUS):
+        r = os.urandom(16)
+        gx_mpi = mpi(gx)
+        commit = (b"\x00\x03\x02" + tags + data_field(aes128_ctr_zero(r, gx_mpi)) +
+                  data_field(hashlib.sha256(gx_mpi).digest()))
+        w.deliver("bob", "alice", otr_encode(commit))
+        w.queue.clear()     # Alice's D-H Key goes nowhere
+        reveal = (b"\x00\x03\x11" + tags + data_field(r) + data_field(b"\x00" * 64) +
+                  b"\x00" * 20)
+        w.deliver("bob", "alice", otr_encode(reveal))
+        w.pump()
+        check(a.best("bob")["msgstate"] == "encrypted", "Alice still private after g^x=%x" % gx)
+    still_works(w, a, b, "out-of-range revealed g^x")
+
+
+def data_field(raw):
+    return struct.pack(">I", len(raw)) + raw
 
 
 @scenario
