@@ -98,7 +98,7 @@ demo: lib
 INTEROP_PEER := tests/interop/build/peer
 $(INTEROP_PEER): tests/interop/peer.c
 	@mkdir -p $(@D)
-	$(CC) -O1 -g -Wall -Wextra -Wno-unused-parameter -rdynamic $$(pkg-config --cflags libotr) -o $@ $< -lotr -ldl
+	$(CC) -O1 -g -Wall -Wextra -Wno-unused-parameter -rdynamic $$(pkg-config --cflags libotr) -o $@ $< -lotr -lgcrypt -ldl
 
 interop: lib test-deps $(INTEROP_PEER)
 	python3 tests/interop/run.py --peer $(INTEROP_PEER) --ours $(BUILD)

@@ -427,6 +427,35 @@ static void cmd_smp(char *rest, int with_question)
     }
 }
 
+/* A hostile peer's data message: a genuine one of this session (otrl_proto_create_data,
+ * so its MAC is valid) whose next D-H key is replaced by `hex`. It reaches into the
+ * context's private keys and uses libotr's data message builder, so it works on Debian's
+ * libotr only (ours keeps its keys in the Rust session). */
+static void cmd_forge(char *rest)
+{
+    char *user = word(&rest), *hex = word(&rest);
+    ConnContext *c = find_context(user, OTRL_INSTAG_BEST);
+    gcry_mpi_t bad = NULL;
+    if (!c || c->msgstate != OTRL_MSGSTATE_ENCRYPTED || !hex ||
+        gcry_mpi_scan(&bad, GCRYMPI_FMT_HEX, hex, 0, NULL)) {
+        puts("error no session or bad value");
+        return;
+    }
+    gcry_mpi_t real = c->context_priv->our_dh_key.pub;
+    c->context_priv->our_dh_key.pub = bad;
+    char *msg = NULL;
+    gcry_error_t err = otrl_proto_create_data(&msg, c, rest, NULL, 0, NULL);
+    c->context_priv->our_dh_key.pub = real;
+    gcry_mpi_release(bad);
+    printf("forge err=%08x\n", (unsigned)err);
+    if (!err && msg) {
+        printf("out %s ", user);
+        put_str(msg);
+        putchar('\n');
+    }
+    free(msg);
+}
+
 /* Runs one command line; returns 0 on quit. */
 static int run_command(char *line)
 {
@@ -498,6 +527,7 @@ static int run_command(char *line)
         if (c && c->active_fingerprint) otrl_context_set_trust(c->active_fingerprint, rest);
         else puts("error no fingerprint");
     } else if (!strcmp(cmd, "poll")) otrl_message_poll(peer.us, &ops, NULL);
+    else if (!strcmp(cmd, "forge")) cmd_forge(rest);
     else printf("error unknown command %s\n", cmd);
     return 1;
 }
