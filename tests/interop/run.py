@@ -7,7 +7,9 @@ message between the peers, so it sees the wire (and checks that a private text n
 crosses it), can inject crafted input, and records each seat's log of callbacks and
 results.  Every scenario runs in the four pairings ours-ours, ours-ref, ref-ours and
 ref-ref; ref-ref proves the scenario right, and each seat's normalised log must be the
-one the reference produced in the same seat.
+one the reference produced in the same seat.  python-potr (tests/interop/potr_peer.py)
+plays one side in the potr-* and *-potr pairings, each compared with the run that has
+Debian's libotr in place of ours.
 
     run.py [--peer PATH] [--ours DIR] [--jobs N] [--only NAME[,NAME]] [--pairings P,..]
 
@@ -312,9 +314,6 @@ class World:
         for peer in self.peers:
             if peer.account == to and peer.proc.poll() is None:
                 peer.do("recv %s %s" % (frm, msg))
-
-    def drop_queue(self):
-        self.queue.clear()
 
     # -- normalisation ----------------------------------------------------------------
     def normalise_command(self, command):
