@@ -4,7 +4,8 @@
 #   make install              PREFIX=/usr/local DESTDIR= LIBDIR=$(PREFIX)/lib INCLUDEDIR=$(PREFIX)/include
 #   make uninstall            removes exactly what install put there
 #   make install-check        installs into a staging DESTDIR, builds a client with pkg-config, uninstalls
-#   make check                cargo tests, C tests against ours and against Debian's libotr
+#   make check                cargo tests, C tests against ours and against Debian's libotr, interop
+#   make interop              two-process conversations, ours and Debian's libotr in all four pairings
 #   make headers              regenerates include/libotr/*.h from src/ffi with cbindgen
 #   make abi-check            compares headers and library with libotr 4.1.1 (../shared/abi/check)
 #   make lint                 cargo fmt --check and clippy -D warnings
@@ -23,7 +24,7 @@ SONAME  := libotr.so.5
 HEADERS := $(wildcard include/libotr/*.h)
 ABI_CHECK ?= ../shared/abi/check
 
-.PHONY: all lib install uninstall check demo lint test-deps cargo-test ffi-tests ffi-tests-system headers install-check abi-check clean
+.PHONY: all lib install uninstall check demo lint test-deps cargo-test ffi-tests ffi-tests-system interop headers install-check abi-check clean
 
 all: lib
 
@@ -92,7 +93,17 @@ demo: lib
 	$(CC) -Wall -Wextra -Wno-unused-parameter -Iinclude -o $(BUILD)/otr_chat examples/otr_chat.c -L$(BUILD) -lotr
 	LD_LIBRARY_PATH=$(BUILD) $(BUILD)/otr_chat
 
-check: lint cargo-test abi-check install-check ffi-tests-system ffi-tests
+# The interoperability suite (tests/interop/): a C peer built once against Debian's
+# headers plays each side on our library or Debian's; a Python driver relays the wire.
+INTEROP_PEER := tests/interop/build/peer
+$(INTEROP_PEER): tests/interop/peer.c
+	@mkdir -p $(@D)
+	$(CC) -O1 -g -Wall -Wextra -Wno-unused-parameter -rdynamic $$(pkg-config --cflags libotr) -o $@ $< -lotr -lgcrypt -ldl
+
+interop: lib test-deps $(INTEROP_PEER)
+	python3 tests/interop/run.py --peer $(INTEROP_PEER) --ours $(BUILD)
+
+check: lint cargo-test abi-check install-check interop ffi-tests-system ffi-tests
 
 headers:
 	OTR_UPDATE_HEADERS=1 $(CARGO) build --lib
@@ -101,3 +112,4 @@ clean:
 	$(CARGO) clean
 	rm -rf $(BUILD)
 	$(MAKE) -C ffi-tests clean
+	rm -rf tests/interop/build

@@ -379,6 +379,80 @@ static void test_fragments(OtrlFragmentPolicy policy, const char *what)
     teardown(&a, &b);
 }
 
+/* AKE messages longer than max_message_size go out in the v3 fragment form (with instance
+ * tags) even before the context has a protocol version; receiving a fragment that does
+ * not complete a message leaves *contextp NULL. */
+static void test_fragmented_ake(void)
+{
+    party a, b;
+    setup(&a, &b, OTRL_POLICY_MANUAL);
+    a.mms = b.mms = 150;
+    char *query = NULL;
+    send_text(&a, "?OTR?", OTRL_FRAGMENT_SEND_SKIP, &query);
+    enqueue(&b, query);
+    otrl_message_free(query);
+    int fragments = 0, v3_form = 0, incomplete = 0, null_context = 0;
+    while (q_head < q_tail) {
+        queued q = queue[q_head++];
+        unsigned int sender, receiver;
+        unsigned short k = 0, n = 0;
+        int v3 = sscanf(q.msg, "?OTR|%x|%x,%hu,%hu,", &sender, &receiver, &k, &n) == 4;
+        int v2 = !v3 && sscanf(q.msg, "?OTR,%hu,%hu,", &k, &n) == 2;
+        fragments += v3 || v2;
+        v3_form += v3;
+        char *shown = NULL;
+        ConnContext *context = best(q.to);
+        q.to->ret = otrl_message_receiving(q.to->us, &ops, q.to, q.to->account, q.to->protocol,
+                                           q.to->peer, q.msg, &shown, NULL, &context, NULL, NULL);
+        if ((v3 || v2) && k < n) {
+            incomplete++;
+            null_context += context == NULL;
+        }
+        otrl_message_free(shown);
+        free(q.msg);
+    }
+    q_head = q_tail = 0;
+    CHECK(fragments > 0 && v3_form == fragments, "a v3 AKE goes out in v3 fragments (%d of %d)",
+          v3_form, fragments);
+    CHECK(incomplete > 0 && null_context == incomplete,
+          "an incomplete fragment leaves *contextp NULL (%d of %d)", null_context, incomplete);
+    CHECK(best(&a)->msgstate == OTRL_MSGSTATE_ENCRYPTED && best(&b)->msgstate == OTRL_MSGSTATE_ENCRYPTED,
+          "the fragmented AKE completes");
+    teardown(&a, &b);
+}
+
+/* A message of a version the policy does not allow is dropped before a context is
+ * chosen: *contextp stays NULL. The querying side's master context keeps its
+ * unanswered v3 D-H Commit; the v2 D-H Commit answering its next query must win
+ * whatever the hashes (libotr's master context always takes an incoming commit). */
+static void test_version_not_allowed(void)
+{
+    int null_context = 0, completed = 0;
+    for (int i = 0; i < 8; i++) {
+        party a, b;
+        setup(&a, &b, OTRL_POLICY_MANUAL);
+        b.policy = OTRL_POLICY_ALLOW_V2;
+        receive(&a, "?OTRv3?");
+        while (q_head < q_tail) {
+            queued q = queue[q_head++];
+            char *shown = NULL;
+            ConnContext *context = best(&b);
+            int ret = otrl_message_receiving(b.us, &ops, &b, b.account, b.protocol, b.peer,
+                                             q.msg, &shown, NULL, &context, NULL, NULL);
+            null_context += ret == 1 && context == NULL && shown == NULL &&
+                            strncmp(q.msg, "?OTR:AAMC", 9) == 0;
+            free(q.msg);
+        }
+        q_head = q_tail = 0;
+        start_ake(&a, &b);
+        completed += best(&a)->msgstate == OTRL_MSGSTATE_ENCRYPTED &&
+                     best(&a)->protocol_version == 2;
+        teardown(&a, &b);
+    }
+    CHECK(null_context == 8, "a v3 D-H Commit to a v2-only policy is ignored with *contextp NULL");
+    CHECK(completed == 8, "a v2 AKE with a stale v3 commit pending completes (%d of 8)", completed);
+}
+
 static void test_whitespace_start(void)
 {
     party a, b;
@@ -522,6 +596,8 @@ int main(void)
     test_fragments(OTRL_FRAGMENT_SEND_ALL, "send all");
     test_fragments(OTRL_FRAGMENT_SEND_ALL_BUT_FIRST, "all but first");
     test_fragments(OTRL_FRAGMENT_SEND_ALL_BUT_LAST, "all but last");
+    test_fragmented_ake();
+    test_version_not_allowed();
     test_whitespace_start();
     test_require_encryption();
     test_smp();

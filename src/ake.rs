@@ -289,11 +289,15 @@ impl Ake {
 
     /// Handle a D-H Commit (spec "Protocol state machine", "Receiving a D-H
     /// Commit Message"). Returns the message to send: a D-H Key, or our own
-    /// D-H Commit again when our hashed g^x is the larger.
+    /// D-H Commit again when our hashed g^x is the larger. The AKE of a master
+    /// context (`master`: no peer instance, as every v2 conversation) always
+    /// takes the incoming commit, as libotr's does: its own may be a stale one
+    /// kept for another instance's D-H Key.
     pub fn handle_commit(
         &mut self,
         msg: &DhCommit,
         header: Header,
+        master: bool,
     ) -> Result<EncodedMessage, AkeError> {
         let state = core::mem::replace(&mut self.state, State::None);
         match state {
@@ -302,7 +306,7 @@ impl Ake {
                 r,
                 hashed_gx,
                 commit,
-            } if hashed_gx.as_slice() > msg.hashed_gx.as_slice() => {
+            } if !master && hashed_gx.as_slice() > msg.hashed_gx.as_slice() => {
                 // Ours wins: ignore theirs, resend our D-H Commit.
                 self.state = State::AwaitingDhKey {
                     our_dh,

@@ -220,6 +220,26 @@ fn simultaneous_commits_larger_hash_wins() {
     }
 }
 
+/// libotr: the AKE of a master context always answers an incoming D-H Commit
+/// with a D-H Key, whichever hashed g^x is the larger (its own commit may be a
+/// stale one, e.g. for a version the peer does not allow).
+#[test]
+fn master_session_takes_incoming_commit() {
+    for _ in 0..8 {
+        let (mut a, mut b) = pair(ALLOW_V23, ALLOW_V23);
+        a.set_master(true);
+        a.start_ake(1).unwrap();
+        let cb = b.start_ake(1).unwrap();
+        let reply = a.receive(cb.as_bytes(), 1).to_send();
+        assert_eq!(reply.len(), 1);
+        assert_eq!(a.auth_state(), AuthState::AwaitingRevealSig);
+        let key = b.receive(reply[0].as_bytes(), 1).to_send().remove(0);
+        let sig = a.receive(key.as_bytes(), 1).to_send().remove(0);
+        b.receive(sig.as_bytes(), 1);
+        check_established(&a, &b, ProtocolVersion::V3);
+    }
+}
+
 #[test]
 fn repeated_dh_key_gets_same_reveal_signature() {
     let (mut a, mut b) = pair(ALLOW_V23, ALLOW_V23);

@@ -17,8 +17,7 @@ use super::privkey::{otrl_privkey_find, otrl_privkey_fingerprint_raw, private_ke
 use super::proto::{
     otrl_api_version, OtrlFragmentPolicy, OtrlPolicy, OTRL_FRAGMENT_SEND_ALL,
     OTRL_FRAGMENT_SEND_ALL_BUT_FIRST, OTRL_FRAGMENT_SEND_ALL_BUT_LAST, OTRL_FRAGMENT_SEND_SKIP,
-    OTRL_POLICY_ALLOW_V3, OTRL_POLICY_REQUIRE_ENCRYPTION, OTRL_POLICY_SEND_WHITESPACE_TAG,
-    OTRL_POLICY_VERSION_MASK,
+    OTRL_POLICY_REQUIRE_ENCRYPTION, OTRL_POLICY_SEND_WHITESPACE_TAG, OTRL_POLICY_VERSION_MASK,
 };
 use super::sm::{NextExpectedSMP, OtrlSMProgState, OTRL_SMP_EXPECT1};
 use super::tlv::{from_c_list, to_c_list, OtrlTLV};
@@ -410,7 +409,9 @@ unsafe fn fragment_and_send(
         return Ok(Some(message.to_vec()));
     }
     let c = &*context;
-    let format = if c.protocol_version == 3 {
+    // An AKE message of a v3 AKE goes in the v3 form (with instance tags) even
+    // before the context has a protocol version, as Debian's libotr 4.1.1 sends it.
+    let format = if c.protocol_version == 3 || c.auth.protocol_version == 3 {
         FragmentFormat::V3 {
             sender_instance: c.our_instance,
             receiver_instance: c.their_instance,
@@ -541,6 +542,15 @@ impl Outcome {
             ..Self::default()
         }
     }
+
+    /// Ignored before the message reached a context (an incomplete fragment, one
+    /// for another instance, bad instance tags): libotr leaves `*contextp` NULL.
+    fn unrouted() -> Self {
+        Self {
+            ignore: true,
+            ..Self::default()
+        }
+    }
 }
 
 impl Incoming<'_> {
@@ -600,17 +610,17 @@ impl Incoming<'_> {
         if let Some((their, ours)) = fragment::fragment_instance_tags(message) {
             if ours != 0 && (*master).our_instance != ours {
                 self.event(OTRL_MSGEVENT_RCVDMSG_FOR_OTHER_INSTANCE, master);
-                return Outcome::ignored(master);
+                return Outcome::unrouted();
             }
             if their < OTRL_MIN_VALID_INSTAG {
                 self.malformed(master);
-                return Outcome::ignored(master);
+                return Outcome::unrouted();
             }
             (context, context_added) = self.find(their);
         }
         let whole = match conn((*context).context_priv).session.reassemble(message) {
             Accumulated::Unfragmented => message.to_vec(),
-            Accumulated::Incomplete => return Outcome::ignored(context),
+            Accumulated::Incomplete => return Outcome::unrouted(),
             Accumulated::Complete(whole) => whole,
         };
         self.receive_whole(&whole, policy, master, best, context, context_added)
@@ -638,7 +648,11 @@ impl Incoming<'_> {
             }
             mirror(context);
         }
-        if version == 3 && policy & OTRL_POLICY_ALLOW_V3 != 0 {
+        if !Session::version_allowed(Policy(policy), version) {
+            // libotr drops it before choosing a context: none for the caller.
+            return Outcome::unrouted();
+        }
+        if version == 3 {
             let tags = classify::proto_instance(message).ok();
             let for_us = |ours: u32| {
                 ours == (*context).our_instance || (kind == MessageType::DhCommit && ours == 0)
@@ -646,7 +660,7 @@ impl Incoming<'_> {
             match tags {
                 Some((_, ours)) if !for_us(ours) => {
                     self.event(OTRL_MSGEVENT_RCVDMSG_FOR_OTHER_INSTANCE, master);
-                    return Outcome::ignored(master);
+                    return Outcome::unrouted();
                 }
                 Some((their, _)) if their >= OTRL_MIN_VALID_INSTAG => {
                     let (found, added) = self.find(their);
@@ -655,11 +669,11 @@ impl Incoming<'_> {
                 }
                 _ => {
                     self.malformed(context);
-                    return Outcome::ignored(context);
+                    return Outcome::unrouted();
                 }
             }
             if !self.adopt_instance(master, context, context_added, kind) {
-                return Outcome::ignored(context);
+                return Outcome::unrouted();
             }
         }
         otrl_context_update_recent_child(context, 0);
@@ -1085,6 +1099,7 @@ unsafe fn prepare_session<'a>(context: *mut ConnContext, policy: OtrlPolicy) -> 
     let session = &mut conn(c.context_priv).session;
     session.set_policy(Policy(policy));
     session.set_our_instance(c.our_instance);
+    session.set_master(c.m_context == context);
     session.set_account_name(c_bytes(c.accountname).unwrap_or_default());
     session
 }

@@ -237,6 +237,7 @@ pub struct Session {
     last_recv: u64,
     reassembler: Reassembler,
     smp: Smp,
+    master: bool,
 }
 
 impl Session {
@@ -266,6 +267,7 @@ impl Session {
             last_recv: 0,
             reassembler: Reassembler::new(),
             smp: Smp::new(),
+            master: false,
         }
     }
 
@@ -290,6 +292,11 @@ impl Session {
     /// Set our instance tag.
     pub fn set_our_instance(&mut self, tag: u32) {
         self.our_instance = tag;
+    }
+    /// Whether this is the session of a master context (libotr's, not one of a
+    /// peer's v3 instances): its AKE always takes an incoming D-H Commit.
+    pub fn set_master(&mut self, master: bool) {
+        self.master = master;
     }
     /// `msgstate`.
     pub fn msgstate(&self) -> MsgState {
@@ -541,7 +548,7 @@ impl Session {
                 self.offer = Offer::Rejected;
             }
         }
-        if !self.version_allowed(classify::message_version(msg)) {
+        if !Self::version_allowed(self.policy, classify::message_version(msg)) {
             out.event(Event::Ignored(Ignored::VersionNotAllowed));
             return;
         }
@@ -551,11 +558,13 @@ impl Session {
         }
     }
 
-    fn version_allowed(&self, version: u32) -> bool {
+    /// Whether `policy` lets a message of protocol `version` in (v1 never; a
+    /// message without a version always).
+    pub fn version_allowed(policy: Policy, version: u32) -> bool {
         match version {
             1 => false,
-            2 => self.policy.contains(Policy::ALLOW_V2),
-            3 => self.policy.contains(Policy::ALLOW_V3),
+            2 => policy.contains(Policy::ALLOW_V2),
+            3 => policy.contains(Policy::ALLOW_V3),
             _ => true,
         }
     }
@@ -679,7 +688,7 @@ impl Session {
         let result = match msg {
             EncodedMessage::DhCommit(m) => self
                 .ake
-                .handle_commit(&m, reply_header)
+                .handle_commit(&m, reply_header, self.master)
                 .map(|reply| (Some(reply), None)),
             EncodedMessage::DhKey(m) => match &self.private_key {
                 Some(key) => self
