@@ -393,6 +393,76 @@ static void test_bad_input(side a, side b, side c) {
     otrl_auth_clear(&other);
 }
 
+/* OTR version 1's key exchange, which libotr 4.1.1 still runs in auth.c. */
+static void test_v1(side a, side b, side c) {
+    OtrlAuthInfo *A = &a.ctx->auth, *B = &b.ctx->auth, *C = &c.ctx->auth;
+    int have = -1;
+    seen sa = { 0 }, sb = { 0 }, sc = { 0 };
+    otrl_auth_clear(A);
+    otrl_auth_clear(B);
+    otrl_auth_clear(C);
+
+    CHECK(otrl_auth_start_v1(A, NULL, 0, a.key) == 0, "start_v1 succeeds");
+    CHECK(A->authstate == OTRL_AUTHSTATE_V1_SETUP && prefix(A->lastauthmsg, "?OTR:AAEK")
+          && A->initiated == 1 && A->protocol_version == 1 && A->our_keyid == 1 && A->our_dh.pub,
+          "V1_SETUP, our Key Exchange in lastauthmsg, a new key pair with key id 1");
+    char *first = copy_last(A);
+
+    CHECK(otrl_auth_handle_v1_key_exchange(B, first, &have, b.key, NULL, 0, record, &sb) == 0
+          && have == 1, "the peer answers a Key Exchange");
+    CHECK(B->authstate == OTRL_AUTHSTATE_NONE && B->our_keyid == 0 && B->protocol_version == 1
+          && prefix(B->lastauthmsg, "?OTR:AAEK") && strcmp(B->lastauthmsg, first) != 0,
+          "and is done, its reply in lastauthmsg");
+    CHECK(sb.called == 1 && sb.ssid_len == 20 && sb.version == 1 && sb.our_keyid == 1
+          && sb.their_keyid == 1 && memcmp(sb.their_fp, a.fp, 20) == 0 && sb.have_keys == 0
+          && B->their_pub, "auth_succeeded: a 20-byte session id, their fingerprint and key id");
+
+    have = -1;
+    CHECK(otrl_auth_handle_v1_key_exchange(A, B->lastauthmsg, &have, a.key, NULL, 0, record, &sa)
+          == 0 && have == 0 && A->authstate == OTRL_AUTHSTATE_NONE && A->our_keyid == 0,
+          "the initiator takes the reply, nothing to send");
+    CHECK(sa.called == 1 && sa.ssid_len == 20 && memcmp(sa.ssid, sb.ssid, 20) == 0
+          && memcmp(sa.their_fp, b.fp, 20) == 0 && sa.half != sb.half,
+          "the same session id on both sides, opposite bold halves");
+    CHECK(sa.state == OTRL_AUTHSTATE_V1_SETUP && sb.state == OTRL_AUTHSTATE_NONE,
+          "(auth_succeeded sees the state before it is reset)");
+
+    have = -1;
+    CHECK(otrl_auth_handle_v1_key_exchange(C, B->lastauthmsg, &have, c.key, NULL, 0, record, &sc)
+          == 0 && have == 0 && sc.called == 0 && C->authstate == OTRL_AUTHSTATE_NONE
+          && !C->their_pub, "a reply to a Key Exchange we never sent is ignored");
+
+    /* A given key pair and key id are used. */
+    DH_keypair kp;
+    otrl_dh_gen_keypair(DH1536_GROUP_ID, &kp);
+    CHECK(otrl_auth_start_v1(A, &kp, 5, a.key) == 0 && A->our_keyid == 5
+          && A->our_dh.pub != kp.pub && same_keys(&A->our_dh, &kp, B->our_dh.pub),
+          "start_v1 copies the given key pair and key id");
+    memset(&sb, 0, sizeof sb);
+    CHECK(otrl_auth_handle_v1_key_exchange(B, A->lastauthmsg, &have, b.key, &kp, 9, record, &sb)
+          == 0 && sb.their_keyid == 5 && sb.our_keyid == 9 && same_keys(&B->our_dh, &kp, A->our_dh.pub),
+          "the answer uses the given key pair and key id too");
+
+    /* Bad input. */
+    char *bad = strdup(first);
+    size_t n = strlen(bad);
+    bad[n - 10] = bad[n - 10] == 'A' ? 'B' : 'A';
+    memset(&sc, 0, sizeof sc);
+    CHECK(otrl_auth_handle_v1_key_exchange(C, bad, &have, c.key, NULL, 0, record, &sc)
+          == 0x01000008u && have == 0 && sc.called == 0 && C->authstate == OTRL_AUTHSTATE_NONE,
+          "a Key Exchange whose signature fails: Bad signature, nothing changes");
+    CHECK(otrl_auth_handle_v1_key_exchange(C, "?OTR:AAEK.", &have, c.key, NULL, 0, record, &sc)
+          == ERR_INV_VALUE && otrl_auth_handle_v1_key_exchange(C, "hello", &have, c.key, NULL, 0,
+          record, &sc) == ERR_INV_VALUE && sc.called == 0,
+          "truncated or garbage Key Exchanges are invalid");
+    otrl_dh_keypair_free(&kp);
+    free(bad);
+    free(first);
+    otrl_auth_clear(A);
+    otrl_auth_clear(B);
+    otrl_auth_clear(C);
+}
+
 static void test_ake(void) {
     us = otrl_userstate_create();
     CHECK(otrl_privkey_read(us, SAMPLES "/sample.private_key") == 0, "the sample keys read");
@@ -410,6 +480,7 @@ static void test_ake(void) {
     test_collision(a3, b3, 0);
     test_collision(am, bm, 1);
     test_bad_input(a3, b3, c3);
+    test_v1(am, bm, c3);
     otrl_userstate_free(us);
 }
 

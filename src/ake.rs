@@ -15,6 +15,8 @@
 //!   g^y, pub_B, keyid_B) where Bob, the signer, sent g^x);
 //! - the peer's fingerprint is SHA-1 of its PUBKEY fields as received.
 
+pub mod v1;
+
 use crate::crypto::ake_keys::{AkeKeys, SessionId, SessionIdHalf};
 use crate::crypto::dh::{self, KeyPair};
 use crate::crypto::dsa::{self, PrivateKey};

@@ -205,11 +205,19 @@ gcry_error_t otrl_auth_handle_signature(struct OtrlAuthInfo *auth,
                                         void *asdata);
 
 /**
- * Not implemented yet: returns "Not implemented". libotr 4.1.1 still runs OTR version 1's
- * key exchange here (its message handling no longer does).
+ * Starts OTR version 1's key exchange, which libotr 4.1.1 still runs here (its
+ * message handling no longer does): clears `auth`, sets `initiated` and
+ * `protocol_version` 1, takes a copy of `our_dh` with key id `our_keyid` (or, for
+ * NULL, a new key pair with key id 1), and leaves our Key Exchange message, signed
+ * with `privkey`, in `lastauthmsg`, in state V1_SETUP.
+ *
+ * Returns 0; `GPG_ERR_INV_VALUE` for a key that is not DSA, `GPG_ERR_UNUSABLE_SECKEY`
+ * for one that cannot sign (the state is then NONE).
  *
  * # Safety
- * No pointer is dereferenced.
+ * `auth` must point to a valid `OtrlAuthInfo` whose numbers came from this library;
+ * `our_dh` NULL or a valid `DH_keypair` of this library; `privkey` NULL or a key from
+ * a userstate of this library.
  */
 gcry_error_t otrl_auth_start_v1(struct OtrlAuthInfo *auth,
                                 DH_keypair *our_dh,
@@ -217,11 +225,23 @@ gcry_error_t otrl_auth_start_v1(struct OtrlAuthInfo *auth,
                                 OtrlPrivKey *privkey);
 
 /**
- * Not implemented yet: returns "Not implemented". libotr 4.1.1 still runs OTR version 1's
- * key exchange here (its message handling no longer does).
+ * Handles an OTR version 1 Key Exchange message: its signature must verify. A reply
+ * (flag 1) to nothing we sent (state not V1_SETUP) is ignored. Otherwise, unless in
+ * V1_SETUP, `auth` is cleared first; their key id, D-H value and fingerprint are
+ * stored; a message that is not a reply is answered with our own Key Exchange (flag 1,
+ * signed with `privkey`) in `lastauthmsg` and `*havemsgp` = 1, with a copy of `our_dh`
+ * and `our_keyid` if given, else the key pair `auth` holds, else a new one. Then the
+ * version 1 session id (20 bytes) and its bold half are computed, `protocol_version`
+ * set to 1 and `auth_succeeded` (if not NULL) called with `asdata`; its result is
+ * returned, `our_keyid` set to 0 and the state to NONE.
+ *
+ * Returns `GPG_ERR_INV_VALUE` for a message that does not parse or a D-H value outside
+ * `2 ..= p-2`, libgcrypt's `GPG_ERR_BAD_SIGNATURE` for a signature that does not
+ * verify (then nothing changes).
  *
  * # Safety
- * No pointer is dereferenced.
+ * As `otrl_auth_start_v1`; `keyexchmsg` NULL or NUL-terminated, `havemsgp` writable,
+ * `auth_succeeded` NULL or callable with `auth` and `asdata`.
  */
 gcry_error_t otrl_auth_handle_v1_key_exchange(struct OtrlAuthInfo *auth,
                                               const char *keyexchmsg,

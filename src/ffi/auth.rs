@@ -2,20 +2,20 @@
 
 use super::context::ConnContext;
 use super::dh::{
-    self, otrl_dh_compute_v2_auth_keys, otrl_dh_gen_keypair, otrl_dh_keypair_copy,
-    otrl_dh_keypair_free, DH_keypair, OtrlSessionIdHalf, DH1536_GROUP_ID,
+    self, otrl_dh_compute_v1_session_id, otrl_dh_compute_v2_auth_keys, otrl_dh_gen_keypair,
+    otrl_dh_keypair_copy, otrl_dh_keypair_free, DH_keypair, OtrlSessionIdHalf, DH1536_GROUP_ID,
     OTRL_SESSIONID_FIRST_HALF_BOLD, OTRL_SESSIONID_SECOND_HALF_BOLD,
 };
 use super::gcrypt::{
     gcry_cipher_hd_t, gcry_error_t, gcry_md_hd_t, gcry_mpi_t, gcrypt_error, otr_error,
     GPG_ERR_BAD_SIGNATURE, GPG_ERR_ENOMEM, GPG_ERR_GENERAL, GPG_ERR_INV_VALUE,
-    GPG_ERR_UNUSABLE_SECKEY, NOT_IMPLEMENTED,
+    GPG_ERR_UNUSABLE_SECKEY,
 };
 use super::privkey::private_key;
-use super::privkey_t::OtrlPrivKey;
+use super::privkey_t::{OtrlPrivKey, OTRL_PUBKEY_TYPE_DSA};
 use super::{bytes, c_bytes, malloc_c_string, malloc_copy, opaque};
 use crate::ake::{
-    check_mac, encrypted_x, reveal_gx, reveal_signature_message, signature_message, verify_x,
+    check_mac, encrypted_x, reveal_gx, reveal_signature_message, signature_message, v1, verify_x,
     AkeError, Commitment, AKE_KEYID,
 };
 use crate::crypto::dh::PublicKey;
@@ -329,11 +329,19 @@ pub unsafe extern "C" fn otrl_auth_handle_signature(
     err
 }
 
-/// Not implemented yet: returns "Not implemented". libotr 4.1.1 still runs OTR version 1's
-/// key exchange here (its message handling no longer does).
+/// Starts OTR version 1's key exchange, which libotr 4.1.1 still runs here (its
+/// message handling no longer does): clears `auth`, sets `initiated` and
+/// `protocol_version` 1, takes a copy of `our_dh` with key id `our_keyid` (or, for
+/// NULL, a new key pair with key id 1), and leaves our Key Exchange message, signed
+/// with `privkey`, in `lastauthmsg`, in state V1_SETUP.
+///
+/// Returns 0; `GPG_ERR_INV_VALUE` for a key that is not DSA, `GPG_ERR_UNUSABLE_SECKEY`
+/// for one that cannot sign (the state is then NONE).
 ///
 /// # Safety
-/// No pointer is dereferenced.
+/// `auth` must point to a valid `OtrlAuthInfo` whose numbers came from this library;
+/// `our_dh` NULL or a valid `DH_keypair` of this library; `privkey` NULL or a key from
+/// a userstate of this library.
 #[no_mangle]
 pub unsafe extern "C" fn otrl_auth_start_v1(
     auth: *mut OtrlAuthInfo,
@@ -341,15 +349,39 @@ pub unsafe extern "C" fn otrl_auth_start_v1(
     our_keyid: c_uint,
     privkey: *mut OtrlPrivKey,
 ) -> gcry_error_t {
-    let _ = (auth, our_dh, our_keyid, privkey);
-    NOT_IMPLEMENTED
+    let Some(a) = auth.as_mut() else {
+        return invalid();
+    };
+    otrl_auth_clear(a);
+    a.initiated = 1;
+    a.protocol_version = 1;
+    let sent = take_key_pair(a, our_dh, our_keyid).and_then(|()| send_v1(a, 0, privkey));
+    match sent {
+        Ok(()) => {
+            a.authstate = OTRL_AUTHSTATE_V1_SETUP;
+            0
+        }
+        Err(err) => err,
+    }
 }
 
-/// Not implemented yet: returns "Not implemented". libotr 4.1.1 still runs OTR version 1's
-/// key exchange here (its message handling no longer does).
+/// Handles an OTR version 1 Key Exchange message: its signature must verify. A reply
+/// (flag 1) to nothing we sent (state not V1_SETUP) is ignored. Otherwise, unless in
+/// V1_SETUP, `auth` is cleared first; their key id, D-H value and fingerprint are
+/// stored; a message that is not a reply is answered with our own Key Exchange (flag 1,
+/// signed with `privkey`) in `lastauthmsg` and `*havemsgp` = 1, with a copy of `our_dh`
+/// and `our_keyid` if given, else the key pair `auth` holds, else a new one. Then the
+/// version 1 session id (20 bytes) and its bold half are computed, `protocol_version`
+/// set to 1 and `auth_succeeded` (if not NULL) called with `asdata`; its result is
+/// returned, `our_keyid` set to 0 and the state to NONE.
+///
+/// Returns `GPG_ERR_INV_VALUE` for a message that does not parse or a D-H value outside
+/// `2 ..= p-2`, libgcrypt's `GPG_ERR_BAD_SIGNATURE` for a signature that does not
+/// verify (then nothing changes).
 ///
 /// # Safety
-/// No pointer is dereferenced.
+/// As `otrl_auth_start_v1`; `keyexchmsg` NULL or NUL-terminated, `havemsgp` writable,
+/// `auth_succeeded` NULL or callable with `auth` and `asdata`.
 #[no_mangle]
 #[allow(clippy::too_many_arguments)]
 pub unsafe extern "C" fn otrl_auth_handle_v1_key_exchange(
@@ -364,9 +396,50 @@ pub unsafe extern "C" fn otrl_auth_handle_v1_key_exchange(
     >,
     asdata: *mut c_void,
 ) -> gcry_error_t {
-    let _ = (auth, keyexchmsg, havemsgp, privkey, our_dh, our_keyid);
-    let _ = (auth_succeeded, asdata);
-    NOT_IMPLEMENTED
+    set_havemsg(havemsgp, false);
+    let Some(a) = auth.as_mut() else {
+        return invalid();
+    };
+    let Some(binary) = c_bytes(keyexchmsg).and_then(|m| base64::otr_decode(m).ok()) else {
+        return invalid();
+    };
+    let received = match v1::verify(&binary) {
+        Ok(received) => received,
+        Err(e) => return ake_error(e),
+    };
+    let in_setup = a.authstate == OTRL_AUTHSTATE_V1_SETUP;
+    if !in_setup && received.reply == v1::REPLY {
+        return 0;
+    }
+    if !in_setup {
+        otrl_auth_clear(a);
+    }
+    a.their_keyid = received.keyid;
+    opaque::replace(
+        &mut a.their_pub,
+        opaque::new_number(received.dh.magnitude()),
+    );
+    a.their_fingerprint = received.fingerprint.0;
+    if received.reply != v1::REPLY {
+        if let Err(err) = answer_v1(a, privkey, our_dh, our_keyid) {
+            return err;
+        }
+        set_havemsg(havemsgp, true);
+    }
+    let err = otrl_dh_compute_v1_session_id(
+        &a.our_dh,
+        a.their_pub,
+        a.secure_session_id.as_mut_ptr(),
+        &mut a.secure_session_id_len,
+        &mut a.session_id_half,
+    );
+    if err != 0 {
+        return err;
+    }
+    a.protocol_version = 1;
+    let err = succeeded(auth, auth_succeeded, asdata);
+    finish(auth);
+    err
 }
 
 /// Gives the AKE of an instance context (`auth`) our D-H Commit from the master
@@ -464,8 +537,13 @@ unsafe fn our_header(a: &OtrlAuthInfo) -> Result<Header, gcry_error_t> {
 
 /// Replaces `lastauthmsg` with `msg` in its `?OTR:…` form.
 unsafe fn set_last_message(a: &mut OtrlAuthInfo, msg: EncodedMessage) -> Result<(), gcry_error_t> {
+    set_last_text(a, &msg.to_otr())
+}
+
+/// Replaces `lastauthmsg` with a `malloc`ed copy of `text`.
+unsafe fn set_last_text(a: &mut OtrlAuthInfo, text: &str) -> Result<(), gcry_error_t> {
     libc::free(a.lastauthmsg.cast());
-    a.lastauthmsg = malloc_c_string(msg.to_otr().as_bytes());
+    a.lastauthmsg = malloc_c_string(text.as_bytes());
     if a.lastauthmsg.is_null() {
         return Err(otr_error(GPG_ERR_ENOMEM));
     }
@@ -660,4 +738,51 @@ unsafe fn succeeded(
 unsafe fn finish(auth: *mut OtrlAuthInfo) {
     (*auth).our_keyid = 0;
     (*auth).authstate = OTRL_AUTHSTATE_NONE;
+}
+
+/// Our D-H key pair for version 1: a copy of `our_dh` with key id `our_keyid`, or a
+/// new pair with key id 1 when `our_dh` is NULL.
+unsafe fn take_key_pair(
+    a: &mut OtrlAuthInfo,
+    our_dh: *const DH_keypair,
+    our_keyid: c_uint,
+) -> Result<(), gcry_error_t> {
+    if our_dh.is_null() {
+        return new_key_pair(a);
+    }
+    if !ptr::eq(our_dh, &a.our_dh) {
+        otrl_dh_keypair_free(&mut a.our_dh);
+        otrl_dh_keypair_copy(&mut a.our_dh, our_dh);
+    }
+    a.our_keyid = our_keyid;
+    Ok(())
+}
+
+/// Answers a version 1 Key Exchange: with a copy of `our_dh` if given, else with the
+/// key pair `auth` holds (a new one if it has none, key id 0).
+unsafe fn answer_v1(
+    a: &mut OtrlAuthInfo,
+    privkey: *const OtrlPrivKey,
+    our_dh: *const DH_keypair,
+    our_keyid: c_uint,
+) -> Result<(), gcry_error_t> {
+    if !our_dh.is_null() || a.our_keyid == 0 {
+        take_key_pair(a, our_dh, our_keyid)?;
+    }
+    send_v1(a, v1::REPLY, privkey)
+}
+
+/// Leaves our version 1 Key Exchange (reply flag `reply`) in `lastauthmsg`.
+unsafe fn send_v1(
+    a: &mut OtrlAuthInfo,
+    reply: u8,
+    privkey: *const OtrlPrivKey,
+) -> Result<(), gcry_error_t> {
+    if privkey.as_ref().map(|k| k.pubkey_type) != Some(OTRL_PUBKEY_TYPE_DSA) {
+        return Err(invalid());
+    }
+    let long_term = signing_key(privkey)?;
+    let ours = dh::public_key(a.our_dh.r#pub).map_err(|()| invalid())?;
+    let message = v1::key_exchange(reply, long_term, a.our_keyid, &ours).map_err(ake_error)?;
+    set_last_text(a, &base64::otr_encode(&message))
 }
