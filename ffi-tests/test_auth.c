@@ -231,6 +231,9 @@ static void run_ake(side a, side b, int version, const char *what) {
           && memcmp(B->hashgx, A->hashgx, 32) == 0 && B->encgx_len == A->encgx_len
           && memcmp(B->encgx, A->encgx, A->encgx_len) == 0,
           "the responder keeps the commitment");
+    if (version == 3)
+        CHECK(tags(B->lastauthmsg, b.ctx->our_instance, b.ctx->their_instance),
+              "the D-H Key carries the responder's instance tags");
 
     CHECK(otrl_auth_handle_key(A, B->lastauthmsg, &have, a.key) == 0 && have == 1,
           "handle_key succeeds with a message to send");
@@ -374,6 +377,22 @@ static void test_bad_input(side a, side b, side c) {
           && A->lastauthmsg, "a Signature with a wrong MAC is invalid, the state kept");
     CHECK(otrl_auth_handle_signature(A, sig, &have, record, &s) == 0 && s.called == 2,
           "then the right one completes");
+
+    /* A D-H Key of another version, or with g^y = 1. */
+    otrl_auth_start_v23(A, 2);
+    otrl_auth_handle_commit(B, A->lastauthmsg, 2);
+    char *v2key = copy_last(B);
+    otrl_auth_start_v23(A, 3);
+    char *commit = copy_last(A);
+    have = -1;
+    CHECK(otrl_auth_handle_key(A, v2key, &have, a.key) == 0 && have == 0
+          && A->authstate == OTRL_AUTHSTATE_AWAITING_DHKEY && strcmp(A->lastauthmsg, commit) == 0,
+          "a D-H Key of another version is ignored");
+    CHECK(otrl_auth_handle_key(A, "?OTR:AAMKAAAiIgAAEREAAAABAQ==.", &have, a.key) == ERR_INV_VALUE
+          && have == 0 && A->authstate == OTRL_AUTHSTATE_AWAITING_DHKEY && A->their_pub,
+          "a D-H Key with g^y = 1 is invalid (g^y is kept, the state too)");
+    free(v2key);
+    free(commit);
 
     /* The callback's result is the result. */
     otrl_auth_start_v23(A, 2);

@@ -123,7 +123,7 @@ gcry_error_t otrl_auth_start_v23(struct OtrlAuthInfo *auth, int version);
  * - in AWAITING_REVEALSIG: keeps their new commitment (the caller resends our D-H Key).
  *
  * Returns 0, or `GPG_ERR_INV_VALUE` for a message that does not parse as a D-H Commit
- * of `version`.
+ * of `version` (libotr reads a message of another version with `version`'s layout).
  *
  * # Safety
  * `auth` must point to a valid `OtrlAuthInfo` whose context is NULL or valid;
@@ -169,6 +169,10 @@ gcry_error_t otrl_auth_handle_key(struct OtrlAuthInfo *auth,
  * Returns `GPG_ERR_INV_VALUE` for a message that does not parse, a bad g^x or MAC or
  * a malformed signature block, libgcrypt's `GPG_ERR_BAD_SIGNATURE` for a signature
  * that does not verify (the state is then unchanged).
+ *
+ * Unlike libotr, r is kept only from a message that parses whole, and
+ * `their_fingerprint` is set only once the signature verifies; a header saying
+ * version 1, which libotr reads as version 2, is invalid (so in all four handlers).
  *
  * # Safety
  * As `otrl_auth_handle_key`; `auth_succeeded` must be NULL or callable with `auth` and

@@ -142,7 +142,7 @@ pub unsafe extern "C" fn otrl_auth_start_v23(
 /// - in AWAITING_REVEALSIG: keeps their new commitment (the caller resends our D-H Key).
 ///
 /// Returns 0, or `GPG_ERR_INV_VALUE` for a message that does not parse as a D-H Commit
-/// of `version`.
+/// of `version` (libotr reads a message of another version with `version`'s layout).
 ///
 /// # Safety
 /// `auth` must point to a valid `OtrlAuthInfo` whose context is NULL or valid;
@@ -247,6 +247,10 @@ pub unsafe extern "C" fn otrl_auth_handle_key(
 /// Returns `GPG_ERR_INV_VALUE` for a message that does not parse, a bad g^x or MAC or
 /// a malformed signature block, libgcrypt's `GPG_ERR_BAD_SIGNATURE` for a signature
 /// that does not verify (the state is then unchanged).
+///
+/// Unlike libotr, r is kept only from a message that parses whole, and
+/// `their_fingerprint` is set only once the signature verifies; a header saying
+/// version 1, which libotr reads as version 2, is invalid (so in all four handlers).
 ///
 /// # Safety
 /// As `otrl_auth_handle_key`; `auth_succeeded` must be NULL or callable with `auth` and
