@@ -15,6 +15,8 @@
 //!   g^y, pub_B, keyid_B) where Bob, the signer, sent g^x);
 //! - the peer's fingerprint is SHA-1 of its PUBKEY fields as received.
 
+pub mod v1;
+
 use crate::crypto::ake_keys::{AkeKeys, SessionId, SessionIdHalf};
 use crate::crypto::dh::{self, KeyPair};
 use crate::crypto::dsa::{self, PrivateKey};
@@ -265,12 +267,11 @@ impl Ake {
     pub fn start(&mut self, header: Header) -> Result<EncodedMessage, AkeError> {
         self.clear();
         let our_dh = KeyPair::generate()?;
-        let mut r = Zeroizing::new([0u8; REVEALED_KEY_LEN]);
-        crypto::random::fill(r.as_mut())?;
-        let gx = mpi_bytes(our_dh.public());
-        let hashed_gx: [u8; HASHED_GX_LEN] = Sha256::digest(&gx).into();
-        let mut encrypted_gx = gx;
-        aes128_ctr_zero(&r, &mut encrypted_gx);
+        let Commitment {
+            r,
+            encrypted_gx,
+            hashed_gx,
+        } = Commitment::new(our_dh.public())?;
         let commit = EncodedMessage::DhCommit(DhCommit {
             header,
             encrypted_gx,
@@ -387,15 +388,19 @@ impl Ake {
             return Err(AkeError::BadDhPublicKey);
         };
         let keys = AkeKeys::derive(our_dh, &their_dh);
-        let encrypted_sig = encrypted_x(our_dh, &their_dh, our_long_term, keys.m1(), keys.c())?;
-        let reveal = RevealSignature {
+        let encrypted_sig = encrypted_x(
+            our_dh.public(),
+            &their_dh,
+            our_long_term,
+            keys.m1(),
+            keys.c(),
+        )?;
+        let reveal_signature = EncodedMessage::RevealSignature(reveal_signature_message(
             header,
-            revealed_key: **r,
-            mac: [0; 20],
+            r,
             encrypted_sig,
-        };
-        let mac = hmac_sha256_160(keys.m2(), &reveal.mac_input());
-        let reveal_signature = EncodedMessage::RevealSignature(RevealSignature { mac, ..reveal });
+            keys.m2(),
+        ));
         let State::AwaitingDhKey { our_dh, .. } = core::mem::replace(&mut self.state, State::None)
         else {
             return Err(AkeError::BadDhPublicKey);
@@ -431,20 +436,22 @@ impl Ake {
         let their_dh = reveal_gx(encrypted_gx, hashed_gx, &msg.revealed_key)?;
         let keys = AkeKeys::derive(our_dh, &their_dh);
         check_mac(keys.m2(), &msg.mac_input(), &msg.mac)?;
-        let peer = verify_x(&msg.encrypted_sig, our_dh, &their_dh, keys.m1(), keys.c())?;
+        let peer = verify_x(
+            &msg.encrypted_sig,
+            our_dh.public(),
+            &their_dh,
+            keys.m1(),
+            keys.c(),
+        )?;
         let encrypted_sig = encrypted_x(
-            our_dh,
+            our_dh.public(),
             &their_dh,
             our_long_term,
             keys.m1_prime(),
             keys.c_prime(),
         )?;
-        let mac = hmac_sha256_160(keys.m2_prime(), &signature_mac_input(&encrypted_sig));
-        let reply = EncodedMessage::Signature(Signature {
-            header,
-            encrypted_sig,
-            mac,
-        });
+        let reply =
+            EncodedMessage::Signature(signature_message(header, encrypted_sig, keys.m2_prime()));
         let result = self.finish(our_dh.clone(), their_dh, &keys, peer, false);
         Ok(Some(Completed {
             reply: Some(reply),
@@ -467,7 +474,7 @@ impl Ake {
         check_mac(keys.m2_prime(), &msg.mac_input(), &msg.mac)?;
         let peer = verify_x(
             &msg.encrypted_sig,
-            our_dh,
+            our_dh.public(),
             their_dh,
             keys.m1_prime(),
             keys.c_prime(),
@@ -513,12 +520,71 @@ fn mpi_bytes(key: &dh::PublicKey) -> Vec<u8> {
     w.into_bytes()
 }
 
+/// Alice's commitment to g^x (spec "Authenticated Key Exchange", step 1):
+/// a random 128-bit r, AES_r(g^x) and HASH(g^x), g^x serialized as an MPI.
+pub struct Commitment {
+    /// The key r, revealed in the Reveal Signature message.
+    pub r: Zeroizing<[u8; REVEALED_KEY_LEN]>,
+    /// AES-128-CTR (counter 0) of the g^x MPI under r.
+    pub encrypted_gx: Vec<u8>,
+    /// SHA-256 of the g^x MPI.
+    pub hashed_gx: [u8; HASHED_GX_LEN],
+}
+
+impl Commitment {
+    /// A commitment to `gx` under a fresh random r.
+    pub fn new(gx: &dh::PublicKey) -> Result<Self, AkeError> {
+        let mut r = Zeroizing::new([0u8; REVEALED_KEY_LEN]);
+        crypto::random::fill(r.as_mut())?;
+        let mut encrypted_gx = mpi_bytes(gx);
+        let hashed_gx: [u8; HASHED_GX_LEN] = Sha256::digest(&encrypted_gx).into();
+        aes128_ctr_zero(&r, &mut encrypted_gx);
+        Ok(Self {
+            r,
+            encrypted_gx,
+            hashed_gx,
+        })
+    }
+}
+
+/// The Reveal Signature message (spec "Reveal Signature Message"): r, the
+/// encrypted signature and its MAC under m2 (the first 160 bits of
+/// HMAC-SHA256).
+pub fn reveal_signature_message(
+    header: Header,
+    r: &[u8; REVEALED_KEY_LEN],
+    encrypted_sig: Vec<u8>,
+    m2: &[u8],
+) -> RevealSignature {
+    let mac = hmac_sha256_160(m2, &signature_mac_input(&encrypted_sig));
+    RevealSignature {
+        header,
+        revealed_key: *r,
+        encrypted_sig,
+        mac,
+    }
+}
+
+/// The Signature message (spec "Signature Message"): the encrypted signature
+/// and its MAC under m2'.
+pub fn signature_message(header: Header, encrypted_sig: Vec<u8>, m2_prime: &[u8]) -> Signature {
+    let mac = hmac_sha256_160(m2_prime, &signature_mac_input(&encrypted_sig));
+    Signature {
+        header,
+        encrypted_sig,
+        mac,
+    }
+}
+
 fn dh_public(mpi: &Mpi) -> Result<dh::PublicKey, AkeError> {
     dh::PublicKey::from_bytes(mpi.magnitude()).map_err(|_| AkeError::BadDhPublicKey)
 }
 
-/// Decrypt the committed g^x with the revealed r and check its hash.
-fn reveal_gx(
+/// Decrypt the committed g^x with the revealed r and check its hash
+/// (spec "Receiving a Reveal Signature Message"): [`AkeError::HashMismatch`]
+/// when it differs, [`AkeError::BadDhPublicKey`] when the plaintext is not
+/// one MPI in 2..=p-2.
+pub fn reveal_gx(
     encrypted_gx: &[u8],
     hashed_gx: &[u8; HASHED_GX_LEN],
     r: &[u8; REVEALED_KEY_LEN],
@@ -535,7 +601,9 @@ fn reveal_gx(
     dh_public(&mpi)
 }
 
-fn check_mac(key: &[u8], input: &[u8], given: &[u8]) -> Result<(), AkeError> {
+/// Compare a received MAC with the first 160 bits of HMAC-SHA256 under
+/// `key` over `input`, in constant time.
+pub fn check_mac(key: &[u8], input: &[u8], given: &[u8]) -> Result<(), AkeError> {
     if macs_equal(&hmac_sha256_160(key, input), given) {
         Ok(())
     } else {
@@ -561,8 +629,8 @@ pub fn pubkey_to_wire(key: &dsa::PublicKey) -> PubKey {
 
 /// AES_c(X) with X = (pub, keyid, sig(M)), M = MAC_m1(g^ours, g^theirs,
 /// pub, keyid) (spec "Authenticated Key Exchange", steps for Bob and Alice).
-fn encrypted_x(
-    our_dh: &KeyPair,
+pub fn encrypted_x(
+    our_dh: &dh::PublicKey,
     their_dh: &dh::PublicKey,
     our_long_term: &PrivateKey,
     m1: &[u8],
@@ -572,7 +640,7 @@ fn encrypted_x(
     let m = hmac_sha256(
         m1,
         &m_input(
-            &Mpi::new(&our_dh.public().to_bytes()),
+            &Mpi::new(&our_dh.to_bytes()),
             &Mpi::new(&their_dh.to_bytes()),
             &pub_key,
             AKE_KEYID,
@@ -593,16 +661,19 @@ fn encrypted_x(
 }
 
 /// A peer whose signature block verified.
-struct VerifiedPeer {
-    key: dsa::PublicKey,
-    fingerprint: Fingerprint,
-    keyid: u32,
+pub struct VerifiedPeer {
+    /// Its long-term DSA public key.
+    pub key: dsa::PublicKey,
+    /// SHA-1 of its PUBKEY fields as received.
+    pub fingerprint: Fingerprint,
+    /// Its D-H key id.
+    pub keyid: u32,
 }
 
 /// Decrypt the peer's X under c and verify its signature of M.
-fn verify_x(
+pub fn verify_x(
     encrypted_sig: &[u8],
-    our_dh: &KeyPair,
+    our_dh: &dh::PublicKey,
     their_dh: &dh::PublicKey,
     m1: &[u8],
     c: &[u8; 16],
@@ -621,7 +692,7 @@ fn verify_x(
         m1,
         &m_input(
             &Mpi::new(&their_dh.to_bytes()),
-            &Mpi::new(&our_dh.public().to_bytes()),
+            &Mpi::new(&our_dh.to_bytes()),
             &x.pub_key,
             x.keyid,
         ),

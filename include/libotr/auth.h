@@ -97,20 +97,58 @@ void otrl_auth_new(ConnContext *context);
 void otrl_auth_clear(struct OtrlAuthInfo *auth);
 
 /**
+ * Starts an AKE of protocol `version` (2 or 3) as its initiator (spec "Authenticated
+ * Key Exchange", step 1): clears `auth`, makes a new D-H key pair (key id 1) and r,
+ * stores the encrypted and hashed g^x, and leaves the D-H Commit in `lastauthmsg` for
+ * the caller to send, awaiting a D-H Key. `protocol_version` is set in `auth` and in
+ * its context; a v3 message carries the context's instance tags.
+ *
+ * Returns 0; `GPG_ERR_INV_VALUE` (with `auth` cleared) for another version, which
+ * libotr would write into a header anyway.
+ *
  * # Safety
- * `auth` must point to a valid `OtrlAuthInfo`.
+ * `auth` must point to a valid `OtrlAuthInfo` whose context is NULL or valid.
  */
 gcry_error_t otrl_auth_start_v23(struct OtrlAuthInfo *auth, int version);
 
 /**
+ * Handles a D-H Commit of protocol `version` (spec "Protocol state machine",
+ * "Receiving a D-H Commit Message"). Once the message decodes from base64,
+ * `protocol_version` becomes `version` in `auth` and its context. Then:
+ * - in NONE, AWAITING_SIG or V1_SETUP, or AWAITING_DHKEY when ours loses (our hashed
+ *   g^x is not the greater, or `auth` is its master context's, whose commitment may be
+ *   stale): clears `auth`, keeps their commitment, makes a new D-H key pair and leaves
+ *   a D-H Key in `lastauthmsg`, awaiting a Reveal Signature;
+ * - in AWAITING_DHKEY when ours wins: nothing (the caller resends our D-H Commit);
+ * - in AWAITING_REVEALSIG: keeps their new commitment (the caller resends our D-H Key).
+ *
+ * Returns 0, or `GPG_ERR_INV_VALUE` for a message that does not parse as a D-H Commit
+ * of `version` (libotr reads a message of another version with `version`'s layout).
+ *
  * # Safety
- * `auth` must point to a valid `OtrlAuthInfo`; `commitmsg` NUL-terminated.
+ * `auth` must point to a valid `OtrlAuthInfo` whose context is NULL or valid;
+ * `commitmsg` must be NULL or NUL-terminated.
  */
 gcry_error_t otrl_auth_handle_commit(struct OtrlAuthInfo *auth, const char *commitmsg, int version);
 
 /**
+ * Handles a D-H Key (spec "Receiving a D-H Key Message"). `*havemsgp` is set to 1
+ * when `lastauthmsg` is to be sent:
+ * - in AWAITING_DHKEY, for a message of our protocol version: stores g^y in
+ *   `their_pub`, derives the AKE keys (session id and the six key handles), signs with
+ *   `privkey` and leaves the Reveal Signature in `lastauthmsg`, awaiting a Signature;
+ *   a message of another version is ignored;
+ * - in AWAITING_SIG: the same g^y again means "resend the Reveal Signature";
+ * - otherwise the message is ignored.
+ *
+ * Returns 0; `GPG_ERR_INV_VALUE` for a message that does not parse or a g^y outside
+ * `2 ..= p-2` (then `their_pub` holds it and the state is unchanged);
+ * `GPG_ERR_UNUSABLE_SECKEY` for a `privkey` that cannot sign (libotr crashes on NULL).
+ *
  * # Safety
- * The pointers must be valid for the types they name.
+ * `auth` must point to a valid `OtrlAuthInfo` whose numbers and handles came from this
+ * library and whose context is NULL or valid; `keymsg` NULL or NUL-terminated;
+ * `havemsgp` writable; `privkey` NULL or a key from a userstate of this library.
  */
 gcry_error_t otrl_auth_handle_key(struct OtrlAuthInfo *auth,
                                   const char *keymsg,
@@ -118,8 +156,27 @@ gcry_error_t otrl_auth_handle_key(struct OtrlAuthInfo *auth,
                                   OtrlPrivKey *privkey);
 
 /**
+ * Handles a Reveal Signature (spec "Receiving a Reveal Signature Message"). The
+ * revealed r is stored in `auth->r` whatever the state, as libotr does. Only in
+ * AWAITING_REVEALSIG: r must decrypt the committed g^x to its hash (else the message
+ * is ignored and 0 returned); g^x goes to `their_pub`, the AKE keys are derived, the
+ * MAC and their signature checked. Then `their_fingerprint` and `their_keyid` are
+ * set, the Signature (signed with `privkey`) is left in `lastauthmsg`,
+ * `session_id_half` becomes `OTRL_SESSIONID_SECOND_HALF_BOLD` and `auth_succeeded`
+ * (if not NULL) is called with `asdata`; its result is returned, `*havemsgp` set to
+ * 1, `our_keyid` to 0 and the state to NONE. In other states the message is ignored.
+ *
+ * Returns `GPG_ERR_INV_VALUE` for a message that does not parse, a bad g^x or MAC or
+ * a malformed signature block, libgcrypt's `GPG_ERR_BAD_SIGNATURE` for a signature
+ * that does not verify (the state is then unchanged).
+ *
+ * Unlike libotr, r is kept only from a message that parses whole, and
+ * `their_fingerprint` is set only once the signature verifies; a header saying
+ * version 1, which libotr reads as version 2, is invalid (so in all four handlers).
+ *
  * # Safety
- * The pointers must be valid for the types they name.
+ * As `otrl_auth_handle_key`; `auth_succeeded` must be NULL or callable with `auth` and
+ * `asdata`.
  */
 gcry_error_t otrl_auth_handle_revealsig(struct OtrlAuthInfo *auth,
                                         const char *revealmsg,
@@ -130,8 +187,19 @@ gcry_error_t otrl_auth_handle_revealsig(struct OtrlAuthInfo *auth,
                                         void *asdata);
 
 /**
+ * Handles a Signature (spec "Receiving a Signature Message"). Only in AWAITING_SIG:
+ * checks the MAC and their signature with the keys in `auth`, sets
+ * `their_fingerprint`, `their_keyid` and `session_id_half` =
+ * `OTRL_SESSIONID_FIRST_HALF_BOLD`, calls `auth_succeeded` (if not NULL) with `asdata`
+ * and returns its result; `lastauthmsg` is then freed, `our_keyid` set to 0 and the
+ * state to NONE. In other states the message is ignored. `*havemsgp` is always 0.
+ *
+ * Returns `GPG_ERR_INV_VALUE` for a message that does not parse, a bad MAC or a
+ * malformed signature block, libgcrypt's `GPG_ERR_BAD_SIGNATURE` for a signature that
+ * does not verify (the state is then unchanged).
+ *
  * # Safety
- * The pointers must be valid for the types they name.
+ * As `otrl_auth_handle_revealsig`.
  */
 gcry_error_t otrl_auth_handle_signature(struct OtrlAuthInfo *auth,
                                         const char *sigmsg,
@@ -141,11 +209,19 @@ gcry_error_t otrl_auth_handle_signature(struct OtrlAuthInfo *auth,
                                         void *asdata);
 
 /**
- * Not implemented yet: returns "Not implemented". libotr 4.1.1 still runs OTR version 1's
- * key exchange here (its message handling no longer does).
+ * Starts OTR version 1's key exchange, which libotr 4.1.1 still runs here (its
+ * message handling no longer does): clears `auth`, sets `initiated` and
+ * `protocol_version` 1, takes a copy of `our_dh` with key id `our_keyid` (or, for
+ * NULL, a new key pair with key id 1), and leaves our Key Exchange message, signed
+ * with `privkey`, in `lastauthmsg`, in state V1_SETUP.
+ *
+ * Returns 0; `GPG_ERR_INV_VALUE` for a key that is not DSA, `GPG_ERR_UNUSABLE_SECKEY`
+ * for one that cannot sign (the state is then NONE).
  *
  * # Safety
- * No pointer is dereferenced.
+ * `auth` must point to a valid `OtrlAuthInfo` whose numbers came from this library;
+ * `our_dh` NULL or a valid `DH_keypair` of this library; `privkey` NULL or a key from
+ * a userstate of this library.
  */
 gcry_error_t otrl_auth_start_v1(struct OtrlAuthInfo *auth,
                                 DH_keypair *our_dh,
@@ -153,11 +229,23 @@ gcry_error_t otrl_auth_start_v1(struct OtrlAuthInfo *auth,
                                 OtrlPrivKey *privkey);
 
 /**
- * Not implemented yet: returns "Not implemented". libotr 4.1.1 still runs OTR version 1's
- * key exchange here (its message handling no longer does).
+ * Handles an OTR version 1 Key Exchange message: its signature must verify. A reply
+ * (flag 1) to nothing we sent (state not V1_SETUP) is ignored. Otherwise, unless in
+ * V1_SETUP, `auth` is cleared first; their key id, D-H value and fingerprint are
+ * stored; a message that is not a reply is answered with our own Key Exchange (flag 1,
+ * signed with `privkey`) in `lastauthmsg` and `*havemsgp` = 1, with a copy of `our_dh`
+ * and `our_keyid` if given, else the key pair `auth` holds, else a new one. Then the
+ * version 1 session id (20 bytes) and its bold half are computed, `protocol_version`
+ * set to 1 and `auth_succeeded` (if not NULL) called with `asdata`; its result is
+ * returned, `our_keyid` set to 0 and the state to NONE.
+ *
+ * Returns `GPG_ERR_INV_VALUE` for a message that does not parse or a D-H value outside
+ * `2 ..= p-2`, libgcrypt's `GPG_ERR_BAD_SIGNATURE` for a signature that does not
+ * verify (then nothing changes).
  *
  * # Safety
- * No pointer is dereferenced.
+ * As `otrl_auth_start_v1`; `keyexchmsg` NULL or NUL-terminated, `havemsgp` writable,
+ * `auth_succeeded` NULL or callable with `auth` and `asdata`.
  */
 gcry_error_t otrl_auth_handle_v1_key_exchange(struct OtrlAuthInfo *auth,
                                               const char *keyexchmsg,

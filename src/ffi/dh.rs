@@ -265,7 +265,7 @@ fn invalid() -> gcry_error_t {
 }
 
 /// The key pair `kp` holds, if it is in `DH1536_GROUP_ID` with a private number of ours.
-unsafe fn key_pair(kp: *const DH_keypair) -> Result<KeyPair, ()> {
+pub(super) unsafe fn key_pair(kp: *const DH_keypair) -> Result<KeyPair, ()> {
     let kp = kp.as_ref().ok_or(())?;
     if kp.groupid != DH1536_GROUP_ID {
         return Err(());
@@ -275,7 +275,7 @@ unsafe fn key_pair(kp: *const DH_keypair) -> Result<KeyPair, ()> {
 }
 
 /// The public value `y` holds, if it is a number of ours in `2 ..= p-2`.
-unsafe fn public_key(y: gcry_mpi_t) -> Result<PublicKey, ()> {
+pub(super) unsafe fn public_key(y: gcry_mpi_t) -> Result<PublicKey, ()> {
     PublicKey::from_bytes(opaque::number(y).ok_or(())?).map_err(|_| ())
 }
 

@@ -79,6 +79,28 @@ pub unsafe fn number<'a>(mpi: gcry_mpi_t) -> Option<&'a [u8]> {
     }
 }
 
+/// The key of an AES-128-CTR handle: `None` for NULL, the placeholder or another kind.
+///
+/// # Safety
+/// As [`object`]; the reference must not outlive the handle.
+pub unsafe fn aes128_ctr_key<'a>(handle: gcry_cipher_hd_t) -> Option<&'a [u8; 16]> {
+    match object(handle)? {
+        Object::Aes128Ctr(key) => Some(key),
+        _ => None,
+    }
+}
+
+/// The key of an HMAC handle: `None` for NULL, the placeholder or another kind.
+///
+/// # Safety
+/// As [`object`]; the slice must not outlive the handle.
+pub unsafe fn hmac_key<'a>(handle: gcry_md_hd_t) -> Option<&'a [u8]> {
+    match object(handle)? {
+        Object::Hmac(key) => Some(key),
+        _ => None,
+    }
+}
+
 /// A new handle with the same contents (libgcrypt's `gcry_mpi_copy`); NULL for NULL.
 ///
 /// # Safety
