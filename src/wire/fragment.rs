@@ -211,10 +211,8 @@ fn scan_tail<'a>(scan: &mut Scan<'a>) -> Option<(u16, u16, &'a [u8])> {
 /// closing comma is ignored.
 pub fn parse(msg: &[u8]) -> Result<Option<Fragment<'_>>, FragmentError> {
     let msg = c_str(msg);
-    let (start, v3) = match (find(msg, b"?OTR|"), find(msg, b"?OTR,")) {
-        (Some(i), _) => (i, true),
-        (None, Some(i)) => (i, false),
-        (None, None) => return Ok(None),
+    let Some((start, v3)) = fragment_start(msg) else {
+        return Ok(None);
     };
     let mut scan = Scan {
         s: msg.get(start + 5..).unwrap_or_default(),
@@ -239,6 +237,23 @@ pub fn parse(msg: &[u8]) -> Result<Option<Fragment<'_>>, FragmentError> {
         n,
         piece,
     }))
+}
+
+/// Where the fragment in `msg` starts, and whether it is a v3 one: the first
+/// `?OTR|` if there is one, otherwise the first `?OTR,` (libotr looks for
+/// the two in that order), found in one pass over the message.
+fn fragment_start(msg: &[u8]) -> Option<(usize, bool)> {
+    let mut v2 = None;
+    let mut from = 0;
+    while let Some(at) = find(msg.get(from..).unwrap_or_default(), b"?OTR").map(|i| from + i) {
+        match msg.get(at + 4) {
+            Some(b'|') => return Some((at, true)),
+            Some(b',') => v2 = v2.or(Some(at)),
+            _ => {}
+        }
+        from = at + 1;
+    }
+    v2.map(|at| (at, false))
 }
 
 /// The instance tags libotr's message handler reads from a message
@@ -444,6 +459,20 @@ pub fn fragment_for_mms(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn fragment_start_is_first_v3_then_first_v2(pieces in proptest::collection::vec(
+            proptest::sample::select(vec!["?OTR|", "?OTR,", "?OTR", "?OT", "x", "|", ","]), 0..12)) {
+            let msg = pieces.concat().into_bytes();
+            let two_searches = match (find(&msg, b"?OTR|"), find(&msg, b"?OTR,")) {
+                (Some(i), _) => Some((i, true)),
+                (None, Some(i)) => Some((i, false)),
+                (None, None) => None,
+            };
+            proptest::prop_assert_eq!(fragment_start(&msg), two_searches);
+        }
+    }
 
     #[test]
     fn parse_forms() {
