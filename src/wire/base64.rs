@@ -190,7 +190,11 @@ pub(crate) fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 pub(crate) fn byte_position(haystack: &[u8], byte: u8) -> Option<usize> {
     let mut offset = 0;
     for block in haystack.chunks_exact(32) {
-        if block.iter().fold(0u8, |seen, &c| seen | u8::from(c == byte)) != 0 {
+        if block
+            .iter()
+            .fold(0u8, |seen, &c| seen | u8::from(c == byte))
+            != 0
+        {
             break;
         }
         offset += 32;
