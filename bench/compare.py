@@ -69,6 +69,8 @@ class Runner:
         self.ours_dir = os.path.realpath(args.ours)
         self.reference = os.path.realpath(args.reference_lib)
         self.samples = {lib: {} for lib in LIBS}
+        # per figure: one value per run (the run's median), in run order, per library
+        self.runs = {lib: {} for lib in LIBS}
 
     def env(self, lib):
         env = {k: v for k, v in os.environ.items() if k not in ("LD_LIBRARY_PATH", "LD_PRELOAD")}
@@ -87,10 +89,17 @@ class Runner:
             sys.exit(f"compare.py: the {lib} run loaded {loaded}")
 
     def record(self, lib, output):
+        values = {}
         for line in output.splitlines():
             parts = line.split()
             if len(parts) == 2 and not line.startswith("#"):
-                self.samples[lib].setdefault(parts[0], []).append(float(parts[1]))
+                values.setdefault(parts[0], []).append(float(parts[1]))
+        self.add(lib, values)
+
+    def add(self, lib, values):
+        for name, xs in values.items():
+            self.samples[lib].setdefault(name, []).extend(xs)
+            self.runs[lib].setdefault(name, []).append(statistics.median(xs))
 
     def run(self, lib, mode, *extra, prefix=(), cwd=None):
         cmd = list(prefix) + [os.path.realpath(self.args.bin), os.path.realpath(self.args.key), mode]
@@ -123,13 +132,14 @@ class Runner:
                 print(f"  callgrind round {r + 1}: {lib}", file=sys.stderr, flush=True)
                 with tempfile.TemporaryDirectory() as d:
                     self.run(lib, "callgrind", prefix=prefix, cwd=d)
+                    values = {}
                     for dump in glob.glob(os.path.join(d, "callgrind.out.*.*")):
                         text = open(dump).read()
                         name = re.search(r"^desc: Trigger: Client Request: (\S+)", text, re.M)
                         total = re.search(r"^totals: (\d+)", text, re.M)
                         if name and total:
-                            self.samples[lib].setdefault("Ir_" + name.group(1), []).append(
-                                float(total.group(1)))
+                            values["Ir_" + name.group(1)] = [float(total.group(1))]
+                    self.add(lib, values)
 
 
 def fmt(v, unit):
@@ -141,23 +151,36 @@ def fmt(v, unit):
 
 
 def spread(xs):
-    """Range of the samples relative to their median, in percent."""
+    """Half the interquartile range of the samples relative to their median, in
+    percent (robust to the odd run slowed down by other load on the machine)."""
     m = statistics.median(xs)
-    return 100 * (max(xs) - min(xs)) / m if m else 0.0
+    if len(xs) < 2 or not m:
+        return 0.0
+    q = statistics.quantiles(xs, n=4, method="inclusive")
+    return 100 * (q[2] - q[0]) / 2 / m
 
 
-def table(samples):
-    rows = ["| figure | unit | libotr 4.1.1 (median) | ours (median) | ours vs libotr | spread libotr / ours | |",
+def factor(ref, ours, better):
+    """How many times better ours is than the reference (>1: ours is ahead)."""
+    return ours / ref if better == "higher" else ref / ours
+
+
+def table(runner):
+    samples, runs = runner.samples, runner.runs
+    rows = ["| figure | unit | libotr 4.1.1 | ours | ours vs libotr | spread libotr / ours | |",
             "|---|---|---:|---:|---:|---:|---|"]
     for name, what, unit, better in FIGURES:
         ref, ours = samples["reference"].get(name), samples["ours"].get(name)
         if not ref or not ours:
             continue
         mr, mo = statistics.median(ref), statistics.median(ours)
-        factor = (mo / mr) if better == "higher" else (mr / mo)
-        verdict = "ahead" if factor >= 1.0 else "**behind**"
+        # Each round ran the reference and then ours back to back: the median of the
+        # per-round ratios cancels most of the load that other processes put on both.
+        paired = [factor(r, o, better) for r, o in zip(runs["reference"][name], runs["ours"][name])]
+        f = statistics.median(paired) if paired else factor(mr, mo, better)
+        verdict = "ahead" if f >= 1.0 else "**behind**"
         rows.append(f"| {what} | {unit} | {fmt(mr, unit)} | {fmt(mo, unit)} | "
-                    f"{factor:.2f}× | ±{spread(ref) / 2:.0f}% / ±{spread(ours) / 2:.0f}% | {verdict} |")
+                    f"{f:.2f}× | ±{spread(ref):.0f}% / ±{spread(ours):.0f}% | {verdict} |")
     return "\n".join(rows)
 
 
@@ -185,14 +208,15 @@ def main():
             f"{args.budget_ms} ms per figure per run, {args.keygen_samples} keys per run; "
             f"RSS: {args.rss_rounds} processes per figure and library; "
             f"callgrind: {args.callgrind_rounds} runs per library. "
-            "\"ours vs libotr\" is how many times better ours is (>1: ours is ahead); "
-            "spread is half the range of the samples, relative to the median.\n\n"
-            + table(r.samples) + "\n")
+            "Values are medians of all samples; \"ours vs libotr\" is how many times better "
+            "ours is (>1: ours is ahead), the median of the per-round ratios; spread is half "
+            "the interquartile range, relative to the median.\n\n"
+            + table(r) + "\n")
     os.makedirs(args.out, exist_ok=True)
     with open(os.path.join(args.out, "results.md"), "w") as f:
         f.write(text)
     with open(os.path.join(args.out, "samples.json"), "w") as f:
-        json.dump(r.samples, f, indent=1)
+        json.dump({"samples": r.samples, "runs": r.runs}, f, indent=1)
     print(text)
 
 
