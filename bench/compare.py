@@ -46,6 +46,8 @@ FIGURES = [
     ("Ir_garbage_forged_x100", "instructions: 100 data messages with a bad MAC", "Ir", "lower"),
 ]
 LIBS = ("reference", "ours")
+# Ratios this close to 1 are called even.
+EVEN = 0.03
 
 
 def parse_args():
@@ -58,7 +60,7 @@ def parse_args():
     a.add_argument("--rss-rounds", type=int, default=3)
     a.add_argument("--callgrind-rounds", type=int, default=2)
     a.add_argument("--budget-ms", type=int, default=500, help="time per figure per run")
-    a.add_argument("--keygen-samples", type=int, default=3, help="keys per run")
+    a.add_argument("--keygen-samples", type=int, default=5, help="keys per run")
     a.add_argument("--out", default="build/bench", help="folder for the results")
     return a.parse_args()
 
@@ -178,7 +180,7 @@ def table(runner):
         # per-round ratios cancels most of the load that other processes put on both.
         paired = [factor(r, o, better) for r, o in zip(runs["reference"][name], runs["ours"][name])]
         f = statistics.median(paired) if paired else factor(mr, mo, better)
-        verdict = "ahead" if f >= 1.0 else "**behind**"
+        verdict = "ahead" if f >= 1 + EVEN else "**behind**" if f <= 1 - EVEN else "even"
         rows.append(f"| {what} | {unit} | {fmt(mr, unit)} | {fmt(mo, unit)} | "
                     f"{f:.2f}× | ±{spread(ref):.0f}% / ±{spread(ours):.0f}% | {verdict} |")
     return "\n".join(rows)
@@ -209,7 +211,8 @@ def main():
             f"RSS: {args.rss_rounds} processes per figure and library; "
             f"callgrind: {args.callgrind_rounds} runs per library. "
             "Values are medians of all samples; \"ours vs libotr\" is how many times better "
-            "ours is (>1: ours is ahead), the median of the per-round ratios; spread is half "
+            "ours is (>1: ours is ahead; within 3% of 1: even), the median of the per-round "
+            "ratios; spread is half "
             "the interquartile range, relative to the median.\n\n"
             + table(r) + "\n")
     os.makedirs(args.out, exist_ok=True)
