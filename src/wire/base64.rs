@@ -203,14 +203,23 @@ pub(crate) fn byte_position(haystack: &[u8], byte: u8) -> Option<usize> {
     Some(offset + at)
 }
 
+/// Position of the first `needle` (which holds no NUL) in the C string
+/// `msg`, i.e. in `c_str(msg)`: the first occurrence counts if no NUL comes
+/// before it. Only the bytes up to the match are checked for a NUL, so a
+/// message that starts with `needle` costs nothing to examine.
+pub(crate) fn find_in_c_str(msg: &[u8], needle: &[u8]) -> Option<usize> {
+    let at = find(msg, needle)?;
+    byte_position(msg.get(..at)?, 0).is_none().then_some(at)
+}
+
 /// The base64 text of the first `?OTR:` in `msg`, up to the next `.` (or,
 /// if `require_dot` is false and there is none, to the end).
 fn encoded_body(msg: &[u8], require_dot: bool) -> Result<&[u8], Base64Error> {
-    let msg = c_str(msg);
-    let start = find(msg, OTR_ENCODED_PREFIX).ok_or(Base64Error::MissingPrefix)?;
-    let body = msg
-        .get(start + OTR_ENCODED_PREFIX.len()..)
-        .unwrap_or_default();
+    let start = find_in_c_str(msg, OTR_ENCODED_PREFIX).ok_or(Base64Error::MissingPrefix)?;
+    let body = c_str(
+        msg.get(start + OTR_ENCODED_PREFIX.len()..)
+            .unwrap_or_default(),
+    );
     match byte_position(body, OTR_ENCODED_SUFFIX) {
         Some(end) => Ok(body.get(..end).unwrap_or_default()),
         None if require_dot => Err(Base64Error::MissingTerminator),
@@ -306,6 +315,9 @@ mod tests {
                 hay.windows(needle.len()).position(|w| w == needle.as_slice())
             };
             proptest::prop_assert_eq!(find(&hay, &needle), naive);
+            if !needle.contains(&0) {
+                proptest::prop_assert_eq!(find_in_c_str(&hay, &needle), find(c_str(&hay), &needle));
+            }
             proptest::prop_assert_eq!(
                 c_str(&hay),
                 &hay[..hay.iter().position(|&c| c == 0).unwrap_or(hay.len())]
