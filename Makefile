@@ -9,6 +9,8 @@
 #   make headers              regenerates include/libotr/*.h from src/ffi with cbindgen
 #   make abi-check            compares headers and library with libotr 4.1.1 (../shared/abi/check)
 #   make lint                 cargo fmt --check and clippy -D warnings
+#   make bench                bench/otrbench.c on Debian's libotr and on ours, side by side
+#                             (BENCHMARKS.md), then the Rust benchmarks (cargo bench)
 
 PREFIX     ?= /usr/local
 LIBDIR     ?= $(PREFIX)/lib
@@ -24,7 +26,7 @@ SONAME  := libotr.so.5
 HEADERS := $(wildcard include/libotr/*.h)
 ABI_CHECK ?= ../shared/abi/check
 
-.PHONY: all lib install uninstall check demo lint test-deps cargo-test ffi-tests ffi-tests-system interop headers install-check abi-check clean
+.PHONY: all lib install uninstall check demo bench lint test-deps cargo-test ffi-tests ffi-tests-system interop headers install-check abi-check clean
 
 all: lib
 
@@ -104,6 +106,18 @@ interop: lib test-deps $(INTEROP_PEER)
 	python3 tests/interop/run.py --peer $(INTEROP_PEER) --ours $(BUILD)
 
 check: lint cargo-test abi-check install-check interop ffi-tests-system ffi-tests
+
+# One program, built once against Debian's headers, timed on Debian's libotr and on ours
+# alternately (bench/compare.py); not part of check. BENCH_FLAGS go to compare.py
+# (e.g. BENCH_FLAGS="--rounds 3").
+DEBIAN_LIBOTR = $(realpath $(shell $(CC) -print-file-name=libotr.so.5))
+BENCH_FLAGS ?=
+bench: lib test-deps
+	$(CC) -O2 -g -Wall -Wextra -Wno-unused-parameter $$(pkg-config --cflags libotr) \
+	    -o $(BUILD)/otrbench bench/otrbench.c -lotr -ldl
+	python3 bench/compare.py --bin $(BUILD)/otrbench --ours $(BUILD) \
+	    --reference-lib $(DEBIAN_LIBOTR) --out $(BUILD)/bench $(BENCH_FLAGS)
+	$(CARGO) bench --bench wire --bench crypto --bench session
 
 headers:
 	OTR_UPDATE_HEADERS=1 $(CARGO) build --lib

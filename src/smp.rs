@@ -290,12 +290,14 @@ struct Computed {
 }
 
 /// The values of the exchange under way, if any.
+/// The states holding values are boxed: most conversations never run the
+/// SMP, and an idle one should not carry room for a dozen group elements.
 enum Stage {
     Idle,
-    Started(Started),
-    Asked(Asked),
-    Responded(Responded),
-    Computed(Computed),
+    Started(Box<Started>),
+    Asked(Box<Asked>),
+    Responded(Box<Responded>),
+    Computed(Box<Computed>),
 }
 
 /// The SMP state of one conversation (libotr's `OtrlSMState`).
@@ -645,12 +647,12 @@ impl Smp {
         let (c3, d3) = prove_log(&x3, 2)?;
         self.initialized = true;
         self.received_question = false;
-        self.stage = Stage::Started(Started {
+        self.stage = Stage::Started(Box::new(Started {
             secret: *secret,
             secret_bits,
             x2: *x2,
             x3: *x3,
-        });
+        }));
         self.progress = Progress::Ok;
         Ok(write_message(&[&g2a, &c2, &d2, &g3a, &c3, &d3]))
     }
@@ -676,13 +678,13 @@ impl Smp {
         check_log(&c3, &d3, &g3a, 2)?;
         let x2 = random_exponent()?;
         let x3 = random_exponent()?;
-        self.stage = Stage::Asked(Asked {
+        self.stage = Stage::Asked(Box::new(Asked {
             g2: pow(&g2a, &x2),
             g3: pow(&g3a, &x3),
             x2: *x2,
             x3: *x3,
             g3o: g3a,
-        });
+        }));
         self.progress = Progress::Ok;
         Ok(())
     }
@@ -712,7 +714,7 @@ impl Smp {
             p: pb,
             q: qb,
         };
-        self.stage = Stage::Responded(responded);
+        self.stage = Stage::Responded(Box::new(responded));
         Ok(write_message(&[
             &g2b, &c2, &d2, &g3b, &c3, &d3, &pb, &qb, &cp, &d5, &d6,
         ]))
@@ -757,7 +759,7 @@ impl Smp {
             pab,
             qab,
         };
-        self.stage = Stage::Computed(computed);
+        self.stage = Stage::Computed(Box::new(computed));
         self.progress = Progress::Ok;
         Ok(write_message(&[&pa, &qa, &cp, &d5, &d6, &ra, &cr, &d7]))
     }

@@ -228,7 +228,8 @@ pub struct Session {
     msgstate: MsgState,
     protocol_version: Option<ProtocolVersion>,
     ake: Ake,
-    keys: Option<DataKeys>,
+    /// Boxed: most contexts never get this far, and the keys are large.
+    keys: Option<Box<DataKeys>>,
     session_id: Option<(SessionId, SessionIdHalf)>,
     their_long_term_key: Option<dsa::PublicKey>,
     their_fingerprint: Option<Fingerprint>,
@@ -340,19 +341,19 @@ impl Session {
     }
     /// `our_keyid` (0 when not encrypted).
     pub fn our_keyid(&self) -> u32 {
-        self.keys.as_ref().map_or(0, DataKeys::our_keyid)
+        self.keys.as_deref().map_or(0, DataKeys::our_keyid)
     }
     /// `their_keyid` (0 when not encrypted).
     pub fn their_keyid(&self) -> u32 {
-        self.keys.as_ref().map_or(0, DataKeys::their_keyid)
+        self.keys.as_deref().map_or(0, DataKeys::their_keyid)
     }
     /// The data keys of the encrypted session.
     pub fn data_keys(&self) -> Option<&DataKeys> {
-        self.keys.as_ref()
+        self.keys.as_deref()
     }
     /// The extra symmetric key of the keys we send with.
     pub fn extra_symmetric_key(&self) -> Option<&ExtraKey> {
-        self.keys.as_ref().and_then(DataKeys::extra_symmetric_key)
+        self.keys.as_deref().and_then(DataKeys::extra_symmetric_key)
     }
     /// `otr_offer`.
     pub fn offer(&self) -> Offer {
@@ -741,7 +742,7 @@ impl Session {
         };
         let refresh = self.msgstate == MsgState::Encrypted
             && self.their_fingerprint == Some(done.their_fingerprint);
-        self.keys = Some(keys);
+        self.keys = Some(Box::new(keys));
         self.session_id = Some((done.ssid, done.ssid_half));
         self.protocol_version = Some(done.version);
         self.their_fingerprint = Some(done.their_fingerprint);

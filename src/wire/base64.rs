@@ -40,39 +40,51 @@ impl std::error::Error for Base64Error {}
 
 /// Base64-encode `data` with `=` padding (as `otrl_base64_encode`).
 pub fn encode(data: &[u8]) -> String {
-    let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
-    for chunk in data.chunks(3) {
-        let b0 = chunk.first().copied().unwrap_or(0);
-        let b1 = chunk.get(1).copied().unwrap_or(0);
-        let b2 = chunk.get(2).copied().unwrap_or(0);
-        let sextets = [
-            b0 >> 2,
-            ((b0 & 0x03) << 4) | (b1 >> 4),
-            ((b1 & 0x0f) << 2) | (b2 >> 6),
-            b2 & 0x3f,
-        ];
-        // A group of n input bytes yields n + 1 significant characters.
-        for (i, &s) in sextets.iter().enumerate() {
-            if i <= chunk.len() {
-                out.push(char::from(ALPHABET[usize::from(s)]));
-            } else {
-                out.push('=');
-            }
-        }
+    let mut out = vec![0u8; data.len() / 3 * 4];
+    let digit = |bits: u32, shift: u32| ALPHABET[((bits >> shift) & 0x3f) as usize];
+    let groups = data.chunks_exact(3);
+    let last = groups.remainder();
+    for (group, chars) in groups.zip(out.chunks_exact_mut(4)) {
+        let [b0, b1, b2] = [0, 1, 2].map(|i| group.get(i).copied().unwrap_or(0));
+        let bits = u32::from_be_bytes([0, b0, b1, b2]);
+        chars.copy_from_slice(&[
+            digit(bits, 18),
+            digit(bits, 12),
+            digit(bits, 6),
+            digit(bits, 0),
+        ]);
     }
-    out
+    // A last group of n < 3 bytes yields n + 1 significant characters.
+    if !last.is_empty() {
+        let b0 = last.first().copied().unwrap_or(0);
+        let b1 = last.get(1).copied().unwrap_or(0);
+        let bits = u32::from_be_bytes([0, b0, b1, 0]);
+        let tail = [digit(bits, 18), digit(bits, 12), digit(bits, 6)];
+        out.extend_from_slice(tail.get(..=last.len()).unwrap_or_default());
+        out.resize(out.len() + 3 - last.len(), b'=');
+    }
+    // Only alphabet characters and '=' were written: always ASCII.
+    String::from_utf8(out).unwrap_or_default()
 }
+
+/// Marks a byte outside the base64 alphabet in [`SEXTETS`].
+const NOT_BASE64: u8 = 0xff;
+
+/// The 6-bit value of every byte that is a base64 alphabet character,
+/// [`NOT_BASE64`] for every other byte (including `=`).
+const SEXTETS: [u8; 256] = {
+    let mut table = [NOT_BASE64; 256];
+    let mut i = 0;
+    while i < ALPHABET.len() {
+        table[ALPHABET[i] as usize] = i as u8;
+        i += 1;
+    }
+    table
+};
 
 /// The 6-bit value of a base64 alphabet character.
 fn sextet(c: u8) -> Option<u8> {
-    match c {
-        b'A'..=b'Z' => Some(c - b'A'),
-        b'a'..=b'z' => Some(c - b'a' + 26),
-        b'0'..=b'9' => Some(c - b'0' + 52),
-        b'+' => Some(62),
-        b'/' => Some(63),
-        _ => None,
-    }
+    Some(SEXTETS[usize::from(c)]).filter(|&s| s != NOT_BASE64)
 }
 
 /// Append the whole bytes carried by a group of up to four sextets.
@@ -91,7 +103,15 @@ pub fn decode(text: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(text.len() / 4 * 3 + 3);
     let mut group = [0u8; 4];
     let mut filled = 0usize;
-    for &c in text {
+    let mut rest = text;
+    loop {
+        if filled == 0 {
+            rest = decode_whole_groups(rest, &mut out);
+        }
+        let Some((&c, tail)) = rest.split_first() else {
+            return out;
+        };
+        rest = tail;
         if c == b'=' {
             flush_group(&mut out, group.get(..filled).unwrap_or_default());
             return out;
@@ -106,7 +126,30 @@ pub fn decode(text: &[u8]) -> Vec<u8> {
             filled = 0;
         }
     }
-    out
+}
+
+/// The fast path of [`decode`]: decode groups of four alphabet characters
+/// from the start of `text` until one holds anything else (junk or `=`),
+/// and return the text from that group on.
+fn decode_whole_groups<'a>(text: &'a [u8], out: &mut Vec<u8>) -> &'a [u8] {
+    let start = out.len();
+    out.resize(start + text.len() / 4 * 3, 0);
+    let mut groups = 0;
+    let room = out.get_mut(start..).unwrap_or_default();
+    for (group, bytes) in text.chunks_exact(4).zip(room.chunks_exact_mut(3)) {
+        let [a, b, c, d] =
+            [0, 1, 2, 3].map(|i| SEXTETS[usize::from(group.get(i).copied().unwrap_or(b'='))]);
+        // Sextets are below 64; NOT_BASE64 has the top bits set.
+        if (a | b | c | d) & 0xc0 != 0 {
+            break;
+        }
+        let bits = (u32::from(a) << 18) | (u32::from(b) << 12) | (u32::from(c) << 6) | u32::from(d);
+        let [_, x, y, z] = bits.to_be_bytes();
+        bytes.copy_from_slice(&[x, y, z]);
+        groups += 1;
+    }
+    out.truncate(start + groups * 3);
+    text.get(groups * 4..).unwrap_or_default()
 }
 
 /// Wrap binary message data as `?OTR:<base64>.` (as `otrl_base64_otr_encode`).
@@ -122,27 +165,62 @@ pub fn otr_encode(data: &[u8]) -> String {
 /// nothing after a NUL is ever seen. Every string-level parser here applies
 /// this so that it sees exactly what libotr sees.
 pub(crate) fn c_str(msg: &[u8]) -> &[u8] {
-    let end = msg.iter().position(|&c| c == 0).unwrap_or(msg.len());
+    let end = byte_position(msg, 0).unwrap_or(msg.len());
     msg.get(..end).unwrap_or_default()
 }
 
 /// Position of the first occurrence of `needle` in `haystack` (like `strstr`).
 pub(crate) fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    if needle.is_empty() {
+    let Some((&first, rest)) = needle.split_first() else {
         return Some(0);
+    };
+    let mut from = 0;
+    loop {
+        let at = from + byte_position(haystack.get(from..)?, first)?;
+        if haystack.get(at + 1..)?.starts_with(rest) {
+            return Some(at);
+        }
+        from = at + 1;
     }
-    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+/// Position of the first `byte` in `haystack`. Messages are scanned many
+/// times and can be long, so it first skips 32-byte blocks without `byte`:
+/// the branch-free test of a whole block compiles to vector compares.
+pub(crate) fn byte_position(haystack: &[u8], byte: u8) -> Option<usize> {
+    let mut offset = 0;
+    for block in haystack.chunks_exact(32) {
+        if block
+            .iter()
+            .fold(0u8, |seen, &c| seen | u8::from(c == byte))
+            != 0
+        {
+            break;
+        }
+        offset += 32;
+    }
+    let at = haystack.get(offset..)?.iter().position(|&c| c == byte)?;
+    Some(offset + at)
+}
+
+/// Position of the first `needle` (which holds no NUL) in the C string
+/// `msg`, i.e. in `c_str(msg)`: the first occurrence counts if no NUL comes
+/// before it. Only the bytes up to the match are checked for a NUL, so a
+/// message that starts with `needle` costs nothing to examine.
+pub(crate) fn find_in_c_str(msg: &[u8], needle: &[u8]) -> Option<usize> {
+    let at = find(msg, needle)?;
+    byte_position(msg.get(..at)?, 0).is_none().then_some(at)
 }
 
 /// The base64 text of the first `?OTR:` in `msg`, up to the next `.` (or,
 /// if `require_dot` is false and there is none, to the end).
 fn encoded_body(msg: &[u8], require_dot: bool) -> Result<&[u8], Base64Error> {
-    let msg = c_str(msg);
-    let start = find(msg, OTR_ENCODED_PREFIX).ok_or(Base64Error::MissingPrefix)?;
-    let body = msg
-        .get(start + OTR_ENCODED_PREFIX.len()..)
-        .unwrap_or_default();
-    match body.iter().position(|&c| c == OTR_ENCODED_SUFFIX) {
+    let start = find_in_c_str(msg, OTR_ENCODED_PREFIX).ok_or(Base64Error::MissingPrefix)?;
+    let body = c_str(
+        msg.get(start + OTR_ENCODED_PREFIX.len()..)
+            .unwrap_or_default(),
+    );
+    match byte_position(body, OTR_ENCODED_SUFFIX) {
         Some(end) => Ok(body.get(..end).unwrap_or_default()),
         None if require_dot => Err(Base64Error::MissingTerminator),
         None => Ok(body),
@@ -192,6 +270,59 @@ mod tests {
         assert_eq!(decode(b"Zm9vYg=Zm9v"), b"foob");
         assert_eq!(decode(b"Z="), b"");
         assert_eq!(decode(b"="), b"");
+    }
+
+    /// The decoder one character at a time, without the fast path.
+    fn decode_slowly(text: &[u8]) -> Vec<u8> {
+        let mut out = Vec::new();
+        let mut group = Vec::new();
+        for &c in text {
+            if c == b'=' {
+                break;
+            }
+            if let Some(s) = sextet(c) {
+                group.push(s);
+            }
+            if group.len() == 4 {
+                flush_group(&mut out, &group);
+                group.clear();
+            }
+        }
+        if text.contains(&b'=') {
+            flush_group(&mut out, &group);
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn fast_decode_matches_slow(text in proptest::collection::vec(
+            proptest::sample::select(b"AZaz09+/=.\n ?\x00\x80".to_vec()), 0..64)) {
+            proptest::prop_assert_eq!(decode(&text), decode_slowly(&text));
+        }
+
+        #[test]
+        fn encode_roundtrips(data in proptest::collection::vec(proptest::num::u8::ANY, 0..64)) {
+            proptest::prop_assert_eq!(decode(encode(&data).as_bytes()), data);
+        }
+
+        #[test]
+        fn find_matches_windows(hay in proptest::collection::vec(0u8..4, 0..80),
+                                needle in proptest::collection::vec(0u8..4, 0..4)) {
+            let naive = if needle.is_empty() {
+                Some(0)
+            } else {
+                hay.windows(needle.len()).position(|w| w == needle.as_slice())
+            };
+            proptest::prop_assert_eq!(find(&hay, &needle), naive);
+            if !needle.contains(&0) {
+                proptest::prop_assert_eq!(find_in_c_str(&hay, &needle), find(c_str(&hay), &needle));
+            }
+            proptest::prop_assert_eq!(
+                c_str(&hay),
+                &hay[..hay.iter().position(|&c| c == 0).unwrap_or(hay.len())]
+            );
+        }
     }
 
     #[test]

@@ -9,7 +9,7 @@
 //! `\x00\x01` as `AAE`, and the type byte selects the fourth character
 //! (`C` 0x02, `K` 0x0a, `R` 0x11, `S` 0x12, `D` 0x03).
 
-use super::base64::{c_str, decode, find};
+use super::base64::{c_str, decode, find, find_in_c_str};
 
 /// libotr's `OtrlMessageType`, with the same numeric values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -42,9 +42,12 @@ pub enum MessageType {
 /// Classify `msg` (as `otrl_proto_message_type`). Only the first `?OTR` in
 /// the message is examined.
 pub fn message_type(msg: &[u8]) -> MessageType {
-    let msg = c_str(msg);
-    let Some(start) = find(msg, b"?OTR") else {
-        return if find(msg, super::query::WHITESPACE_BASE).is_some() {
+    // Every prefix compared below is free of NUL bytes, so comparing them
+    // with the bytes after the first `?OTR` of the whole buffer answers as
+    // comparing them with the C string would; only the search for the
+    // `?OTR` itself must not look past a NUL.
+    let Some(start) = find_in_c_str(msg, b"?OTR") else {
+        return if find(c_str(msg), super::query::WHITESPACE_BASE).is_some() {
             MessageType::TaggedPlaintext
         } else {
             MessageType::NotOtr
@@ -78,8 +81,8 @@ pub fn message_type(msg: &[u8]) -> MessageType {
 /// characters: 3, 2, 1, or 0 if not an encoded message (as
 /// `otrl_proto_message_version`).
 pub fn message_version(msg: &[u8]) -> u32 {
-    let msg = c_str(msg);
-    let Some(start) = find(msg, b"?OTR") else {
+    // As in `message_type`, only the search for `?OTR` minds the NUL.
+    let Some(start) = find_in_c_str(msg, b"?OTR") else {
         return 0;
     };
     let tag = msg.get(start..).unwrap_or_default();
@@ -109,7 +112,8 @@ pub enum InstanceError {
 /// follow the 3-byte header, decoded from the 12 base64 characters after
 /// `?OTR:AAMx`.
 pub fn proto_instance(msg: &[u8]) -> Result<(u32, u32), InstanceError> {
-    let msg = c_str(msg);
+    // Only the first 21 bytes are read: the C string's, if it ends sooner.
+    let msg = c_str(msg.get(..21).unwrap_or(msg));
     if !msg.starts_with(b"?OTR:AAM") {
         return Err(InstanceError::NotV3);
     }
@@ -130,6 +134,37 @@ pub fn proto_instance(msg: &[u8]) -> Result<(u32, u32), InstanceError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// Nothing after a NUL counts: these answer for the C string.
+        #[test]
+        fn only_the_c_string_counts(pieces in proptest::collection::vec(
+            proptest::sample::select(vec![
+                "?OTR", ":AAMD", ":AAIC", ":AAEK", "?", "v3?", "\0", "AAAAAAAAAAAA", "|1|2,", "x",
+                " \t  \t\t\t\t \t \t \t  ", "  \t\t  \t\t",
+            ]), 0..8)) {
+            let msg = pieces.concat().into_bytes();
+            let c = c_str(&msg);
+            proptest::prop_assert_eq!(message_type(&msg), message_type(c));
+            proptest::prop_assert_eq!(message_version(&msg), message_version(c));
+            proptest::prop_assert_eq!(
+                crate::wire::fragment::fragment_instance_tags(&msg),
+                crate::wire::fragment::fragment_instance_tags(c)
+            );
+            if let Some(at) = find(c, b"?OTR") {
+                let (m, t) = (msg.get(at..).unwrap_or_default(), c.get(at..).unwrap_or_default());
+                proptest::prop_assert_eq!(proto_instance(m), proto_instance(t));
+            }
+            proptest::prop_assert_eq!(
+                crate::wire::base64::otr_decode_data(&msg),
+                crate::wire::base64::otr_decode_data(c)
+            );
+            proptest::prop_assert_eq!(
+                crate::wire::base64::otr_decode(&msg),
+                crate::wire::base64::otr_decode(c)
+            );
+        }
+    }
 
     #[test]
     fn types() {

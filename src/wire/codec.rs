@@ -337,6 +337,14 @@ impl Writer {
         Self::default()
     }
 
+    /// An empty writer with room for `capacity` bytes (no reallocation on
+    /// the way when the final size is known).
+    pub fn with_capacity(capacity: usize) -> Self {
+        Self {
+            buf: Vec::with_capacity(capacity),
+        }
+    }
+
     /// The bytes written so far.
     pub fn as_bytes(&self) -> &[u8] {
         &self.buf

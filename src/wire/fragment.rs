@@ -12,7 +12,7 @@
 //! else discards what was collected — but, unlike libotr, the reassembled
 //! size is capped (libotr's uncapped buffer arithmetic was CVE-2016-2851).
 
-use super::base64::{c_str, find};
+use super::base64::{byte_position, c_str, find, find_in_c_str};
 
 /// The default cap on a reassembled message: 100 MiB. The number of pieces
 /// is inherently capped at 65535 because n is 16 bits.
@@ -210,14 +210,11 @@ fn scan_tail<'a>(scan: &mut Scan<'a>) -> Option<(u16, u16, &'a [u8])> {
 /// otherwise it is not a fragment (`Ok(None)`). Anything after the
 /// closing comma is ignored.
 pub fn parse(msg: &[u8]) -> Result<Option<Fragment<'_>>, FragmentError> {
-    let msg = c_str(msg);
-    let (start, v3) = match (find(msg, b"?OTR|"), find(msg, b"?OTR,")) {
-        (Some(i), _) => (i, true),
-        (None, Some(i)) => (i, false),
-        (None, None) => return Ok(None),
+    let Some((start, v3)) = fragment_start_in_c_str(msg) else {
+        return Ok(None);
     };
     let mut scan = Scan {
-        s: msg.get(start + 5..).unwrap_or_default(),
+        s: c_str(msg.get(start + 5..).unwrap_or_default()),
         pos: 0,
     };
     let instance_tags = if v3 {
@@ -241,13 +238,43 @@ pub fn parse(msg: &[u8]) -> Result<Option<Fragment<'_>>, FragmentError> {
     }))
 }
 
+/// Where the fragment in `msg` starts, and whether it is a v3 one: the first
+/// `?OTR|` if there is one, otherwise the first `?OTR,` (libotr looks for
+/// the two in that order), found in one pass over the message.
+fn fragment_start(msg: &[u8]) -> Option<(usize, bool)> {
+    let mut v2 = None;
+    let mut from = 0;
+    while let Some(at) = find(msg.get(from..).unwrap_or_default(), b"?OTR").map(|i| from + i) {
+        match msg.get(at + 4) {
+            Some(b'|') => return Some((at, true)),
+            Some(b',') => v2 = v2.or(Some(at)),
+            _ => {}
+        }
+        from = at + 1;
+    }
+    v2.map(|at| (at, false))
+}
+
+/// [`fragment_start`] of the C string `msg` (up to its first NUL). The
+/// answer for the whole buffer stands if no NUL comes before it, which
+/// needs no scan past it; otherwise the C string is searched again.
+fn fragment_start_in_c_str(msg: &[u8]) -> Option<(usize, bool)> {
+    let (at, v3) = fragment_start(msg)?;
+    if byte_position(msg.get(..at)?, 0).is_none() {
+        Some((at, v3))
+    } else {
+        fragment_start(c_str(msg))
+    }
+}
+
 /// The instance tags libotr's message handler reads from a message
 /// containing `?OTR|` (`sscanf(first "?OTR", "?OTR|%x|%x,")`): `None` if
 /// there is no `?OTR|`; otherwise (sender, receiver), each left 0 if the
 /// scan stopped before it.
 pub fn fragment_instance_tags(msg: &[u8]) -> Option<(u32, u32)> {
-    let msg = c_str(msg);
-    find(msg, b"?OTR|")?;
+    find_in_c_str(msg, b"?OTR|")?;
+    // The first `?OTR` comes no later than the `?OTR|`, so before any NUL;
+    // the scan below stops at a NUL as it stops at any non-digit.
     let start = find(msg, b"?OTR")?;
     let mut scan = Scan {
         s: msg.get(start..).unwrap_or_default(),
@@ -444,6 +471,27 @@ pub fn fragment_for_mms(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn fragment_start_is_first_v3_then_first_v2(pieces in proptest::collection::vec(
+            proptest::sample::select(vec!["?OTR|", "?OTR,", "?OTR", "?OT", "x", "|", ","]), 0..12)) {
+            let msg = pieces.concat().into_bytes();
+            let two_searches = match (find(&msg, b"?OTR|"), find(&msg, b"?OTR,")) {
+                (Some(i), _) => Some((i, true)),
+                (None, Some(i)) => Some((i, false)),
+                (None, None) => None,
+            };
+            proptest::prop_assert_eq!(fragment_start(&msg), two_searches);
+        }
+
+        #[test]
+        fn parse_reads_the_c_string(pieces in proptest::collection::vec(
+            proptest::sample::select(vec!["?OTR|", "?OTR,", "?OTR", "\0", "1,", "2,", "ab", "|", ","]), 0..12)) {
+            let msg = pieces.concat().into_bytes();
+            proptest::prop_assert_eq!(parse(&msg), parse(c_str(&msg)));
+        }
+    }
 
     #[test]
     fn parse_forms() {

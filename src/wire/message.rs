@@ -216,9 +216,19 @@ impl DataMessage {
     /// message these are byte-identical to the received prefix, because
     /// [`Mpi`] keeps the bytes as received.
     pub fn mac_input(&self) -> Vec<u8> {
-        let mut w = Writer::new();
+        let mut w = Writer::with_capacity(self.encoded_len());
         self.write_authenticated(&mut w);
         w.into_bytes()
+    }
+
+    /// The length of the whole encoded message: the fixed-size fields (the
+    /// v3 header is the longest), the MPI and the two DATA fields.
+    fn encoded_len(&self) -> usize {
+        const FIXED: usize = 11 + 1 + 4 + 4 + 4 + 8 + 4 + 20 + 4;
+        FIXED
+            + self.next_dh.magnitude().len()
+            + self.encrypted_message.len()
+            + self.old_mac_keys.len()
     }
 }
 
@@ -364,7 +374,10 @@ impl EncodedMessage {
 
     /// The binary form.
     pub fn encode(&self) -> Vec<u8> {
-        let mut w = Writer::new();
+        let mut w = match self {
+            Self::Data(m) => Writer::with_capacity(m.encoded_len()),
+            _ => Writer::new(),
+        };
         match self {
             Self::Data(m) => {
                 m.write_authenticated(&mut w);

@@ -100,7 +100,7 @@ pub fn find(tlvs: &[Tlv], kind: u16) -> Option<&Tlv> {
 /// followed by a NUL byte and TLV records"), as libotr does: the message
 /// runs to the first NUL (or the end) and TLVs are parsed from after it.
 pub fn split_payload(payload: &[u8]) -> (&[u8], Vec<Tlv>) {
-    match payload.iter().position(|&b| b == 0) {
+    match super::base64::byte_position(payload, 0) {
         Some(nul) => (
             payload.get(..nul).unwrap_or_default(),
             parse(payload.get(nul + 1..).unwrap_or_default()),
