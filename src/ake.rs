@@ -130,25 +130,25 @@ impl AkeResult {
     }
 }
 
-/// Per-state data (spec "Authenticated Key Exchange": what each side
-/// remembers between messages). Short-lived and one per session, so the
-/// size difference between variants does not matter.
+/// Per-state data of an AKE under way (spec "Authenticated Key Exchange":
+/// what each side remembers between messages). Short-lived, and boxed in
+/// [`Ake`] so that a session without an AKE under way carries no room for it;
+/// the size difference between variants does not matter.
 #[allow(clippy::large_enum_variant)]
-enum State {
-    None,
-    AwaitingDhKey {
+enum Awaiting {
+    DhKey {
         our_dh: KeyPair,
         r: Zeroizing<[u8; REVEALED_KEY_LEN]>,
         hashed_gx: [u8; HASHED_GX_LEN],
         commit: EncodedMessage,
     },
-    AwaitingRevealSig {
+    RevealSig {
         our_dh: KeyPair,
         encrypted_gx: Vec<u8>,
         hashed_gx: [u8; HASHED_GX_LEN],
         dh_key: EncodedMessage,
     },
-    AwaitingSig {
+    Sig {
         our_dh: KeyPair,
         their_dh: dh::PublicKey,
         keys: AkeKeys,
@@ -158,7 +158,9 @@ enum State {
 
 /// One side of the AKE.
 pub struct Ake {
-    state: State,
+    /// `None` in `AUTHSTATE_NONE`. The working state is changed in place and
+    /// dropped in its box, so its secrets are wiped where they lived.
+    state: Option<Box<Awaiting>>,
     version: Option<ProtocolVersion>,
     initiated: bool,
 }
@@ -192,7 +194,7 @@ impl Ake {
     /// An AKE in `AUTHSTATE_NONE`.
     pub fn new() -> Self {
         Self {
-            state: State::None,
+            state: None,
             version: None,
             initiated: false,
         }
@@ -200,11 +202,11 @@ impl Ake {
 
     /// The authentication state.
     pub fn state(&self) -> AuthState {
-        match self.state {
-            State::None => AuthState::None,
-            State::AwaitingDhKey { .. } => AuthState::AwaitingDhKey,
-            State::AwaitingRevealSig { .. } => AuthState::AwaitingRevealSig,
-            State::AwaitingSig { .. } => AuthState::AwaitingSig,
+        match self.state.as_deref() {
+            None => AuthState::None,
+            Some(Awaiting::DhKey { .. }) => AuthState::AwaitingDhKey,
+            Some(Awaiting::RevealSig { .. }) => AuthState::AwaitingRevealSig,
+            Some(Awaiting::Sig { .. }) => AuthState::AwaitingSig,
         }
     }
 
@@ -220,11 +222,10 @@ impl Ake {
 
     /// The last AKE message we sent and would retransmit, if any.
     pub fn last_message(&self) -> Option<&EncodedMessage> {
-        match &self.state {
-            State::None => None,
-            State::AwaitingDhKey { commit, .. } => Some(commit),
-            State::AwaitingRevealSig { dh_key, .. } => Some(dh_key),
-            State::AwaitingSig {
+        match self.state.as_deref()? {
+            Awaiting::DhKey { commit, .. } => Some(commit),
+            Awaiting::RevealSig { dh_key, .. } => Some(dh_key),
+            Awaiting::Sig {
                 reveal_signature, ..
             } => Some(reveal_signature),
         }
@@ -235,19 +236,19 @@ impl Ake {
     /// every instance of the peer, and each answering instance continues
     /// from the same commitment). `None` in any other state.
     pub fn copy_on_key(&self) -> Option<Ake> {
-        match &self.state {
-            State::AwaitingDhKey {
+        match self.state.as_deref()? {
+            Awaiting::DhKey {
                 our_dh,
                 r,
                 hashed_gx,
                 commit,
             } => Some(Ake {
-                state: State::AwaitingDhKey {
+                state: Some(Box::new(Awaiting::DhKey {
                     our_dh: our_dh.clone(),
                     r: r.clone(),
                     hashed_gx: *hashed_gx,
                     commit: commit.clone(),
-                },
+                })),
                 version: self.version,
                 initiated: self.initiated,
             }),
@@ -279,12 +280,12 @@ impl Ake {
         });
         self.version = Some(header.version);
         self.initiated = true;
-        self.state = State::AwaitingDhKey {
+        self.state = Some(Box::new(Awaiting::DhKey {
             our_dh,
             r,
             hashed_gx,
             commit: commit.clone(),
-        };
+        }));
         Ok(commit)
     }
 
@@ -300,32 +301,23 @@ impl Ake {
         header: Header,
         master: bool,
     ) -> Result<EncodedMessage, AkeError> {
-        let state = core::mem::replace(&mut self.state, State::None);
-        match state {
-            State::AwaitingDhKey {
-                our_dh,
-                r,
-                hashed_gx,
-                commit,
-            } if !master && hashed_gx.as_slice() > msg.hashed_gx.as_slice() => {
+        match self.state.as_deref_mut() {
+            Some(Awaiting::DhKey {
+                hashed_gx, commit, ..
+            }) if !master && hashed_gx.as_slice() > msg.hashed_gx.as_slice() => {
                 // Ours wins: ignore theirs, resend our D-H Commit.
-                self.state = State::AwaitingDhKey {
-                    our_dh,
-                    r,
-                    hashed_gx,
-                    commit: commit.clone(),
-                };
-                Ok(commit)
+                Ok(commit.clone())
             }
-            State::AwaitingRevealSig { our_dh, dh_key, .. } => {
+            Some(Awaiting::RevealSig {
+                encrypted_gx,
+                hashed_gx,
+                dh_key,
+                ..
+            }) => {
                 // Keep our D-H Key, take the new commitment.
-                self.state = State::AwaitingRevealSig {
-                    our_dh,
-                    encrypted_gx: msg.encrypted_gx.clone(),
-                    hashed_gx: msg.hashed_gx,
-                    dh_key: dh_key.clone(),
-                };
-                Ok(dh_key)
+                encrypted_gx.clone_from(&msg.encrypted_gx);
+                *hashed_gx = msg.hashed_gx;
+                Ok(dh_key.clone())
             }
             // NONE, AWAITING_SIG, or AWAITING_DHKEY with ours losing:
             // answer with a fresh D-H Key.
@@ -345,12 +337,12 @@ impl Ake {
             gy: Mpi::new(&our_dh.public().to_bytes()),
         });
         self.version = Some(header.version);
-        self.state = State::AwaitingRevealSig {
+        self.state = Some(Box::new(Awaiting::RevealSig {
             our_dh,
             encrypted_gx: msg.encrypted_gx.clone(),
             hashed_gx: msg.hashed_gx,
             dh_key: dh_key.clone(),
-        };
+        }));
         Ok(dh_key)
     }
 
@@ -364,15 +356,15 @@ impl Ake {
         header: Header,
         our_long_term: &PrivateKey,
     ) -> Result<Option<EncodedMessage>, AkeError> {
-        match &self.state {
-            State::AwaitingDhKey { .. } if Some(msg.header.version) == self.version => {
+        match self.state.as_deref() {
+            Some(Awaiting::DhKey { .. }) if Some(msg.header.version) == self.version => {
                 self.answer_dh_key(msg, header, our_long_term).map(Some)
             }
-            State::AwaitingSig {
+            Some(Awaiting::Sig {
                 their_dh,
                 reveal_signature,
                 ..
-            } => Ok((their_dh.to_bytes() == msg.gy.magnitude()).then(|| reveal_signature.clone())),
+            }) => Ok((their_dh.to_bytes() == msg.gy.magnitude()).then(|| reveal_signature.clone())),
             _ => Ok(None),
         }
     }
@@ -384,7 +376,7 @@ impl Ake {
         our_long_term: &PrivateKey,
     ) -> Result<EncodedMessage, AkeError> {
         let their_dh = dh_public(&msg.gy)?;
-        let State::AwaitingDhKey { our_dh, r, .. } = &self.state else {
+        let Some(Awaiting::DhKey { our_dh, r, .. }) = self.state.as_deref() else {
             return Err(AkeError::BadDhPublicKey);
         };
         let keys = AkeKeys::derive(our_dh, &their_dh);
@@ -401,16 +393,15 @@ impl Ake {
             encrypted_sig,
             keys.m2(),
         ));
-        let State::AwaitingDhKey { our_dh, .. } = core::mem::replace(&mut self.state, State::None)
-        else {
-            return Err(AkeError::BadDhPublicKey);
-        };
-        self.state = State::AwaitingSig {
+        // The new state takes a copy of our key pair; the old state, with r,
+        // is wiped as its box is dropped.
+        let our_dh = our_dh.clone();
+        self.state = Some(Box::new(Awaiting::Sig {
             our_dh,
             their_dh,
             keys,
             reveal_signature: reveal_signature.clone(),
-        };
+        }));
         Ok(reveal_signature)
     }
 
@@ -424,12 +415,12 @@ impl Ake {
         header: Header,
         our_long_term: &PrivateKey,
     ) -> Result<Option<Completed>, AkeError> {
-        let State::AwaitingRevealSig {
+        let Some(Awaiting::RevealSig {
             our_dh,
             encrypted_gx,
             hashed_gx,
             ..
-        } = &self.state
+        }) = self.state.as_deref()
         else {
             return Ok(None);
         };
@@ -462,12 +453,12 @@ impl Ake {
     /// Handle a Signature (spec "Receiving a Signature Message"): only in
     /// `AWAITING_SIG`; on success returns to `AUTHSTATE_NONE`.
     pub fn handle_signature(&mut self, msg: &Signature) -> Result<Option<Completed>, AkeError> {
-        let State::AwaitingSig {
+        let Some(Awaiting::Sig {
             our_dh,
             their_dh,
             keys,
             ..
-        } = &self.state
+        }) = self.state.as_deref()
         else {
             return Ok(None);
         };
@@ -507,7 +498,7 @@ impl Ake {
             our_dh,
             initiated: self.initiated,
         };
-        self.state = State::None;
+        self.state = None;
         result
     }
 }
