@@ -70,6 +70,51 @@ pub fn hmac_sha1(key: &[u8], data: &[u8]) -> [u8; MAC_BYTES] {
     mac.finalize().into_bytes().into()
 }
 
+/// SHA1-HMAC keyed once with a data-message MAC key and used for every
+/// message under that key (spec "Data Message": "Authenticator"): keying
+/// hashes the key's inner and outer pads, two SHA-1 blocks that would
+/// otherwise be repeated for each message.
+///
+/// The keyed state is as secret as the key. `Hmac<Sha1>` is two SHA-1
+/// states (inner and outer) and a block buffer; with the `zeroize` feature of
+/// the `sha1` and `hmac` crates (Cargo.toml) each wipes itself when dropped,
+/// so every copy (this one and the working copy each [`HmacSha1::mac`]
+/// finalizes) is wiped. The `hmac` crate does not declare that for the whole
+/// type, so the assertion below checks its parts, and fails to compile if the
+/// feature is switched off.
+#[derive(Clone)]
+pub struct HmacSha1(Hmac<Sha1>);
+
+const _: () = {
+    fn wiped_on_drop<T: zeroize::ZeroizeOnDrop>() {}
+    let _ = wiped_on_drop::<sha1::block_api::Sha1Core>;
+    let _ = wiped_on_drop::<hmac::digest::block_api::Buffer<sha1::block_api::Sha1Core>>;
+};
+
+impl HmacSha1 {
+    /// The HMAC keyed with `key`.
+    pub fn new(key: &[u8]) -> Self {
+        Self(
+            <Hmac<Sha1> as KeyInit>::new_from_slice(key).unwrap_or_else(|_| {
+                unreachable!("HMAC takes keys of any length");
+            }),
+        )
+    }
+
+    /// HMAC-SHA1 of `data` (the same as [`hmac_sha1`] with this key).
+    pub fn mac(&self, data: &[u8]) -> [u8; MAC_BYTES] {
+        let mut mac = self.0.clone();
+        mac.update(data);
+        mac.finalize().into_bytes().into()
+    }
+}
+
+impl core::fmt::Debug for HmacSha1 {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("HmacSha1 { .. }")
+    }
+}
+
 /// Compares two MACs in constant time (for inputs of equal length; the
 /// lengths themselves are public).
 pub fn macs_equal(a: &[u8], b: &[u8]) -> bool {
@@ -131,6 +176,23 @@ mod tests {
         aes128_ctr_zero(&key, &mut a);
         aes128_ctr(&key, &[0; 8], &mut b);
         assert_eq!(a, b);
+    }
+
+    #[test]
+    fn keyed_hmac_sha1_is_hmac_sha1() {
+        let key = [0x5a; 20];
+        let keyed = HmacSha1::new(&key);
+        for data in [&b""[..], b"what do ya want for nothing?", &[7; 200]] {
+            assert_eq!(keyed.mac(data), hmac_sha1(&key, data));
+            // Using it leaves it as it was.
+            assert_eq!(keyed.mac(data), hmac_sha1(&key, data));
+        }
+        assert_eq!(
+            HmacSha1::new(b"Jefe")
+                .mac(b"what do ya want for nothing?")
+                .to_vec(),
+            hex("effcdf6ae5eb2fa2d27416d5f184df9c259a7c79")
+        );
     }
 
     #[test]

@@ -11,7 +11,7 @@
 
 use crate::ake::AkeResult;
 use crate::crypto::dh::{self, KeyPair, MacKey, SessionKeys};
-use crate::crypto::symmetric::{aes128_ctr, hmac_sha1, macs_equal};
+use crate::crypto::symmetric::{aes128_ctr, macs_equal, HmacSha1};
 use crate::crypto::{self, dh::ExtraKey};
 use crate::wire::codec::{Ctr, Mpi};
 use crate::wire::message::{DataMessage, Header};
@@ -68,6 +68,11 @@ struct Slot {
     recv_ctr: Ctr,
     send_mac_used: bool,
     recv_mac_used: bool,
+    /// The SHA1-HMACs keyed with the sending and receiving MAC keys, made
+    /// when first needed and kept for the following messages (most slots
+    /// only ever serve one direction).
+    send_hmac: Option<Box<HmacSha1>>,
+    recv_hmac: Option<Box<HmacSha1>>,
 }
 
 impl Slot {
@@ -78,7 +83,25 @@ impl Slot {
             recv_ctr: [0; 8],
             send_mac_used: false,
             recv_mac_used: false,
+            send_hmac: None,
+            recv_hmac: None,
         }
+    }
+
+    /// SHA1-HMAC of `data` under the sending MAC key.
+    fn sending_mac(&mut self, data: &[u8]) -> [u8; 20] {
+        let keys = &self.keys;
+        self.send_hmac
+            .get_or_insert_with(|| Box::new(HmacSha1::new(keys.sending_mac_key())))
+            .mac(data)
+    }
+
+    /// SHA1-HMAC of `data` under the receiving MAC key.
+    fn receiving_mac(&mut self, data: &[u8]) -> [u8; 20] {
+        let keys = &self.keys;
+        self.recv_hmac
+            .get_or_insert_with(|| Box::new(HmacSha1::new(keys.receiving_mac_key())))
+            .mac(data)
     }
 
     /// The MAC keys that were used and so must be revealed when the slot
@@ -209,7 +232,7 @@ impl DataKeys {
             mac: [0; 20],
             old_mac_keys: core::mem::take(&mut *self.saved_mac_keys),
         };
-        msg.mac = hmac_sha1(slot.keys.sending_mac_key(), &msg.mac_input());
+        msg.mac = slot.sending_mac(&msg.mac_input());
         slot.send_mac_used = true;
         Some(msg)
     }
@@ -230,7 +253,7 @@ impl DataKeys {
                 sender: msg.sender_keyid,
                 recipient: msg.recipient_keyid,
             })?;
-        let mac = hmac_sha1(slot.keys.receiving_mac_key(), &msg.mac_input());
+        let mac = slot.receiving_mac(&msg.mac_input());
         if !macs_equal(&mac, &msg.mac) {
             return Err(DataError::BadMac);
         }
