@@ -184,11 +184,35 @@ unsafe fn list_position(
     slot
 }
 
-/// How a context's (username, account name, protocol) sorts against `key`.
+/// How a context's (username, account name, protocol) sorts against `key`
+/// (three C strings' bytes, so without NUL).
 unsafe fn buddy_order(context: *const ConnContext, key: (&[u8], &[u8], &[u8])) -> Ordering {
     let c = &*context;
-    let name = |s: *mut c_char| c_bytes(s).unwrap_or_default();
-    (name(c.username), name(c.accountname), name(c.protocol)).cmp(&key)
+    c_str_order(c.username, key.0)
+        .then_with(|| c_str_order(c.accountname, key.1))
+        .then_with(|| c_str_order(c.protocol, key.2))
+}
+
+/// How the C string `s` (NULL: empty) sorts against `key`, which holds no NUL,
+/// byte by byte as `strcmp` does; `s` is read only as far as the first
+/// difference. Every context lookup compares the names of the contexts it
+/// passes, so this saves a `strlen` of each.
+unsafe fn c_str_order(s: *const c_char, key: &[u8]) -> Ordering {
+    if s.is_null() {
+        return 0.cmp(&key.len());
+    }
+    for (i, &k) in key.iter().enumerate() {
+        // A NUL (the end of `s`) sorts before any byte of `key`.
+        let c = *s.add(i) as u8;
+        if c != k {
+            return c.cmp(&k);
+        }
+    }
+    if *s.add(key.len()) == 0 {
+        Ordering::Equal
+    } else {
+        Ordering::Greater
+    }
 }
 
 unsafe fn same_buddy(context: *const ConnContext, key: (&[u8], &[u8], &[u8])) -> bool {
@@ -554,4 +578,35 @@ unsafe fn better_instance(candidate: &ConnContext, best: &ConnContext) -> bool {
     state == Ordering::Greater
         || trust == Ordering::Greater
         || last_received(candidate) >= last_received(best)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::ffi::CString;
+
+    #[test]
+    fn c_str_order_sorts_as_strcmp() {
+        let words: [&[u8]; 8] = [b"", b"a", b"ab", b"abc", b"abd", b"b", b"\xff", b"a\xff"];
+        for s in words {
+            let c = CString::new(s).unwrap();
+            for k in words {
+                let ck = CString::new(k).unwrap();
+                // SAFETY: both are NUL-terminated strings that outlive the calls.
+                let (ours, theirs) = unsafe {
+                    (
+                        c_str_order(c.as_ptr(), k),
+                        libc::strcmp(c.as_ptr(), ck.as_ptr()),
+                    )
+                };
+                assert_eq!(ours, s.cmp(k));
+                assert_eq!(ours, theirs.cmp(&0));
+            }
+        }
+        // SAFETY: NULL stands for the empty string.
+        unsafe {
+            assert_eq!(c_str_order(ptr::null(), b""), Ordering::Equal);
+            assert_eq!(c_str_order(ptr::null(), b"a"), Ordering::Less);
+        }
+    }
 }

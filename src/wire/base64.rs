@@ -184,22 +184,38 @@ pub(crate) fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     }
 }
 
-/// Position of the first `byte` in `haystack`. Messages are scanned many
-/// times and can be long, so it first skips 32-byte blocks without `byte`:
-/// the branch-free test of a whole block compiles to vector compares.
+/// Position of the first `byte` in `haystack`.
 pub(crate) fn byte_position(haystack: &[u8], byte: u8) -> Option<usize> {
+    position_where(haystack, |c| c == byte)
+}
+
+/// Position of the first byte of `haystack` for which `hit` holds. Messages
+/// are scanned many times and can be long, so it first skips 32-byte blocks
+/// without a hit: the branch-free test of a whole block compiles to vector
+/// compares when `hit` is a comparison or two. The bytes after the last
+/// whole block are tested the same way, as part of the last 32 bytes, so
+/// only a block known to hold a hit is searched byte by byte.
+#[inline]
+fn position_where(haystack: &[u8], hit: impl Fn(u8) -> bool) -> Option<usize> {
+    let block_hit = |block: &[u8]| block.iter().fold(0u8, |seen, &c| seen | u8::from(hit(c))) != 0;
     let mut offset = 0;
-    for block in haystack.chunks_exact(32) {
-        if block
-            .iter()
-            .fold(0u8, |seen, &c| seen | u8::from(c == byte))
-            != 0
-        {
+    let blocks = haystack.chunks_exact(32);
+    let tail = blocks.remainder().len();
+    for block in blocks {
+        if block_hit(block) {
             break;
         }
         offset += 32;
     }
-    let at = haystack.get(offset..)?.iter().position(|&c| c == byte)?;
+    let rest = haystack.get(offset..)?;
+    if rest.len() == tail && haystack.len() >= 32 {
+        // No whole block holds a hit; the last 32 bytes overlap the tail.
+        let last = haystack.get(haystack.len() - 32..)?;
+        if !block_hit(last) {
+            return None;
+        }
+    }
+    let at = rest.iter().position(|&c| hit(c))?;
     Some(offset + at)
 }
 
@@ -216,15 +232,16 @@ pub(crate) fn find_in_c_str(msg: &[u8], needle: &[u8]) -> Option<usize> {
 /// if `require_dot` is false and there is none, to the end).
 fn encoded_body(msg: &[u8], require_dot: bool) -> Result<&[u8], Base64Error> {
     let start = find_in_c_str(msg, OTR_ENCODED_PREFIX).ok_or(Base64Error::MissingPrefix)?;
-    let body = c_str(
-        msg.get(start + OTR_ENCODED_PREFIX.len()..)
-            .unwrap_or_default(),
-    );
-    match byte_position(body, OTR_ENCODED_SUFFIX) {
-        Some(end) => Ok(body.get(..end).unwrap_or_default()),
-        None if require_dot => Err(Base64Error::MissingTerminator),
-        None => Ok(body),
+    let body = msg
+        .get(start + OTR_ENCODED_PREFIX.len()..)
+        .unwrap_or_default();
+    // One pass for the `.` and the end of the C string, whichever comes first.
+    let end = position_where(body, |c| c == OTR_ENCODED_SUFFIX || c == 0);
+    let dot = end.is_some_and(|at| body.get(at) == Some(&OTR_ENCODED_SUFFIX));
+    if require_dot && !dot {
+        return Err(Base64Error::MissingTerminator);
     }
+    Ok(body.get(..end.unwrap_or(body.len())).unwrap_or_default())
 }
 
 /// Decode the first `?OTR:...` in `msg`, which must be terminated by `.`
@@ -302,6 +319,16 @@ mod tests {
         }
 
         #[test]
+        fn byte_position_matches_position(hay in proptest::collection::vec(0u8..3, 0..140)) {
+            for byte in 0..4 {
+                proptest::prop_assert_eq!(
+                    byte_position(&hay, byte),
+                    hay.iter().position(|&c| c == byte)
+                );
+            }
+        }
+
+        #[test]
         fn encode_roundtrips(data in proptest::collection::vec(proptest::num::u8::ANY, 0..64)) {
             proptest::prop_assert_eq!(decode(encode(&data).as_bytes()), data);
         }
@@ -321,6 +348,33 @@ mod tests {
             proptest::prop_assert_eq!(
                 c_str(&hay),
                 &hay[..hay.iter().position(|&c| c == 0).unwrap_or(hay.len())]
+            );
+        }
+    }
+
+    /// [`encoded_body`] as first written: cut the C string, then look for the `.`.
+    fn encoded_body_in_two_passes(msg: &[u8], require_dot: bool) -> Result<&[u8], Base64Error> {
+        let start = find(c_str(msg), OTR_ENCODED_PREFIX).ok_or(Base64Error::MissingPrefix)?;
+        let body = c_str(&msg[start + OTR_ENCODED_PREFIX.len()..]);
+        match body.iter().position(|&c| c == OTR_ENCODED_SUFFIX) {
+            Some(end) => Ok(&body[..end]),
+            None if require_dot => Err(Base64Error::MissingTerminator),
+            None => Ok(body),
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn encoded_body_matches_two_passes(
+            pieces in proptest::collection::vec(proptest::sample::select(vec![
+                &b"?OTR:"[..], b"?OTR", b"AAMD", b".", b"\0", b"x", b"?", &[b'Q'; 40],
+            ]), 0..12),
+            require_dot in proptest::bool::ANY,
+        ) {
+            let msg = pieces.concat();
+            proptest::prop_assert_eq!(
+                encoded_body(&msg, require_dot),
+                encoded_body_in_two_passes(&msg, require_dot)
             );
         }
     }

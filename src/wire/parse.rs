@@ -65,18 +65,20 @@ impl std::error::Error for ParseError {}
 /// Classify and parse an incoming message. Input after a NUL byte is
 /// ignored, as libotr sees only the C string.
 pub fn parse(msg: &[u8]) -> Result<Message<'_>, ParseError> {
-    let msg = c_str(msg);
+    // Every parser called here answers for the C string by itself (most
+    // without looking past what they need), so the message is only cut at
+    // its first NUL where it is handed back whole.
     if let Some(frag) = fragment::parse(msg).map_err(ParseError::Fragment)? {
         return Ok(Message::Fragment(frag));
     }
     Ok(match classify::message_type(msg) {
-        MessageType::NotOtr => Message::Plaintext(msg),
+        MessageType::NotOtr => Message::Plaintext(c_str(msg)),
         MessageType::TaggedPlaintext => match query::find_whitespace_tag(msg) {
             Some(tag) => Message::TaggedPlaintext {
                 text: query::strip_whitespace_tag(msg),
                 tag,
             },
-            None => Message::Plaintext(msg),
+            None => Message::Plaintext(c_str(msg)),
         },
         MessageType::Query => Message::Query(query::query_versions(msg).unwrap_or_default()),
         MessageType::Error => Message::Error(query::error_text(msg)),
@@ -89,7 +91,7 @@ pub fn parse(msg: &[u8]) -> Result<Message<'_>, ParseError> {
         | MessageType::Data => {
             Message::Encoded(EncodedMessage::from_otr(msg).map_err(ParseError::Encoded)?)
         }
-        MessageType::Unknown => Message::Unknown(msg),
+        MessageType::Unknown => Message::Unknown(c_str(msg)),
     })
 }
 
@@ -121,6 +123,32 @@ mod tests {
         };
         assert_eq!(text, b"ab");
         assert_eq!(tag.versions, Versions::V3);
+    }
+
+    proptest::proptest! {
+        /// Only the C string counts: whatever follows a NUL changes nothing,
+        /// and what comes back ends before it.
+        #[test]
+        fn bytes_after_a_nul_do_not_count(
+            pieces in proptest::collection::vec(proptest::sample::select(vec![
+                &b"?OTR"[..], b"?OTR:", b"?OTR|", b"?OTR,", b"?OTRv3?", b"?OTR Error: ",
+                b"AAMD", b"AAIK", b"1,2,", b"100|101,", b"x", b".", b",", b"\0",
+                b" \t  \t\t\t\t \t \t \t  ", b"  \t\t  \t\t",
+            ]), 0..10),
+        ) {
+            let msg = pieces.concat();
+            let cut = c_str(&msg);
+            proptest::prop_assert_eq!(parse(&msg), parse(cut));
+            match parse(&msg) {
+                Ok(Message::Plaintext(text) | Message::Unknown(text)) => {
+                    proptest::prop_assert!(!text.contains(&0));
+                }
+                Ok(Message::TaggedPlaintext { text, .. }) => {
+                    proptest::prop_assert!(!text.contains(&0));
+                }
+                _ => {}
+            }
+        }
     }
 
     #[test]
