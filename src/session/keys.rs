@@ -127,6 +127,9 @@ fn increment(ctr: &mut Ctr) {
 pub struct DataKeys {
     our_keyid: u32,
     our_dh: KeyPair,
+    /// The public value of `our_dh` as the MPI every message announces as
+    /// the next D-H key (converted once per key, not once per message).
+    our_next_dh: Mpi,
     our_old_dh: KeyPair,
     their_keyid: u32,
     their_y: dh::PublicKey,
@@ -167,6 +170,7 @@ impl DataKeys {
         ];
         Ok(Self {
             our_keyid: ake.our_keyid.wrapping_add(1),
+            our_next_dh: Mpi::new(&our_dh.public().to_bytes()),
             our_dh,
             our_old_dh,
             their_keyid: ake.their_keyid,
@@ -211,7 +215,7 @@ impl DataKeys {
     /// revealed and then forgotten.
     pub fn encrypt(&mut self, header: Header, flags: u8, payload: &[u8]) -> Option<DataMessage> {
         let sender_keyid = self.our_keyid.wrapping_sub(1);
-        let next_dh = Mpi::new(&self.our_dh.public().to_bytes());
+        let next_dh = self.our_next_dh.clone();
         let recipient_keyid = self.their_keyid;
         let slot = self.slots.get_mut(1)?.get_mut(0)?.as_mut()?;
         increment(&mut slot.send_ctr);
@@ -318,6 +322,7 @@ impl DataKeys {
     /// make a new newest (libotr's `rotate_dh_keys`).
     fn rotate_ours(&mut self) -> Result<(), crypto::Error> {
         let new_dh = KeyPair::generate()?;
+        self.our_next_dh = Mpi::new(&new_dh.public().to_bytes());
         self.our_old_dh = core::mem::replace(&mut self.our_dh, new_dh);
         let [newest, previous] = &mut self.slots;
         let discarded = core::mem::replace(previous, core::mem::take(newest));

@@ -40,11 +40,20 @@ impl std::error::Error for Base64Error {}
 
 /// Base64-encode `data` with `=` padding (as `otrl_base64_encode`).
 pub fn encode(data: &[u8]) -> String {
-    let mut out = vec![0u8; data.len() / 3 * 4];
+    let mut out = Vec::with_capacity(data.len().div_ceil(3) * 4);
+    encode_into(&mut out, data);
+    ascii_string(out)
+}
+
+/// Append the base64 of `data` (with `=` padding) to `out`.
+fn encode_into(out: &mut Vec<u8>, data: &[u8]) {
+    let start = out.len();
+    out.resize(start + data.len() / 3 * 4, 0);
     let digit = |bits: u32, shift: u32| ALPHABET[((bits >> shift) & 0x3f) as usize];
     let groups = data.chunks_exact(3);
     let last = groups.remainder();
-    for (group, chars) in groups.zip(out.chunks_exact_mut(4)) {
+    let room = out.get_mut(start..).unwrap_or_default();
+    for (group, chars) in groups.zip(room.chunks_exact_mut(4)) {
         let [b0, b1, b2] = [0, 1, 2].map(|i| group.get(i).copied().unwrap_or(0));
         let bits = u32::from_be_bytes([0, b0, b1, b2]);
         chars.copy_from_slice(&[
@@ -63,8 +72,12 @@ pub fn encode(data: &[u8]) -> String {
         out.extend_from_slice(tail.get(..=last.len()).unwrap_or_default());
         out.resize(out.len() + 3 - last.len(), b'=');
     }
-    // Only alphabet characters and '=' were written: always ASCII.
-    String::from_utf8(out).unwrap_or_default()
+}
+
+/// The text of bytes that are all ASCII (base64 digits, `=` and the
+/// `?OTR:` wrapper), so the UTF-8 check cannot fail.
+fn ascii_string(bytes: Vec<u8>) -> String {
+    String::from_utf8(bytes).unwrap_or_default()
 }
 
 /// Marks a byte outside the base64 alphabet in [`SEXTETS`].
@@ -152,13 +165,14 @@ fn decode_whole_groups<'a>(text: &'a [u8], out: &mut Vec<u8>) -> &'a [u8] {
     text.get(groups * 4..).unwrap_or_default()
 }
 
-/// Wrap binary message data as `?OTR:<base64>.` (as `otrl_base64_otr_encode`).
+/// Wrap binary message data as `?OTR:<base64>.` (as `otrl_base64_otr_encode`),
+/// encoded straight into the one buffer.
 pub fn otr_encode(data: &[u8]) -> String {
-    let mut out = String::with_capacity(7 + data.len().div_ceil(3) * 4);
-    out.push_str("?OTR:");
-    out.push_str(&encode(data));
-    out.push('.');
-    out
+    let mut out = Vec::with_capacity(OTR_ENCODED_PREFIX.len() + data.len().div_ceil(3) * 4 + 1);
+    out.extend_from_slice(OTR_ENCODED_PREFIX);
+    encode_into(&mut out, data);
+    out.push(OTR_ENCODED_SUFFIX);
+    ascii_string(out)
 }
 
 /// `msg` up to its first NUL byte: messages reach libotr as C strings, so
@@ -330,6 +344,7 @@ mod tests {
 
         #[test]
         fn encode_roundtrips(data in proptest::collection::vec(proptest::num::u8::ANY, 0..64)) {
+            proptest::prop_assert_eq!(otr_encode(&data), format!("?OTR:{}.", encode(&data)));
             proptest::prop_assert_eq!(decode(encode(&data).as_bytes()), data);
         }
 
