@@ -222,7 +222,8 @@ pub struct Sent {
 pub struct Session {
     policy: Policy,
     account_name: Vec<u8>,
-    private_key: Option<PrivateKey>,
+    /// Boxed, as the peer's key below: an idle session carries no room for them.
+    private_key: Option<Box<PrivateKey>>,
     our_instance: u32,
     their_instance: u32,
     msgstate: MsgState,
@@ -231,7 +232,7 @@ pub struct Session {
     /// Boxed: most contexts never get this far, and the keys are large.
     keys: Option<Box<DataKeys>>,
     session_id: Option<(SessionId, SessionIdHalf)>,
-    their_long_term_key: Option<dsa::PublicKey>,
+    their_long_term_key: Option<Box<dsa::PublicKey>>,
     their_fingerprint: Option<Fingerprint>,
     offer: Offer,
     last_sent: u64,
@@ -253,7 +254,7 @@ impl Session {
         Self {
             policy,
             account_name: account_name.to_vec(),
-            private_key,
+            private_key: private_key.map(Box::new),
             our_instance,
             their_instance: 0,
             msgstate: MsgState::Plaintext,
@@ -284,7 +285,7 @@ impl Session {
     }
     /// Set or replace our long-term private key.
     pub fn set_private_key(&mut self, key: Option<PrivateKey>) {
-        self.private_key = key;
+        self.private_key = key.map(Box::new);
     }
     /// Set the account name our query messages carry.
     pub fn set_account_name(&mut self, name: &[u8]) {
@@ -333,7 +334,7 @@ impl Session {
     }
     /// The peer's long-term key of the current session.
     pub fn their_long_term_key(&self) -> Option<&dsa::PublicKey> {
-        self.their_long_term_key.as_ref()
+        self.their_long_term_key.as_deref()
     }
     /// The fingerprint of `active_fingerprint`.
     pub fn their_fingerprint(&self) -> Option<Fingerprint> {
@@ -746,7 +747,7 @@ impl Session {
         self.session_id = Some((done.ssid, done.ssid_half));
         self.protocol_version = Some(done.version);
         self.their_fingerprint = Some(done.their_fingerprint);
-        self.their_long_term_key = Some(done.their_long_term_key);
+        self.their_long_term_key = Some(Box::new(done.their_long_term_key));
         self.msgstate = MsgState::Encrypted;
         out.event(if refresh {
             Event::StillSecure
