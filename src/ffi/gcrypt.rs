@@ -33,6 +33,7 @@ pub const GPG_ERR_UNUSABLE_SECKEY: c_uint = 54;
 pub const GPG_ERR_INV_VALUE: c_uint = 55;
 pub const GPG_ERR_INV_OBJ: c_uint = 65;
 pub const GPG_ERR_NOT_IMPLEMENTED: c_uint = 69;
+pub const GPG_ERR_CONFLICT: c_uint = 70;
 pub const GPG_ERR_EEXIST: c_uint = 0x8023;
 pub const GPG_ERR_ENOMEM: c_uint = 0x8056;
 

@@ -355,6 +355,7 @@ unsafe fn outgoing(
             let plain = converted.as_deref().unwrap_or(original);
             match encrypt(context, plain, tlvs, 0) {
                 Some(msg) => {
+                    self::conn((*context).context_priv).session.note_sent(now);
                     otrl_context_update_recent_child(context, 1);
                     (0, Some(msg.into_bytes()))
                 }
@@ -374,14 +375,14 @@ unsafe fn outgoing(
 
 /// A Data Message of `context`'s session carrying `text` and `tlvs`; remembered as
 /// the last message sent, as libotr's `otrl_proto_create_data` does.
-unsafe fn encrypt(
+pub(super) unsafe fn encrypt(
     context: *mut ConnContext,
     text: &[u8],
     tlvs: &[Tlv],
     flags: u8,
 ) -> Option<String> {
     let conn = conn((*context).context_priv);
-    let msg = conn.session.encrypt(text, tlvs, flags, now())?;
+    let msg = conn.session.encrypt(text, tlvs, flags)?;
     conn.last_message = Some(Zeroizing::new(text.to_vec()));
     conn.may_retransmit = 0;
     Some(msg)
@@ -969,6 +970,7 @@ impl Incoming<'_> {
             return;
         };
         let _ = fragment_and_send(&self.ops, context, msg.as_bytes(), OTRL_FRAGMENT_SEND_ALL);
+        self::conn((*context).context_priv).session.note_sent(now());
         otrl_context_update_recent_child(context, 1);
         if resending {
             self.event(OTRL_MSGEVENT_MSG_RESENT, context);
@@ -1111,7 +1113,7 @@ fn now() -> u64 {
 ///
 /// # Safety
 /// `context` must be a valid context.
-unsafe fn mirror(context: *mut ConnContext) {
+pub(super) unsafe fn mirror(context: *mut ConnContext) {
     let c = &mut *context;
     let priv_ = &mut *c.context_priv;
     let session = &conn(c.context_priv).session;

@@ -425,7 +425,10 @@ impl Session {
         match self.msgstate {
             MsgState::Plaintext => self.send_plaintext(text, &mut sent),
             MsgState::Encrypted => {
-                sent.message = self.encrypt(text, tlvs, 0, now).map(String::into_bytes);
+                sent.message = self.encrypt(text, tlvs, 0).map(String::into_bytes);
+                if sent.message.is_some() {
+                    self.last_sent = now;
+                }
             }
             MsgState::Finished => sent.events.push(Event::ConnectionEnded),
         }
@@ -446,27 +449,40 @@ impl Session {
         sent.message = Some(out);
     }
 
-    /// A Data Message carrying `text` and `tlvs`, if encrypted.
-    pub fn encrypt(&mut self, text: &[u8], tlvs: &[Tlv], flags: u8, now: u64) -> Option<String> {
+    /// A Data Message carrying `text` and `tlvs`, if encrypted (libotr's
+    /// `otrl_proto_create_data`). Like libotr it does not count as sending:
+    /// the caller records the time of the messages that do (the user's,
+    /// heartbeats, resends; not SMP, symkey or disconnect messages) with
+    /// [`Session::note_sent`].
+    pub fn encrypt(&mut self, text: &[u8], tlvs: &[Tlv], flags: u8) -> Option<String> {
         if self.msgstate != MsgState::Encrypted {
             return None;
         }
         let header = self.header(self.protocol_version?);
         let payload = Zeroizing::new(tlv::join_payload(text, tlvs).ok()?);
         let msg = self.keys.as_mut()?.encrypt(header, flags, &payload)?;
-        self.last_sent = now;
         Some(EncodedMessage::Data(msg).to_otr())
+    }
+
+    /// Verify and decrypt a Data Message with the session's keys, rotating
+    /// them (libotr's `otrl_proto_accept_data`): no message-state checks,
+    /// events, SMP or heartbeat, and `last_recv` is left alone.
+    pub fn accept_data(&mut self, msg: &DataMessage) -> Result<keys::Decrypted, DataError> {
+        let keys = self.keys.as_mut().ok_or(DataError::UnknownKeyId {
+            sender: msg.sender_keyid,
+            recipient: msg.recipient_keyid,
+        })?;
+        keys.decrypt(msg)
     }
 
     /// The user ends the conversation (libotr's `otrl_message_disconnect`):
     /// if encrypted, returns a Data Message with the disconnected TLV
     /// (flagged IGNORE_UNREADABLE); the session becomes plaintext.
-    pub fn disconnect(&mut self, now: u64) -> Option<String> {
+    pub fn disconnect(&mut self) -> Option<String> {
         let msg = self.encrypt(
             b"",
             &[Tlv::new(tlv::types::DISCONNECTED, [])],
             FLAG_IGNORE_UNREADABLE,
-            now,
         );
         self.force(MsgState::Plaintext);
         msg
@@ -772,7 +788,7 @@ impl Session {
                 });
             }
         }
-        self.smp_messages(now, out);
+        self.smp_messages(out);
         if text.is_empty() {
             out.event(Event::HeartbeatReceived);
             return;
@@ -784,13 +800,13 @@ impl Session {
     /// The SMP TLVs of a decrypted Data Message (spec "Socialist
     /// Millionaires' Protocol"), in libotr's order: the trust to record, the
     /// reply (an empty Data Message flagged IGNORE_UNREADABLE), the event.
-    fn smp_messages(&mut self, now: u64, out: &mut Received) {
+    fn smp_messages(&mut self, out: &mut Received) {
         for step in self.smp.receive(&out.tlvs) {
             if let Some(trusted) = step.trust {
                 out.event(Event::SmpTrust(trusted));
             }
             if let Some(reply) = step.reply {
-                if let Some(msg) = self.encrypt(b"", &[reply], FLAG_IGNORE_UNREADABLE, now) {
+                if let Some(msg) = self.encrypt(b"", &[reply], FLAG_IGNORE_UNREADABLE) {
                     out.send(msg);
                 }
             }
@@ -821,7 +837,8 @@ impl Session {
         if self.their_keyid() == 0 || self.last_sent >= now.saturating_sub(HEARTBEAT_INTERVAL) {
             return;
         }
-        if let Some(msg) = self.encrypt(b"", &[], FLAG_IGNORE_UNREADABLE, now) {
+        if let Some(msg) = self.encrypt(b"", &[], FLAG_IGNORE_UNREADABLE) {
+            self.last_sent = now;
             out.send(msg);
             out.event(Event::HeartbeatSent);
         }

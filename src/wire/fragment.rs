@@ -395,7 +395,21 @@ pub fn create_fragments(
     count: usize,
     format: FragmentFormat,
 ) -> Result<Vec<Vec<u8>>, FragmentError> {
-    let header_len = format.header_len();
+    create_fragments_with(msg, mms, count, format, format.header_len())
+}
+
+/// [`create_fragments`] with libotr's header allowance chosen apart from the
+/// format, as `otrl_proto_fragment_create` does (the allowance follows the
+/// session's protocol version, the format the AKE's). Each fragment is cut
+/// to `piece + header_len - 1` bytes, as libotr's `snprintf` bound cuts it:
+/// a v3 header under the v2 allowance loses its end.
+pub fn create_fragments_with(
+    msg: &[u8],
+    mms: usize,
+    count: usize,
+    format: FragmentFormat,
+    header_len: usize,
+) -> Result<Vec<Vec<u8>>, FragmentError> {
     let room = mms
         .checked_sub(header_len)
         .filter(|&r| r > 0)
@@ -419,6 +433,7 @@ pub fn create_fragments(
         let mut frag = header.into_bytes();
         frag.extend_from_slice(piece);
         frag.push(b',');
+        frag.truncate(piece.len() + header_len - 1);
         out.push(frag);
     }
     Ok(out)

@@ -402,6 +402,25 @@ impl EncodedMessage {
     }
 }
 
+/// The flags of the Data Message in `msg` without reading the rest (libotr's
+/// `otrl_proto_data_read_flags`, for messages that cannot be decrypted): the
+/// first `?OTR:` up to the next `.` (or the end), decoded leniently; the
+/// header must be 0x00, a version 1 to 3 and the Data type; a v3 header's
+/// instance tags are skipped unchecked. Version 1 has no flags (0). `None`
+/// when there is no `?OTR:`, the header is wrong or the message ends first.
+pub fn data_message_flags(msg: &[u8]) -> Option<u8> {
+    let bytes = base64::otr_decode_data(msg).ok()?;
+    let (&[0, version, TYPE_DATA], rest) = bytes.split_first_chunk::<3>()? else {
+        return None;
+    };
+    match version {
+        1 => Some(0),
+        2 => rest.first().copied(),
+        3 => rest.get(8).copied(),
+        _ => None,
+    }
+}
+
 /// The spec's X_A / X_B: the plaintext inside an encrypted signature
 /// (spec "Authenticated Key Exchange": "X_B = pub_B, keyid_B, sig_B(M_B)").
 #[derive(Debug, Clone, PartialEq, Eq)]
