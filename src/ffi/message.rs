@@ -856,7 +856,7 @@ impl Incoming<'_> {
                     ErrorCode::MsgUnreadable => OTRL_ERRCODE_MSG_UNREADABLE,
                     ErrorCode::MsgMalformed => OTRL_ERRCODE_MSG_MALFORMED,
                 };
-                self.send_error(context, code);
+                self.send_error(context, code, true);
             }
             Event::ReceivedUnencrypted(_)
             | Event::EncryptionRequired
@@ -874,17 +874,19 @@ impl Incoming<'_> {
     /// message back.
     unsafe fn malformed(&self, context: *mut ConnContext) {
         self.event(OTRL_MSGEVENT_RCVDMSG_MALFORMED, context);
-        self.send_error(context, OTRL_ERRCODE_MSG_MALFORMED);
+        self.send_error(context, OTRL_ERRCODE_MSG_MALFORMED, false);
     }
 
-    /// Sends the peer an OTR error message with the client's text for `code`.
-    unsafe fn send_error(&self, context: *mut ConnContext, code: OtrlErrorCode) {
+    /// Sends the peer an OTR error message with the client's text for `code`
+    /// (`free_null`: see [`AppOps::with_otr_error_text`]).
+    unsafe fn send_error(&self, context: *mut ConnContext, code: OtrlErrorCode, free_null: bool) {
         if !self.ops.can_inject() || !self.ops.can_explain_errors() {
             return;
         }
-        if let Some(text) = self.ops.otr_error_text(context, code) {
-            self.ops.inject(context, &query::error_message(&text));
-        }
+        self.ops
+            .with_otr_error_text(context, code, free_null, |text| {
+                self.ops.inject(context, &query::error_message(text));
+            });
     }
 
     /// Transmits a message the session produced: AKE messages as libotr's

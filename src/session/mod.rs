@@ -22,7 +22,8 @@ use crate::smp::{self, Smp};
 use crate::wire::classify::{self, MessageType};
 use crate::wire::fragment::{self, Accumulated, Reassembler};
 use crate::wire::message::{
-    DataMessage, EncodedMessage, Header, ProtocolVersion, FLAG_IGNORE_UNREADABLE,
+    data_message_flags, DataMessage, EncodedMessage, Header, ProtocolVersion,
+    FLAG_IGNORE_UNREADABLE,
 };
 use crate::wire::parse::{self, Message};
 use crate::wire::query::{self, Policy, Versions};
@@ -563,7 +564,7 @@ impl Session {
         }
         match parse::parse(msg) {
             Ok(parsed) => self.dispatch(parsed, msg, now, out),
-            Err(e) => self.malformed(kind, e.to_string(), out),
+            Err(e) => self.malformed(kind, msg, e.to_string(), out),
         }
     }
 
@@ -576,7 +577,18 @@ impl Session {
         }
     }
 
-    fn malformed(&mut self, kind: MessageType, why: String, out: &mut Received) {
+    /// A message that does not parse. A Data Message whose header is readable
+    /// and flagged IGNORE_UNREADABLE is dropped silently, as libotr reads the
+    /// flags before the rest.
+    fn malformed(&mut self, kind: MessageType, raw: &[u8], why: String, out: &mut Received) {
+        let flags = data_message_flags(raw).unwrap_or(0);
+        if kind == MessageType::Data && flags & FLAG_IGNORE_UNREADABLE != 0 {
+            let ignored = match self.msgstate {
+                MsgState::Encrypted => Ignored::UnreadableFlagged(DataError::Malformed(why)),
+                _ => Ignored::NotInPrivateFlagged,
+            };
+            return out.event(Event::Ignored(ignored));
+        }
         match kind {
             MessageType::Data if self.msgstate == MsgState::Encrypted => {
                 out.event(Event::Malformed(why));
