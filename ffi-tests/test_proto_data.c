@@ -315,6 +315,71 @@ static void test_fragments_v2(void)
     teardown(&a, &b);
 }
 
+/* How many old MAC keys a Data Message reveals (-1 if it does not parse). */
+static int revealed_keys(const char *msg)
+{
+    unsigned char *buf = NULL;
+    size_t len = 0, p;
+    int n = -1;
+    if (otrl_base64_otr_decode(msg, &buf, &len) != 0) return -1;
+#define BE32(at) ((size_t)buf[at] << 24 | (size_t)buf[at + 1] << 16 | (size_t)buf[at + 2] << 8 | buf[at + 3])
+    p = 3 + (buf[1] == 3 ? 8 : 0) + 1 + 8;
+    if (p + 4 <= len) p += 4 + BE32(p);
+    p += 8;
+    if (p + 4 <= len) p += 4 + BE32(p);
+    p += 20;
+    if (p + 4 <= len) n = (int)(BE32(p) / 20);
+#undef BE32
+    free(buf);
+    return n;
+}
+
+/* Delivers everything queued, noting in `log` the sender of each Data Message and
+ * how many keys it reveals ("a1": a sent one revealing a key). */
+static void deliver_noting_reveals(char *log, size_t size)
+{
+    while (q_head < q_tail) {
+        queued q = queue[q_head++];
+        if (otrl_proto_message_type(q.msg) == OTRL_MSGTYPE_DATA) {
+            size_t used = strlen(log);
+            char sender = q.to->other->protocol[0] == 'p' ? 'a' : 'b';
+            snprintf(log + used, size - used, "%s%c%d", used ? " " : "", sender, revealed_keys(q.msg));
+        }
+        receive(q.to, q.msg);
+        free(q.msg);
+    }
+    q_head = q_tail = 0;
+}
+
+/* Which old MAC keys go out, and when (spec "Revealing MAC keys": the receiving MAC
+ * keys that verified a message, once their D-H key is forgotten, in the next Data
+ * Message): the count in every Data Message of a fixed conversation with an SMP,
+ * as libotr 4.1.1 sends them. */
+static void test_revealed_mac_keys(OtrlPolicy policy, const char *what, const char *want)
+{
+    party a, b;
+    char log[1024] = "";
+    setup(&a, &b, policy);
+    start_ake(&a, &b);
+    const char *script = "abbaabaaabbbab";
+    for (const char *from = script; *from; from++) {
+        client_send(*from == 'a' ? &a : &b, "text");
+        deliver_noting_reveals(log, sizeof log);
+    }
+    otrl_message_initiate_smp(a.us, &ops, &a, best(&a), (const unsigned char *)"s", 1);
+    deliver_noting_reveals(log, sizeof log);
+    otrl_message_respond_smp(b.us, &ops, &b, best(&b), (const unsigned char *)"s", 1);
+    deliver_noting_reveals(log, sizeof log);
+    for (const char *from = "abab"; *from; from++) {
+        client_send(*from == 'a' ? &a : &b, "after the smp");
+        deliver_noting_reveals(log, sizeof log);
+    }
+    char label[64];
+    snprintf(label, sizeof label, "%s: old MAC keys revealed, message by message", what);
+    CHECK_STR(log, want, label);
+    teardown(&a, &b);
+}
+
 int main(void)
 {
     OTRL_INIT;
@@ -323,5 +388,7 @@ int main(void)
     test_read_flags();
     test_fragments_v3();
     test_fragments_v2();
+    test_revealed_mac_keys(OTRL_POLICY_MANUAL, "v3", "a0 b0 b0 a0 a0 b1 a1 a0 a0 b1 b0 b0 a1 b1 a1 b1 a1 b1 a1 b1 a1 b1");
+    test_revealed_mac_keys(OTRL_POLICY_ALLOW_V2, "v2", "a0 b0 b0 a0 a0 b1 a1 a0 a0 b1 b0 b0 a1 b1 a1 b1 a1 b1 a1 b1 a1 b1");
     HARNESS_EXIT();
 }
