@@ -278,7 +278,7 @@ pub unsafe extern "C" fn otrl_proto_data_read_flags(
 /// is left `malloc`ed in `*plaintextp` (the whole decrypted payload, NUL
 /// terminated, so its C string is the message without the TLVs), the TLVs
 /// in `*tlvsp`, the flags in `*flagsp` and the 32-byte extra symmetric key in
-/// `extrakey` (each if non-NULL). The keys rotate as the message says; the
+/// `extrakey` (these two if non-NULL). The keys rotate as the message says; the
 /// message state is not checked and no callback runs. `GPG_ERR_INV_VALUE`
 /// for a message that does not parse, `GPG_ERR_CONFLICT` for one these keys
 /// cannot read (unknown key ids, bad MAC, old counter).
