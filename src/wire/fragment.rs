@@ -547,6 +547,26 @@ mod tests {
     }
 
     #[test]
+    fn create_with_libotrs_mismatched_allowance() {
+        // A v3 header under the v2 allowance is cut by libotr's snprintf bound.
+        let v3 = FragmentFormat::V3 {
+            sender_instance: 1,
+            receiver_instance: 2,
+        };
+        let frags = create_fragments_with(b"abcdefghij", 25, 1, v3, V2_HEADER_LEN).unwrap();
+        assert_eq!(frags, vec![b"?OTR|00000001|00000002,0".to_vec()]);
+        // The v2 header under the v3 allowance: whole, with less data each.
+        let frags = create_fragments_with(b"abcdefghij", 40, 2, FragmentFormat::V2, V3_HEADER_LEN);
+        assert_eq!(
+            frags.unwrap(),
+            vec![
+                b"?OTR,00001,00002,abc,".to_vec(),
+                b"?OTR,00002,00002,def,".to_vec()
+            ]
+        );
+    }
+
+    #[test]
     fn create() {
         let frags = create_fragments(b"abcdefg", 22, 3, FragmentFormat::V2).unwrap();
         assert_eq!(

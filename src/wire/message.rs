@@ -476,6 +476,25 @@ pub fn m_input(gx: &Mpi, gy: &Mpi, pub_key: &PubKey, keyid: u32) -> Vec<u8> {
 mod tests {
     use super::*;
 
+    #[test]
+    fn data_message_flags_reads_only_the_header() {
+        let otr = |raw: &[u8]| base64::otr_encode(raw).into_bytes();
+        assert_eq!(data_message_flags(&otr(&[0, 2, 3, 1])), Some(1));
+        assert_eq!(data_message_flags(&otr(&[0, 1, 3])), Some(0));
+        let v3 = [0, 3, 3, 0, 0, 1, 0, 0, 0, 1, 0, 1];
+        assert_eq!(data_message_flags(&otr(&v3)), Some(1));
+        assert_eq!(data_message_flags(&otr(&v3[..11])), None);
+        assert_eq!(data_message_flags(&otr(&[0, 2, 2, 1])), None);
+        assert_eq!(data_message_flags(&otr(&[0, 4, 3, 1])), None);
+        assert_eq!(data_message_flags(&otr(&[1, 2, 3, 1])), None);
+        assert_eq!(data_message_flags(b"no OTR here"), None);
+        // Text before it and no final dot, as libotr allows.
+        let mut text = b"hi ".to_vec();
+        text.extend_from_slice(&otr(&[0, 2, 3, 1]));
+        text.pop();
+        assert_eq!(data_message_flags(&text), Some(1));
+    }
+
     fn samples() -> Vec<EncodedMessage> {
         let h3 = Header::v3(0x100, 0x2345);
         vec![
