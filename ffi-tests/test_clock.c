@@ -151,6 +151,34 @@ static void test_heartbeat_after_smp(void)
     teardown(&a, &b);
 }
 
+/* lastrecv: every message that reaches a context's message handling, readable
+ * or not. */
+static void test_lastrecv(void)
+{
+    party a, b;
+    established(&a, &b, OTRL_POLICY_ALLOW_V2);
+    time_t t0 = fake_now;
+    ConnContext *cb = best(&b);
+    CHECK(cb->context_priv->lastrecv == t0, "lastrecv: the AKE");
+    fake_now = t0 + 5;
+    receive(&b, "?OTR:AAIDAAAA.");
+    CHECK(cb->context_priv->lastrecv == t0 + 5 && strstr(b.log, "msg_event(9)"),
+          "lastrecv: a malformed Data Message");
+    fake_now = t0 + 6;
+    clear_logs(&a, &b);
+    receive(&b, "?OTR:AAIZ.");
+    CHECK(cb->context_priv->lastrecv == t0 + 6 && strstr(b.log, "msg_event(14)"),
+          "lastrecv: an unrecognized OTR message");
+    fake_now = t0 + 7;
+    receive(&b, "?OTR:AAMDAAAA.");
+    CHECK(cb->context_priv->lastrecv == t0 + 6, "lastrecv: not a v3 message the policy refuses");
+    fake_now = t0 + 8;
+    receive(&b, "just text");
+    CHECK(cb->context_priv->lastrecv == t0 + 8, "lastrecv: plain text");
+    drop_queue();
+    teardown(&a, &b);
+}
+
 int main(void)
 {
     OTRL_INIT;
@@ -158,5 +186,6 @@ int main(void)
     test_heartbeat(OTRL_POLICY_MANUAL, "v3");
     test_heartbeat(OTRL_POLICY_ALLOW_V2, "v2");
     test_heartbeat_after_smp();
+    test_lastrecv();
     HARNESS_EXIT();
 }

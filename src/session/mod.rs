@@ -564,7 +564,10 @@ impl Session {
         }
         match parse::parse(msg) {
             Ok(parsed) => self.dispatch(parsed, msg, now, out),
-            Err(e) => self.malformed(kind, msg, e.to_string(), out),
+            Err(e) => {
+                self.last_recv = now;
+                self.malformed(kind, msg, e.to_string(), out);
+            }
         }
     }
 
@@ -637,6 +640,7 @@ impl Session {
             }
             Message::Fragment(_) | Message::Unknown(_) => {
                 let _ = raw;
+                self.last_recv = now;
                 out.event(Event::Unrecognized);
             }
         }
