@@ -45,6 +45,9 @@ static void test_poll(void)
     ConnContext *mb = master(&b);
     CHECK(mb->auth.authstate == OTRL_AUTHSTATE_AWAITING_DHKEY && mb->auth.protocol_version == 3,
           "poll: the master awaits a D-H Key");
+    CHECK(mb->protocol_version == 3, "the master's protocol_version is the AKE's");
+    CHECK(mb->context_priv->lastsent == 0 && mb->context_priv->lastrecv == t0,
+          "a master's v3 D-H Commit does not count as sent");
     char *commit = strdup(queue[q_head].msg);
     drop_queue();
 
@@ -175,6 +178,11 @@ static void test_lastrecv(void)
     fake_now = t0 + 8;
     receive(&b, "just text");
     CHECK(cb->context_priv->lastrecv == t0 + 8, "lastrecv: plain text");
+    fake_now = t0 + 9;
+    otrl_message_disconnect(b.us, &ops, &b, b.account, b.protocol, b.peer, OTRL_INSTAG_MASTER);
+    CHECK(cb->msgstate == OTRL_MSGSTATE_PLAINTEXT && cb->protocol_version == 0
+          && cb->context_priv->lastsent == t0 && cb->context_priv->lastrecv == t0 + 8,
+          "disconnect: protocol_version 0, lastsent and lastrecv kept");
     drop_queue();
     teardown(&a, &b);
 }

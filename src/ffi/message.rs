@@ -15,7 +15,7 @@ use super::instag::{
 };
 use super::privkey::{otrl_privkey_find, otrl_privkey_fingerprint_raw, private_key};
 use super::proto::{
-    otrl_api_version, OtrlFragmentPolicy, OtrlPolicy, OTRL_FRAGMENT_SEND_ALL,
+    fragment_layout, otrl_api_version, OtrlFragmentPolicy, OtrlPolicy, OTRL_FRAGMENT_SEND_ALL,
     OTRL_FRAGMENT_SEND_ALL_BUT_FIRST, OTRL_FRAGMENT_SEND_ALL_BUT_LAST, OTRL_FRAGMENT_SEND_SKIP,
     OTRL_POLICY_ALLOW_V3, OTRL_POLICY_REQUIRE_ENCRYPTION, OTRL_POLICY_SEND_WHITESPACE_TAG,
     OTRL_POLICY_VERSION_MASK,
@@ -29,7 +29,7 @@ use crate::crypto::ake_keys::SessionIdHalf;
 use crate::session::{ErrorCode, Event, MsgState, Offer, Output, Received, Session};
 use crate::smp::{self, NextExpected};
 use crate::wire::classify::{self, MessageType};
-use crate::wire::fragment::{self, Accumulated, FragmentFormat};
+use crate::wire::fragment::{self, Accumulated};
 use crate::wire::message::{ProtocolVersion, FLAG_IGNORE_UNREADABLE};
 use crate::wire::query::{self, Policy};
 use crate::wire::tlv::{types as tlv_types, Tlv};
@@ -410,16 +410,13 @@ unsafe fn fragment_and_send(
         }
         return Ok(Some(message.to_vec()));
     }
-    let c = &*context;
-    let format = if c.protocol_version == 3 {
-        FragmentFormat::V3 {
-            sender_instance: c.our_instance,
-            receiver_instance: c.their_instance,
-        }
-    } else {
-        FragmentFormat::V2
-    };
-    let mut pieces = fragment::fragment_for_mms(message, mms, format)
+    let (format, header_len) = fragment_layout(context);
+    let count = mms
+        .checked_sub(header_len)
+        .filter(|&room| room > 0)
+        .map(|room| (message.len() - 1) / room + 1)
+        .ok_or(otr_error(GPG_ERR_INV_VALUE))?;
+    let mut pieces = fragment::create_fragments_with(message, mms, count, format, header_len)
         .map_err(|_| otr_error(GPG_ERR_INV_VALUE))?;
     let kept = match policy {
         OTRL_FRAGMENT_SEND_ALL_BUT_FIRST => Some(pieces.remove(0)),
@@ -671,8 +668,15 @@ impl Incoming<'_> {
         }
         adopt_smp_reset(context);
         let session = prepare_session(context, policy);
+        let sent_before = session.last_sent();
         let received = session.receive_unfragmented(message, now());
         let outcome = self.report(context, master, best, kind, policy, message, received);
+        let session = &mut conn((*context).context_priv).session;
+        if context == master && session.ake().version() == Some(ProtocolVersion::V3) {
+            // libotr's send_or_error_auth: a master's v3 AKE messages are not
+            // counted as sent.
+            session.note_sent(sent_before);
+        }
         mirror(context);
         outcome
     }
@@ -1129,9 +1133,8 @@ pub(super) unsafe fn mirror(context: *mut ConnContext) {
     c.auth.protocol_version = version(session.ake().version());
     c.auth.initiated = c_int::from(session.ake().initiated());
     c.otr_offer = session.offer() as c_uint;
-    if session.msgstate() == MsgState::Encrypted {
-        c.protocol_version = version(session.protocol_version());
-    } else {
+    c.protocol_version = version(session.protocol_version());
+    if session.msgstate() != MsgState::Encrypted {
         c.active_fingerprint = ptr::null_mut();
     }
     if let Some((id, half)) = session.session_id() {

@@ -386,20 +386,7 @@ pub unsafe extern "C" fn otrl_proto_fragment_create(
     else {
         return otr_error(GPG_ERR_INV_VALUE);
     };
-    let c = &*context;
-    let format = if c.auth.protocol_version == 3 {
-        FragmentFormat::V3 {
-            sender_instance: c.our_instance,
-            receiver_instance: c.their_instance,
-        }
-    } else {
-        FragmentFormat::V2
-    };
-    let header_len = if c.protocol_version == 3 {
-        V3_HEADER_LEN
-    } else {
-        V2_HEADER_LEN
-    };
+    let (format, header_len) = fragment_layout(context);
     let (Ok(mms), Ok(count)) = (usize::try_from(mms), usize::try_from(fragment_count)) else {
         return otr_error(GPG_ERR_INV_VALUE);
     };
@@ -421,6 +408,30 @@ pub unsafe extern "C" fn otrl_proto_fragment_create(
     }
     *fragments = array;
     0
+}
+
+/// How libotr fragments for `context`: the header format follows the AKE's
+/// version (instance tags for v3), the room left for the header follows the
+/// conversation's (37 bytes for v3, else 19).
+///
+/// # Safety
+/// `context` must be a valid context.
+pub(super) unsafe fn fragment_layout(context: *const ConnContext) -> (FragmentFormat, usize) {
+    let c = &*context;
+    let format = if c.auth.protocol_version == 3 {
+        FragmentFormat::V3 {
+            sender_instance: c.our_instance,
+            receiver_instance: c.their_instance,
+        }
+    } else {
+        FragmentFormat::V2
+    };
+    let header_len = if c.protocol_version == 3 {
+        V3_HEADER_LEN
+    } else {
+        V2_HEADER_LEN
+    };
+    (format, header_len)
 }
 
 /// Frees the first `len` strings of a fragment array and the array.

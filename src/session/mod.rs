@@ -304,7 +304,9 @@ impl Session {
     pub fn ake(&self) -> &Ake {
         &self.ake
     }
-    /// `protocol_version` of the encrypted session (or of the AKE started).
+    /// `protocol_version`: of the encrypted session, or of the last AKE we
+    /// started or D-H Commit we received (as libotr sets it), `None` after
+    /// [`Session::force`].
     pub fn protocol_version(&self) -> Option<ProtocolVersion> {
         self.protocol_version
     }
@@ -490,7 +492,8 @@ impl Session {
     }
 
     /// Drop the encrypted session and the AKE, entering `state` (libotr's
-    /// `otrl_context_force_finished` / `_force_plaintext`).
+    /// `otrl_context_force_finished` / `_force_plaintext`). The times of the
+    /// last message sent and received stay, as in libotr.
     pub fn force(&mut self, state: MsgState) {
         self.msgstate = state;
         self.ake.clear();
@@ -501,8 +504,6 @@ impl Session {
         self.protocol_version = None;
         self.reassembler.reset();
         self.smp.reset();
-        self.last_sent = 0;
-        self.last_recv = 0;
     }
 
     fn header(&self, version: ProtocolVersion) -> Header {
@@ -709,10 +710,14 @@ impl Session {
         let version = msg.header().version;
         let reply_header = self.header(version);
         let result = match msg {
-            EncodedMessage::DhCommit(m) => self
-                .ake
-                .handle_commit(&m, reply_header)
-                .map(|reply| (Some(reply), None)),
+            EncodedMessage::DhCommit(m) => {
+                // libotr takes the commit's version as the conversation's
+                // before anything else (`otrl_auth_handle_commit`).
+                self.protocol_version = Some(version);
+                self.ake
+                    .handle_commit(&m, reply_header)
+                    .map(|reply| (Some(reply), None))
+            }
             EncodedMessage::DhKey(m) => match &self.private_key {
                 Some(key) => self
                     .ake
