@@ -274,6 +274,41 @@ static void test_smp(void)
     teardown(&a, &b);
 }
 
+/* The longest message waiting in the queue. */
+static size_t longest_queued(void)
+{
+    size_t longest = 0;
+    for (size_t i = q_head; i < q_tail; i++)
+        if (strlen(queue[i].msg) > longest) longest = strlen(queue[i].msg);
+    return longest;
+}
+
+/* The SMP replies sent while receiving are fragmented like everything else. */
+static void test_smp_fragmented(void)
+{
+    party a, b;
+    setup(&a, &b, OTRL_POLICY_MANUAL);
+    start_ake(&a, &b);
+    a.mms = b.mms = 120;
+    otrl_message_initiate_smp(a.us, &ops, &a, best(&a), (const unsigned char *)"x", 1);
+    size_t smp1 = longest_queued();
+    deliver_all();
+    otrl_message_respond_smp(b.us, &ops, &b, best(&b), (const unsigned char *)"x", 1);
+    size_t smp2 = longest_queued();
+    size_t replies = 0;
+    while (q_head < q_tail) {
+        queued q = queue[q_head++];
+        receive(q.to, q.msg);
+        free(q.msg);
+        if (longest_queued() > replies) replies = longest_queued();
+    }
+    q_head = q_tail = 0;
+    CHECK(smp1 <= 120 && smp2 <= 120, "smp with max_message_size: SMP1 and SMP2 in pieces");
+    CHECK(replies > 0 && replies <= 120, "smp with max_message_size: SMP3 and SMP4, sent while receiving, in pieces");
+    CHECK(strstr(a.log, "smp(7,100)") && strstr(b.log, "smp(7,100)"), "smp with max_message_size: succeeds");
+    teardown(&a, &b);
+}
+
 static void test_bad_arguments(void)
 {
     party a, b;
@@ -317,6 +352,7 @@ int main(void)
     test_whitespace_start();
     test_require_encryption();
     test_smp();
+    test_smp_fragmented();
     test_bad_arguments();
     HARNESS_EXIT();
 }

@@ -752,10 +752,14 @@ impl Incoming<'_> {
         let mut gone_encrypted = false;
         let mut unencrypted = None;
         let extra_key = received.extra_key.as_deref().map_or(&[][..], |k| &k[..]);
-        for output in &received.outputs {
+        let mut outputs = received.outputs.iter().peekable();
+        while let Some(output) = outputs.next() {
             mirror(context);
             match output {
-                Output::Send(msg) => self.send(context, master, msg.as_bytes()),
+                Output::Send(msg) => {
+                    let heartbeat = outputs.peek() == Some(&&Output::Event(Event::HeartbeatSent));
+                    self.send(context, master, msg.as_bytes(), heartbeat);
+                }
                 Output::Event(Event::ReceivedUnencrypted(text)) => unencrypted = Some(text),
                 Output::Event(event) => {
                     gone_encrypted |= matches!(event, Event::GoneSecure | Event::StillSecure);
@@ -895,18 +899,28 @@ impl Incoming<'_> {
 
     /// Transmits a message the session produced: AKE messages as libotr's
     /// `send_or_error_auth` does (fragmented, and a v3 D-H Commit from the master
-    /// starts the timer that expires it), anything else as is.
-    unsafe fn send(&self, context: *mut ConnContext, master: *mut ConnContext, msg: &[u8]) {
-        let kind = classify::message_type(msg);
-        if !matches!(
-            kind,
+    /// starts the timer that expires it), SMP replies fragmented too, a
+    /// heartbeat (which libotr injects directly) and anything else as is.
+    unsafe fn send(
+        &self,
+        context: *mut ConnContext,
+        master: *mut ConnContext,
+        msg: &[u8],
+        heartbeat: bool,
+    ) {
+        match classify::message_type(msg) {
             MessageType::DhCommit
-                | MessageType::DhKey
-                | MessageType::RevealSig
-                | MessageType::Signature
-        ) {
-            self.ops.inject(context, msg);
-            return;
+            | MessageType::DhKey
+            | MessageType::RevealSig
+            | MessageType::Signature => {}
+            MessageType::Data if !heartbeat => {
+                let _ = fragment_and_send(&self.ops, context, msg, OTRL_FRAGMENT_SEND_ALL);
+                return;
+            }
+            _ => {
+                self.ops.inject(context, msg);
+                return;
+            }
         }
         let _ = fragment_and_send(&self.ops, context, msg, OTRL_FRAGMENT_SEND_ALL);
         let conn = conn((*context).context_priv);
