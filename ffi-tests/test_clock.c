@@ -154,6 +154,27 @@ static void test_heartbeat_after_smp(void)
     teardown(&a, &b);
 }
 
+/* A heartbeat is the last message sent too: an AKE after an error message then
+ * resends it, empty. */
+static void test_resend_after_heartbeat(void)
+{
+    party a, b;
+    established(&a, &b, OTRL_POLICY_ALLOW_V2 | OTRL_POLICY_ERROR_START_AKE);
+    time_t t0 = fake_now;
+    client_send(&b, "fine");
+    deliver_all();
+    fake_now = t0 + 70;
+    client_send(&a, "late");
+    deliver_all();
+    CHECK(strstr(b.log, "msg_event(11)") != NULL, "resend: b sent a heartbeat");
+    clear_logs(&a, &b);
+    receive(&b, "?OTR Error: what was that?");
+    deliver_all();
+    CHECK(strstr(b.log, "msg_event(6)") != NULL, "resend: after the error and the AKE, b resends");
+    CHECK_STR(a.shown, "[resent] ", "resend: what b resends is its heartbeat, empty");
+    teardown(&a, &b);
+}
+
 /* lastrecv: every message that reaches a context's message handling, readable
  * or not. */
 static void test_lastrecv(void)
@@ -195,5 +216,6 @@ int main(void)
     test_heartbeat(OTRL_POLICY_ALLOW_V2, "v2");
     test_heartbeat_after_smp();
     test_lastrecv();
+    test_resend_after_heartbeat();
     HARNESS_EXIT();
 }

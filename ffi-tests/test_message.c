@@ -190,6 +190,8 @@ static void test_whitespace_start(void)
     CHECK(best(&a)->msgstate == OTRL_MSGSTATE_ENCRYPTED && best(&b)->msgstate == OTRL_MSGSTATE_ENCRYPTED,
           "whitespace tag started the AKE");
     CHECK(best(&a)->m_context->otr_offer == OFFER_ACCEPTED, "offer accepted");
+    CHECK(best(&a)->otr_offer == OFFER_NOT && best(&b)->otr_offer == OFFER_NOT,
+          "the offer is answered in the master, the instances' stay untouched");
     teardown(&a, &b);
 }
 

@@ -626,6 +626,7 @@ impl Incoming<'_> {
     ) -> Outcome {
         let kind = classify::message_type(message);
         let version = classify::message_version(message);
+        let offer_context = context;
         if policy & OTRL_POLICY_SEND_WHITESPACE_TAG != 0 {
             // Any OTR message answers our offer; plain text after it declines it.
             let session = &mut conn((*context).context_priv).session;
@@ -669,7 +670,13 @@ impl Incoming<'_> {
         adopt_smp_reset(context);
         let session = prepare_session(context, policy);
         let sent_before = session.last_sent();
+        let offer_before = session.offer();
         let received = session.receive_unfragmented(message, now());
+        if context != offer_context {
+            // libotr answers the offer in the context the message arrived in
+            // (above), not in the instance it is then routed to.
+            session.set_offer(offer_before);
+        }
         let outcome = self.report(context, master, best, kind, policy, message, received);
         let session = &mut conn((*context).context_priv).session;
         if context == master && session.ake().version() == Some(ProtocolVersion::V3) {
@@ -908,7 +915,15 @@ impl Incoming<'_> {
         msg: &[u8],
         heartbeat: bool,
     ) {
-        match classify::message_type(msg) {
+        let kind = classify::message_type(msg);
+        if kind == MessageType::Data {
+            // Like every Data Message libotr makes, an empty one (heartbeat or
+            // SMP reply) becomes the last message sent, not to be resent.
+            let conn = conn((*context).context_priv);
+            conn.last_message = Some(Zeroizing::new(Vec::new()));
+            conn.may_retransmit = 0;
+        }
+        match kind {
             MessageType::DhCommit
             | MessageType::DhKey
             | MessageType::RevealSig
