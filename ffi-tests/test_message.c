@@ -311,6 +311,33 @@ static void test_smp_fragmented(void)
     teardown(&a, &b);
 }
 
+/* Both sides ask at once: each master context gets the other's D-H Commit while
+ * awaiting a D-H Key for its own. libotr's master contexts always yield (their own
+ * commit may be kept only for other instances), so both answer with a D-H Key;
+ * each then holds a D-H Key for a commit it dropped, and the AKE stalls. */
+static void test_simultaneous_commits(void)
+{
+    party a, b;
+    setup(&a, &b, OTRL_POLICY_ALLOW_V2);
+    char *qa = NULL, *qb = NULL;
+    send_text(&a, "?OTR?", OTRL_FRAGMENT_SEND_SKIP, &qa);
+    send_text(&b, "?OTR?", OTRL_FRAGMENT_SEND_SKIP, &qb);
+    receive(&b, qa);
+    receive(&a, qb);
+    otrl_message_free(qa);
+    otrl_message_free(qb);
+    CHECK(best(&a)->auth.authstate == OTRL_AUTHSTATE_AWAITING_DHKEY
+          && best(&b)->auth.authstate == OTRL_AUTHSTATE_AWAITING_DHKEY, "simultaneous: both sent a D-H Commit");
+    clear_logs(&a, &b);
+    deliver_all();
+    CHECK(best(&a)->auth.authstate == OTRL_AUTHSTATE_AWAITING_REVEALSIG
+          && best(&b)->auth.authstate == OTRL_AUTHSTATE_AWAITING_REVEALSIG,
+          "simultaneous: both masters yield to the other's commit");
+    CHECK(best(&a)->msgstate == OTRL_MSGSTATE_PLAINTEXT && best(&b)->msgstate == OTRL_MSGSTATE_PLAINTEXT,
+          "simultaneous: no session");
+    teardown(&a, &b);
+}
+
 static void test_bad_arguments(void)
 {
     party a, b;
@@ -355,6 +382,7 @@ int main(void)
     test_require_encryption();
     test_smp();
     test_smp_fragmented();
+    test_simultaneous_commits();
     test_bad_arguments();
     HARNESS_EXIT();
 }

@@ -295,6 +295,19 @@ impl Ake {
         msg: &DhCommit,
         header: Header,
     ) -> Result<EncodedMessage, AkeError> {
+        self.handle_commit_in(msg, header, false)
+    }
+
+    /// [`Ake::handle_commit`] for libotr's contexts: in a master context
+    /// (`master`), whose pending D-H Commit may only be kept for other
+    /// instances of the peer, our commit always yields to the incoming one
+    /// (libotr's `otrl_auth_handle_commit`).
+    pub fn handle_commit_in(
+        &mut self,
+        msg: &DhCommit,
+        header: Header,
+        master: bool,
+    ) -> Result<EncodedMessage, AkeError> {
         let state = core::mem::replace(&mut self.state, State::None);
         match state {
             State::AwaitingDhKey {
@@ -302,7 +315,7 @@ impl Ake {
                 r,
                 hashed_gx,
                 commit,
-            } if hashed_gx.as_slice() > msg.hashed_gx.as_slice() => {
+            } if !master && hashed_gx.as_slice() > msg.hashed_gx.as_slice() => {
                 // Ours wins: ignore theirs, resend our D-H Commit.
                 self.state = State::AwaitingDhKey {
                     our_dh,

@@ -1125,6 +1125,7 @@ unsafe fn prepare_session<'a>(context: *mut ConnContext, policy: OtrlPolicy) -> 
     session.set_policy(Policy(policy));
     session.set_our_instance(c.our_instance);
     session.set_account_name(c_bytes(c.accountname).unwrap_or_default());
+    session.set_master(ptr::eq(c.m_context, context));
     session
 }
 

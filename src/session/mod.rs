@@ -238,6 +238,7 @@ pub struct Session {
     last_recv: u64,
     reassembler: Reassembler,
     smp: Smp,
+    master: bool,
 }
 
 impl Session {
@@ -267,6 +268,7 @@ impl Session {
             last_recv: 0,
             reassembler: Reassembler::new(),
             smp: Smp::new(),
+            master: false,
         }
     }
 
@@ -287,6 +289,11 @@ impl Session {
     /// Set the account name our query messages carry.
     pub fn set_account_name(&mut self, name: &[u8]) {
         self.account_name = name.to_vec();
+    }
+    /// Whether this is libotr's master context of the peer (see
+    /// [`Ake::handle_commit_in`]); false unless set.
+    pub fn set_master(&mut self, master: bool) {
+        self.master = master;
     }
     /// Set our instance tag.
     pub fn set_our_instance(&mut self, tag: u32) {
@@ -715,7 +722,7 @@ impl Session {
                 // before anything else (`otrl_auth_handle_commit`).
                 self.protocol_version = Some(version);
                 self.ake
-                    .handle_commit(&m, reply_header)
+                    .handle_commit_in(&m, reply_header, self.master)
                     .map(|reply| (Some(reply), None))
             }
             EncodedMessage::DhKey(m) => match &self.private_key {
