@@ -874,36 +874,36 @@ fn stage_of(v: &Values) -> Result<Stage, Error> {
     };
     let (x2, x3) = (Zeroizing::new(num(x2)?), Zeroizing::new(num(x3)?));
     Ok(if nonzero(&v.pab) {
-        Stage::Computed(Computed {
+        Stage::Computed(Box::new(Computed {
             x3: *x3,
             g3o: num(&v.g3o)?,
             pab: num(&v.pab)?,
             qab: num(&v.qab)?,
-        })
+        }))
     } else if nonzero(&v.p) {
-        Stage::Responded(Responded {
+        Stage::Responded(Box::new(Responded {
             x3: *x3,
             g2: num(&v.g2)?,
             g3: num(&v.g3)?,
             g3o: num(&v.g3o)?,
             p: num(&v.p)?,
             q: num(&v.q)?,
-        })
+        }))
     } else if nonzero(&v.g2) {
-        Stage::Asked(Asked {
+        Stage::Asked(Box::new(Asked {
             x2: *x2,
             x3: *x3,
             g2: num(&v.g2)?,
             g3: num(&v.g3)?,
             g3o: num(&v.g3o)?,
-        })
+        }))
     } else if *x3 != Num::ZERO {
-        Stage::Started(Started {
+        Stage::Started(Box::new(Started {
             secret: *Zeroizing::new(num(&v.secret)?),
             secret_bits: Num::BITS,
             x2: *x2,
             x3: *x3,
-        })
+        }))
     } else {
         Stage::Idle
     })
