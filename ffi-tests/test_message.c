@@ -54,10 +54,12 @@ static void enqueue(party *to, const char *msg)
 static OtrlPolicy op_policy(void *opdata, ConnContext *context) { return ((party *)opdata)->policy; }
 static void op_create_privkey(void *opdata, const char *a, const char *p) { logf_(opdata, "create_privkey"); }
 static int op_is_logged_in(void *opdata, const char *a, const char *p, const char *r) { return 1; }
+static size_t longest_injected;
 static void op_inject(void *opdata, const char *a, const char *p, const char *r, const char *msg)
 {
     party *me = opdata;
     logf_(me, "inject");
+    if (strlen(msg) > longest_injected) longest_injected = strlen(msg);
     enqueue(me->other, msg);
 }
 static void op_update_context_list(void *opdata) { logf_(opdata, "update_context_list"); }
@@ -482,6 +484,23 @@ static void test_smp(void)
     teardown(&a, &b);
 }
 
+/* IRC clients (irssi) set max_message_size: every SMP message, also the replies sent
+ * from inside otrl_message_receiving (SMP3, SMP4), goes out in fragments. */
+static void test_smp_fragmented(void)
+{
+    party a, b;
+    setup(&a, &b, OTRL_POLICY_MANUAL);
+    start_ake(&a, &b);
+    a.mms = b.mms = 400;
+    longest_injected = 0;
+    run_smp(&a, &b, NULL, "s3cret", "s3cret");
+    CHECK(strstr(a.log, "smp(7,100)") != NULL && strstr(b.log, "smp(7,100)") != NULL,
+          "fragmented smp: succeeds");
+    CHECK(longest_injected <= 400, "fragmented smp: every injected piece within max_message_size (longest %zu)",
+          longest_injected);
+    teardown(&a, &b);
+}
+
 static void test_bad_arguments(void)
 {
     party a, b;
@@ -525,6 +544,7 @@ int main(void)
     test_whitespace_start();
     test_require_encryption();
     test_smp();
+    test_smp_fragmented();
     test_bad_arguments();
     HARNESS_EXIT();
 }

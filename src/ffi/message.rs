@@ -747,10 +747,16 @@ impl Incoming<'_> {
         let mut gone_encrypted = false;
         let mut unencrypted = None;
         let extra_key = received.extra_key.as_deref().map_or(&[][..], |k| &k[..]);
-        for output in &received.outputs {
+        for (i, output) in received.outputs.iter().enumerate() {
             mirror(context);
             match output {
-                Output::Send(msg) => self.send(context, master, msg.as_bytes()),
+                Output::Send(msg) => {
+                    let heartbeat = matches!(
+                        received.outputs.get(i + 1),
+                        Some(Output::Event(Event::HeartbeatSent))
+                    );
+                    self.send(context, master, msg.as_bytes(), heartbeat)
+                }
                 Output::Event(Event::ReceivedUnencrypted(text)) => unencrypted = Some(text),
                 Output::Event(event) => {
                     gone_encrypted |= matches!(event, Event::GoneSecure | Event::StillSecure);
@@ -888,9 +894,20 @@ impl Incoming<'_> {
 
     /// Transmits a message the session produced: AKE messages as libotr's
     /// `send_or_error_auth` does (fragmented, and a v3 D-H Commit from the master
-    /// starts the timer that expires it), anything else as is.
-    unsafe fn send(&self, context: *mut ConnContext, master: *mut ConnContext, msg: &[u8]) {
+    /// starts the timer that expires it), SMP replies fragmented too (irssi's SMP
+    /// stalled when SMP3 went out whole), heartbeats and queries as they are.
+    unsafe fn send(
+        &self,
+        context: *mut ConnContext,
+        master: *mut ConnContext,
+        msg: &[u8],
+        heartbeat: bool,
+    ) {
         let kind = classify::message_type(msg);
+        if kind == MessageType::Data && !heartbeat {
+            let _ = fragment_and_send(&self.ops, context, msg, OTRL_FRAGMENT_SEND_ALL);
+            return;
+        }
         if !matches!(
             kind,
             MessageType::DhCommit
