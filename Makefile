@@ -4,7 +4,8 @@
 #   make install              PREFIX=/usr/local DESTDIR= LIBDIR=$(PREFIX)/lib INCLUDEDIR=$(PREFIX)/include
 #   make uninstall            removes exactly what install put there
 #   make install-check        installs into a staging DESTDIR, builds a client with pkg-config, uninstalls
-#   make check                cargo tests, C tests against ours and against Debian's libotr
+#   make check                cargo tests, C tests against ours and against Debian's libotr, make e2e
+#   make e2e                  real Debian clients and tools, unmodified, on build/libotr.so.5 (tests/e2e)
 #   make headers              regenerates include/libotr/*.h from src/ffi with cbindgen
 #   make abi-check            compares headers and library with libotr 4.1.1 (../shared/abi/check)
 #   make lint                 cargo fmt --check and clippy -D warnings
@@ -23,7 +24,7 @@ SONAME  := libotr.so.5
 HEADERS := $(wildcard include/libotr/*.h)
 ABI_CHECK ?= ../shared/abi/check
 
-.PHONY: all lib install uninstall check demo lint test-deps cargo-test ffi-tests ffi-tests-system headers install-check abi-check clean
+.PHONY: all lib install uninstall check demo lint test-deps cargo-test ffi-tests ffi-tests-system headers install-check abi-check e2e clean
 
 all: lib
 
@@ -53,10 +54,11 @@ uninstall:
 	rm -f $(addprefix $(DESTDIR)$(INCLUDEDIR)/libotr/,$(notdir $(HEADERS)))
 	-rmdir $(DESTDIR)$(INCLUDEDIR)/libotr
 
-# The reference libotr and the tools the tests compare against.
+# The reference libotr and the tools the tests compare against; the clients of make e2e.
 TEST_PACKAGES := libotr5 libotr5-dev libotr5-bin libgcrypt20-dev python3-potr pkg-config valgrind
+E2E_PACKAGES  := tmux ngircd irssi irssi-plugin-otr
 test-deps:
-	@missing=$$(for p in $(TEST_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	@missing=$$(for p in $(TEST_PACKAGES) $(E2E_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 	    if [ "$$(id -u)" = 0 ]; then \
 	        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
@@ -92,7 +94,12 @@ demo: lib
 	$(CC) -Wall -Wextra -Wno-unused-parameter -Iinclude -o $(BUILD)/otr_chat examples/otr_chat.c -L$(BUILD) -lotr
 	LD_LIBRARY_PATH=$(BUILD) $(BUILD)/otr_chat
 
-check: lint cargo-test abi-check install-check ffi-tests-system ffi-tests
+# Real clients on our library, headless: Debian's OTR toolkit byte for byte against
+# Debian's libotr, two irssi with irssi-plugin-otr over a local ngircd (tests/e2e).
+e2e: lib test-deps
+	tests/e2e/run.sh
+
+check: lint cargo-test abi-check install-check ffi-tests-system ffi-tests e2e
 
 headers:
 	OTR_UPDATE_HEADERS=1 $(CARGO) build --lib
