@@ -70,7 +70,7 @@ wait_for() { # wait_for FILE REGEX SECONDS
 wait_count() { # wait_count FILE REGEX COUNT SECONDS
     local deadline=$((SECONDS + $4))
     while [ $SECONDS -lt $deadline ]; do
-        [ "$(grep -Ec -- "$2" "$1" 2>/dev/null)" -ge "$3" ] && return 0
+        [ "$(grep -Ec -- "$2" "$1" 2>/dev/null)" -ge "$3" ] 2>/dev/null && return 0
         sleep 0.2
     done
     return 1
