@@ -30,6 +30,8 @@ typedef struct party {
     unsigned int symkey_use;
     unsigned char symkey[32], symkey_data[64];
     size_t symkey_datalen;
+    /* Free the SMP state when an exchange ends, inside the callback (bitlbee). */
+    int free_smp_at_end;
 } party;
 
 typedef struct { party *to; char *msg; } queued;
@@ -98,6 +100,8 @@ static void op_handle_smp_event(void *opdata, OtrlSMPEvent e, ConnContext *c,
     char what[32];
     snprintf(what, sizeof what, "smp(%d,%u)", (int)e, progress);
     logf_(opdata, what);
+    if (((party *)opdata)->free_smp_at_end && (e == OTRL_SMPEVENT_SUCCESS || e == OTRL_SMPEVENT_FAILURE))
+        otrl_sm_state_free(c->smstate);
 }
 static void op_handle_msg_event(void *opdata, OtrlMessageEvent e, ConnContext *c,
                                 const char *message, gcry_error_t err)
@@ -501,6 +505,25 @@ static void test_smp_fragmented(void)
     teardown(&a, &b);
 }
 
+/* bitlbee frees the SMP state from its SUCCESS/FAILURE callback and then decides
+ * between initiating and responding by smstate->secret == NULL. */
+static void test_smp_freed_in_callback(void)
+{
+    party a, b;
+    setup(&a, &b, OTRL_POLICY_MANUAL);
+    start_ake(&a, &b);
+    a.free_smp_at_end = b.free_smp_at_end = 1;
+    run_smp(&a, &b, "Favourite colour?", "blue", "blue");
+    CHECK(strstr(b.log, "smp(7,100)") != NULL, "smp freed in the callback: succeeds");
+    CHECK(best(&a)->smstate->secret == NULL && best(&b)->smstate->secret == NULL,
+          "smp freed in the callback: no secret left on either side");
+    CHECK(best(&b)->smstate->nextExpected == OTRL_SMP_EXPECT1, "smp freed in the callback: expecting SMP1");
+    run_smp(&b, &a, NULL, "red", "red");
+    CHECK(strstr(a.log, "smp(7,100)") != NULL && strstr(b.log, "smp(7,100)") != NULL,
+          "smp freed in the callback: the next exchange succeeds");
+    teardown(&a, &b);
+}
+
 static void test_bad_arguments(void)
 {
     party a, b;
@@ -545,6 +568,7 @@ int main(void)
     test_require_encryption();
     test_smp();
     test_smp_fragmented();
+    test_smp_freed_in_callback();
     test_bad_arguments();
     HARNESS_EXIT();
 }
