@@ -56,7 +56,7 @@ uninstall:
 
 # The reference libotr and the tools the tests compare against; the clients of make e2e.
 TEST_PACKAGES := libotr5 libotr5-dev libotr5-bin libgcrypt20-dev python3-potr pkg-config valgrind
-E2E_PACKAGES  := tmux ngircd irssi irssi-plugin-otr prosody profanity mcabber
+E2E_PACKAGES  := tmux ngircd irssi irssi-plugin-otr prosody profanity mcabber bitlbee bitlbee-plugin-otr
 test-deps:
 	@missing=$$(for p in $(TEST_PACKAGES) $(E2E_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \

@@ -41,12 +41,18 @@ spawn() { # spawn LOGFILE CMD...
 
 cleanup() {
     local pid
-    for pid in $(tmux_pids) "${PIDS[@]}"; do
+    local all i
+    all="$(tmux_pids) ${PIDS[*]}"
+    for pid in $all; do
         kill "$pid" 2>/dev/null
     done
-    sleep 0.3
-    for pid in $(tmux_pids) "${PIDS[@]}"; do
-        kill -9 "$pid" 2>/dev/null
+    for i in $(seq 30); do
+        alive() { local p; for p in $all; do kill -0 "$p" 2>/dev/null && return 0; done; return 1; }
+        alive || break
+        sleep 0.1
+    done
+    for pid in $all; do
+        kill -9 "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
     done
     if [ -z "${E2E_KEEP:-}" ]; then rm -rf "$WORK"; else echo "kept $WORK"; fi
 }
