@@ -11,14 +11,20 @@
 # - after every SMP outcome it calls otrl_sm_state_free(ctx->smstate) on the live
 #   context and keeps using the context.
 # - its XMPP side only connects to ports 5220-5229 (or 80, 443).
+#
+# BITLBEE_LIB=system runs bitlbee on Debian's libotr instead (the mixed run, whose
+# checks are named bitlbee-mixed-*); profanity stays on ours.
 source "$(dirname "$0")/lib.sh"
+BITLBEE_LIB=${BITLBEE_LIB:-ours}
+T=bitlbee
+[ "$BITLBEE_LIB" = system ] && T=bitlbee-mixed
 
 XMPP_PORT=$(free_port)
 RELAY_PORT=
 for p in $(seq 5220 5229); do
     (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { RELAY_PORT=$p; break; }
 done
-[ -n "$RELAY_PORT" ] || { fail bitlbee-port "no free port in 5220-5229 (bitlbee's XMPP ports)"; exit 0; }
+[ -n "$RELAY_PORT" ] || { fail $T-port "no free port in 5220-5229 (bitlbee's XMPP ports)"; exit 0; }
 IRC_PORT=$(free_port)
 WIRE=$WORK/wire.log
 SECS=20
@@ -60,10 +66,12 @@ PluginDir = /usr/lib/bitlbee
 AuthMode = Open
 PidFile = $WORK/bitlbee/bitlbee.pid
 CONF
-BB=$(spawn "$WORK/bitlbee/daemon.log" env LD_LIBRARY_PATH="$ROOT/build" bitlbee -n -c "$WORK/bitlbee/bitlbee.conf" -d "$WORK/bitlbee")
+BB_ENV=
+[ "$BITLBEE_LIB" = ours ] && BB_ENV=LD_LIBRARY_PATH=$ROOT/build
+BB=$(spawn "$WORK/bitlbee/daemon.log" env $BB_ENV bitlbee -n -c "$WORK/bitlbee/bitlbee.conf" -d "$WORK/bitlbee")
 wait_port "$XMPP_PORT" 15 && wait_port "$RELAY_PORT" 10 && wait_port "$IRC_PORT" 10 ||
-    { fail bitlbee-servers "prosody, relay or bitlbee did not listen" "$WORK/prosody/out.log" "$WORK/bitlbee/daemon.log"; exit 0; }
-check_loaded bitlbee-loads-ours "$BB" ours
+    { fail $T-servers "prosody, relay or bitlbee did not listen" "$WORK/prosody/out.log" "$WORK/bitlbee/daemon.log"; exit 0; }
+check_loaded $T-loads-$BITLBEE_LIB "$BB" "$BITLBEE_LIB"
 
 # carol's IRC connection to bitlbee: fd 4, everything bitlbee says goes to irc.log.
 IRC=$WORK/irc.log
@@ -77,7 +85,7 @@ expect() { # expect NAME REGEX [COUNT]
 }
 irc "NICK carol"
 irc "USER carol 0 * :carol"
-expect bitlbee-welcome "Welcome to the BitlBee gateway"
+expect $T-welcome "Welcome to the BitlBee gateway"
 root "account add jabber carol@localhost pw"
 root "account jabber set server 127.0.0.1"
 root "account jabber set port $RELAY_PORT"
@@ -85,11 +93,11 @@ root "account jabber set tls false"
 root "set otr_policy manual"
 root "set otr_color_encrypted false"
 root "account jabber on"
-expect bitlbee-xmpp-login "jabber - Logging in: Logged in"
+expect $T-xmpp-login "jabber - Logging in: Logged in"
 root "otr keygen jabber"
-expect bitlbee-keygen "otr keygen for carol@localhost/jabber complete"
+expect $T-keygen "otr keygen for carol@localhost/jabber complete"
 root "otr info"
-expect bitlbee-key-read "carol@localhost/jabber - DSA"
+expect $T-key-read "carol@localhost/jabber - DSA"
 
 PROF=$WORK/alice
 mkdir -p "$PROF/data/profanity" "$PROF/config"
@@ -115,48 +123,48 @@ on_alice() { # on_alice NAME REGEX [COUNT]
     fail "$1" "profanity never showed /$2/" "$WORK/alice.pane" "$IRC"
     exit 0
 }
-on_alice bitlbee-profanity-connects "logged in successfully"
-check_loaded bitlbee-profanity-loads-ours "$A" ours
+on_alice $T-profanity-connects "logged in successfully"
+check_loaded $T-profanity-loads-ours "$A" ours
 type_line alice "/otr gen"
-on_alice bitlbee-profanity-keygen "Private key generation complete"
+on_alice $T-profanity-keygen "Private key generation complete"
 # bitlbee's is_logged_in callback answers from its roster: without alice online there,
 # libotr (ours and Debian's) sends no disconnect message at the end.
 root "add jabber alice@localhost"
-on_alice bitlbee-profanity-asked-subscription "authorization request from carol@localhost"
+on_alice $T-profanity-asked-subscription "authorization request from carol@localhost"
 type_line alice "/sub allow carol@localhost"
-expect bitlbee-sees-alice-online ":alice!alice@localhost JOIN :&bitlbee"
+expect $T-sees-alice-online ":alice!alice@localhost JOIN :&bitlbee"
 
 type_line alice "/msg carol@localhost"
 type_line alice "/otr start"
-on_alice bitlbee-profanity-secure "OTR session started \(untrusted\)"
-expect bitlbee-secure "conversation is now off the record"
+on_alice $T-profanity-secure "OTR session started \(untrusted\)"
+expect $T-secure "conversation is now off the record"
 MSG_A="alice-says-$RANDOM$RANDOM"
 MSG_C="carol-answers-$RANDOM$RANDOM"
 type_line alice "$MSG_A"
-expect bitlbee-reads-alice "^:alice!alice@localhost PRIVMSG .*$MSG_A"
+expect $T-reads-alice "^:alice!alice@localhost PRIVMSG .*$MSG_A"
 irc "PRIVMSG alice :$MSG_C"
-on_alice bitlbee-profanity-reads-carol "carol@localhost.*: $MSG_C"
-check bitlbee-wire-has-data-messages grep -q '?OTR:AAID' "$WIRE"
-if grep -qF -e "$MSG_A" -e "$MSG_C" "$WIRE"; then fail bitlbee-wire-no-plaintext "plaintext on the wire"; else pass bitlbee-wire-no-plaintext; fi
+on_alice $T-profanity-reads-carol "carol@localhost.*: $MSG_C"
+check $T-wire-has-data-messages grep -q '?OTR:AAID' "$WIRE"
+if grep -qF -e "$MSG_A" -e "$MSG_C" "$WIRE"; then fail $T-wire-no-plaintext "plaintext on the wire"; else pass $T-wire-no-plaintext; fi
 
 root "otr smp alice s3cret"
-on_alice bitlbee-profanity-asked "carol@localhost wants to authenticate your identity"
+on_alice $T-profanity-asked "carol@localhost wants to authenticate your identity"
 type_line alice "/otr secret s3cret"
-expect bitlbee-smp-success "smp alice: secrets proved equal, fingerprint trusted"
-on_alice bitlbee-profanity-smp-success "Authentication successful"
+expect $T-smp-success "smp alice: secrets proved equal, fingerprint trusted"
+on_alice $T-profanity-smp-success "Authentication successful"
 type_line alice '/otr question "Favourite colour?" blue'
-expect bitlbee-asked-question 'smp: initiated by alice with question: .*Favourite colour\?'
+expect $T-asked-question 'smp: initiated by alice with question: .*Favourite colour\?'
 root "otr smp alice blue"
-expect bitlbee-smpq-success "smp alice: correct answer, you are trusted"
+expect $T-smpq-success "smp alice: correct answer, you are trusted"
 root "otr smp alice red"
-on_alice bitlbee-profanity-asked-again "carol@localhost wants to authenticate your identity" 2
+on_alice $T-profanity-asked-again "carol@localhost wants to authenticate your identity" 2
 type_line alice "/otr secret green"
-expect bitlbee-smp-wrong-secret "smp alice: secrets did not match, fingerprint not trusted"
+expect $T-smp-wrong-secret "smp alice: secrets did not match, fingerprint not trusted"
 
 root "otr disconnect alice"
-expect bitlbee-disconnects "conversation is now in cleartext"
-on_alice bitlbee-profanity-sees-end "OTR session ended"
+expect $T-disconnects "conversation is now in cleartext"
+on_alice $T-profanity-sees-end "OTR session ended"
 type_line alice "/quit"
 irc "QUIT :done"
-wait_exit "$A" 10 && pass bitlbee-clients-exit || fail bitlbee-clients-exit "profanity did not quit"
+wait_exit "$A" 10 && pass $T-clients-exit || fail $T-clients-exit "profanity did not quit"
 exit 0
