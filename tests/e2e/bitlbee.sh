@@ -53,8 +53,8 @@ CONF
 for u in alice carol; do
     prosodyctl --config "$WORK/prosody/prosody.cfg.lua" register $u localhost pw >>"$WORK/prosody/register.log" 2>&1
 done
-spawn "$WORK/prosody/out.log" prosody -F --config "$WORK/prosody/prosody.cfg.lua" >/dev/null
-spawn "$WORK/relay.log" python3 "$E2E_DIR/relay.py" "$RELAY_PORT" "$XMPP_PORT" "$WIRE" >/dev/null
+spawn "$WORK/prosody/out.log" prosody -F --config "$WORK/prosody/prosody.cfg.lua"
+spawn "$WORK/relay.log" python3 "$E2E_DIR/relay.py" "$RELAY_PORT" "$XMPP_PORT" "$WIRE"
 mkdir -p "$WORK/bitlbee"
 cat >"$WORK/bitlbee/bitlbee.conf" <<CONF
 [settings]
@@ -68,7 +68,8 @@ PidFile = $WORK/bitlbee/bitlbee.pid
 CONF
 BB_ENV=
 [ "$BITLBEE_LIB" = ours ] && BB_ENV=LD_LIBRARY_PATH=$ROOT/build
-BB=$(spawn "$WORK/bitlbee/daemon.log" env $BB_ENV bitlbee -n -c "$WORK/bitlbee/bitlbee.conf" -d "$WORK/bitlbee")
+spawn "$WORK/bitlbee/daemon.log" env $BB_ENV bitlbee -n -c "$WORK/bitlbee/bitlbee.conf" -d "$WORK/bitlbee"
+BB=$!
 wait_port "$XMPP_PORT" 15 && wait_port "$RELAY_PORT" 10 && wait_port "$IRC_PORT" 10 ||
     { fail $T-servers "prosody, relay or bitlbee did not listen" "$WORK/prosody/out.log" "$WORK/bitlbee/daemon.log"; exit 0; }
 check_loaded $T-loads-$BITLBEE_LIB "$BB" "$BITLBEE_LIB"

@@ -33,8 +33,8 @@ PAM = no
 Ident = no
 DNS = no
 CONF
-spawn "$WORK/ngircd.log" ngircd -n -f "$WORK/ngircd.conf" >/dev/null
-spawn "$WORK/relay.log" python3 "$E2E_DIR/relay.py" "$RELAY_PORT" "$IRC_PORT" "$WIRE" >/dev/null
+spawn "$WORK/ngircd.log" ngircd -n -f "$WORK/ngircd.conf"
+spawn "$WORK/relay.log" python3 "$E2E_DIR/relay.py" "$RELAY_PORT" "$IRC_PORT" "$WIRE"
 wait_port "$IRC_PORT" 10 && wait_port "$RELAY_PORT" 10 || { fail irssi-servers "ngircd or relay did not listen" "$WORK/ngircd.log" "$WORK/relay.log"; exit 0; }
 
 # irssi home for NICK: config connecting through the relay (without irssi's flood

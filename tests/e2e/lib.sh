@@ -30,13 +30,13 @@ check() { # check NAME COMMAND... : PASS when the command succeeds
     if "$@"; then pass "$name"; else fail "$name" "'$*' failed"; fi
 }
 
-# Starts a background process, records its PID for cleanup.
+# Starts a background process and records its PID for cleanup; $! is that PID.
+# (Not inside $(...): a process started in a subshell is not recorded.)
 spawn() { # spawn LOGFILE CMD...
     local log=$1
     shift
     "$@" >"$log" 2>&1 &
     PIDS+=($!)
-    echo $!
 }
 
 cleanup() {
@@ -54,6 +54,18 @@ cleanup() {
     for pid in $all; do
         kill -9 "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
     done
+    # Anything still running from this test's directory (a forked child of a client)
+    # is a leak: report it and stop it by its PID.
+    local f left=
+    for f in /proc/[0-9]*/cmdline; do
+        pid=${f#/proc/}
+        pid=${pid%/cmdline}
+        [ "$pid" != $$ ] && tr '\0' ' ' <"$f" 2>/dev/null | grep -qF -- "$WORK" && left="$left $pid"
+    done
+    if [ -n "$left" ]; then
+        echo "FAIL $(basename "$0" .sh)-no-leftover-processes: still running:$left"
+        kill -9 $left 2>/dev/null
+    fi
     if [ -z "${E2E_KEEP:-}" ]; then rm -rf "$WORK"; else echo "kept $WORK"; fi
 }
 trap cleanup EXIT

@@ -45,8 +45,8 @@ CONF
 for u in alice bob; do
     prosodyctl --config "$WORK/prosody/prosody.cfg.lua" register $u localhost pw >>"$WORK/prosody/register.log" 2>&1
 done
-spawn "$WORK/prosody/out.log" prosody -F --config "$WORK/prosody/prosody.cfg.lua" >/dev/null
-spawn "$WORK/relay.log" python3 "$E2E_DIR/relay.py" "$RELAY_PORT" "$XMPP_PORT" "$WIRE" >/dev/null
+spawn "$WORK/prosody/out.log" prosody -F --config "$WORK/prosody/prosody.cfg.lua"
+spawn "$WORK/relay.log" python3 "$E2E_DIR/relay.py" "$RELAY_PORT" "$XMPP_PORT" "$WIRE"
 wait_port "$XMPP_PORT" 15 && wait_port "$RELAY_PORT" 10 ||
     { fail xmpp-servers "prosody or relay did not listen" "$WORK/prosody/out.log" "$WORK/prosody/prosody.log" "$WORK/relay.log"; exit 0; }
 
