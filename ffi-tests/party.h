@@ -32,6 +32,8 @@ typedef struct party {
     unsigned int symkey_use;
     unsigned char symkey[32], symkey_data[64];
     size_t symkey_datalen;
+    /* Free the SMP state when an exchange ends, inside the callback (bitlbee). */
+    int free_smp_at_end;
 } party;
 
 typedef struct { party *to; char *msg; } queued;
@@ -98,6 +100,8 @@ static void op_handle_smp_event(void *opdata, OtrlSMPEvent e, ConnContext *c,
     char what[32];
     snprintf(what, sizeof what, "smp(%d,%u)", (int)e, progress);
     logf_(opdata, what);
+    if (((party *)opdata)->free_smp_at_end && (e == OTRL_SMPEVENT_SUCCESS || e == OTRL_SMPEVENT_FAILURE))
+        otrl_sm_state_free(c->smstate);
 }
 static void op_handle_msg_event(void *opdata, OtrlMessageEvent e, ConnContext *c,
                                 const char *message, gcry_error_t err)

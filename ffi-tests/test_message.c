@@ -412,6 +412,25 @@ static void test_simultaneous_commits(void)
     teardown(&a, &b);
 }
 
+/* bitlbee frees the SMP state from its SUCCESS/FAILURE callback and then decides
+ * between initiating and responding by smstate->secret == NULL. */
+static void test_smp_freed_in_callback(void)
+{
+    party a, b;
+    setup(&a, &b, OTRL_POLICY_MANUAL);
+    start_ake(&a, &b);
+    a.free_smp_at_end = b.free_smp_at_end = 1;
+    run_smp(&a, &b, "Favourite colour?", "blue", "blue");
+    CHECK(strstr(b.log, "smp(7,100)") != NULL, "smp freed in the callback: succeeds");
+    CHECK(best(&a)->smstate->secret == NULL && best(&b)->smstate->secret == NULL,
+          "smp freed in the callback: no secret left on either side");
+    CHECK(best(&b)->smstate->nextExpected == OTRL_SMP_EXPECT1, "smp freed in the callback: expecting SMP1");
+    run_smp(&b, &a, NULL, "red", "red");
+    CHECK(strstr(a.log, "smp(7,100)") != NULL && strstr(b.log, "smp(7,100)") != NULL,
+          "smp freed in the callback: the next exchange succeeds");
+    teardown(&a, &b);
+}
+
 static void test_bad_arguments(void)
 {
     party a, b;
@@ -459,6 +478,7 @@ int main(void)
     test_smp();
     test_smp_fragmented();
     test_simultaneous_commits();
+    test_smp_freed_in_callback();
     test_bad_arguments();
     HARNESS_EXIT();
 }

@@ -1044,6 +1044,9 @@ unsafe fn smp_event(ops: &AppOps, context: *mut ConnContext, event: &smp::Event)
         .as_mut()
         .map_or(ptr::null_mut(), |q| q.as_mut_ptr().cast());
     ops.smp_event(event.code(), context, event.progress(), question_ptr);
+    // bitlbee calls otrl_sm_state_free from this callback: keep that, or the next
+    // mirror would hand it a secret again.
+    adopt_smp_reset(context);
 }
 
 /// Copies the SMP state into the `OtrlSMState` clients read.
