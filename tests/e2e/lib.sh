@@ -60,7 +60,7 @@ cleanup() {
     for f in /proc/[0-9]*/cmdline; do
         pid=${f#/proc/}
         pid=${pid%/cmdline}
-        [ "$pid" != $$ ] && tr '\0' ' ' <"$f" 2>/dev/null | grep -qF -- "$WORK" && left="$left $pid"
+        [ "$pid" != $$ ] && tr '\0' ' ' 2>/dev/null <"$f" | grep -qF -- "$WORK" && left="$left $pid"
     done
     if [ -n "$left" ]; then
         echo "FAIL $(basename "$0" .sh)-no-leftover-processes: still running:$left"
