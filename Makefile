@@ -4,13 +4,14 @@
 #   make install              PREFIX=/usr/local DESTDIR= LIBDIR=$(PREFIX)/lib INCLUDEDIR=$(PREFIX)/include
 #   make uninstall            removes exactly what install put there
 #   make install-check        installs into a staging DESTDIR, builds a client with pkg-config, uninstalls
-#   make check                cargo tests, C tests against ours and against Debian's libotr, interop
+#   make check                cargo tests, C tests against ours and against Debian's libotr, interop, e2e
 #   make interop              two-process conversations, ours and Debian's libotr in all four pairings
+#   make e2e                  real Debian clients and tools, unmodified, on build/libotr.so.5 (tests/e2e)
 #   make headers              regenerates include/libotr/*.h from src/ffi with cbindgen
 #   make abi-check            compares headers and library with libotr 4.1.1 (../shared/abi/check)
 #   make lint                 cargo fmt --check and clippy -D warnings
 #   make bench                bench/otrbench.c on Debian's libotr and on ours, side by side
-#                             (BENCHMARKS.md), then the Rust benchmarks (cargo bench)
+#                             (BENCHMARKS.md), then the Rust benchmarks (cargo bench); not in check
 
 PREFIX     ?= /usr/local
 LIBDIR     ?= $(PREFIX)/lib
@@ -26,7 +27,7 @@ SONAME  := libotr.so.5
 HEADERS := $(wildcard include/libotr/*.h)
 ABI_CHECK ?= ../shared/abi/check
 
-.PHONY: all lib install uninstall check demo bench lint test-deps cargo-test ffi-tests ffi-tests-system interop headers install-check abi-check clean
+.PHONY: all lib install uninstall check demo bench lint test-deps cargo-test ffi-tests ffi-tests-system interop e2e headers install-check abi-check clean
 
 all: lib
 
@@ -56,10 +57,11 @@ uninstall:
 	rm -f $(addprefix $(DESTDIR)$(INCLUDEDIR)/libotr/,$(notdir $(HEADERS)))
 	-rmdir $(DESTDIR)$(INCLUDEDIR)/libotr
 
-# The reference libotr and the tools the tests compare against.
+# The reference libotr and the tools the tests compare against; the clients of make e2e.
 TEST_PACKAGES := libotr5 libotr5-dev libotr5-bin libgcrypt20-dev python3-potr pkg-config valgrind
+E2E_PACKAGES  := tmux ngircd irssi irssi-plugin-otr prosody profanity mcabber bitlbee bitlbee-plugin-otr
 test-deps:
-	@missing=$$(for p in $(TEST_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	@missing=$$(for p in $(TEST_PACKAGES) $(E2E_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 	    if [ "$$(id -u)" = 0 ]; then \
 	        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
@@ -105,7 +107,7 @@ $(INTEROP_PEER): tests/interop/peer.c
 interop: lib test-deps $(INTEROP_PEER)
 	python3 tests/interop/run.py --peer $(INTEROP_PEER) --ours $(BUILD)
 
-check: lint cargo-test abi-check install-check interop ffi-tests-system ffi-tests
+check: lint cargo-test abi-check install-check interop ffi-tests-system ffi-tests e2e
 
 # One program, built once against Debian's headers, timed on Debian's libotr and on ours
 # alternately (bench/compare.py); not part of check. BENCH_FLAGS go to compare.py
@@ -118,6 +120,11 @@ bench: lib test-deps
 	python3 bench/compare.py --bin $(BUILD)/otrbench --ours $(BUILD) \
 	    --reference-lib $(DEBIAN_LIBOTR) --out $(BUILD)/bench $(BENCH_FLAGS)
 	$(CARGO) bench --bench wire --bench crypto --bench session
+
+# Real clients on our library, headless: Debian's OTR toolkit byte for byte against
+# Debian's libotr, irssi, profanity, mcabber and bitlbee over local servers (tests/e2e).
+e2e: lib test-deps
+	tests/e2e/run.sh
 
 headers:
 	OTR_UPDATE_HEADERS=1 $(CARGO) build --lib

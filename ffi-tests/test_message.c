@@ -3,215 +3,7 @@
  * sends into a queue the other side reads. Every callback is logged, and the logs
  * of the main scenarios are compared with what libotr 4.1.1 does, callback by
  * callback. */
-#include <stdlib.h>
-#include <unistd.h>
-#include <libotr/proto.h>
-#include <libotr/privkey.h>
-#include <libotr/message.h>
-#include <libotr/instag.h>
-#include <libotr/tlv.h>
-#include <libotr/sm.h>
-#include "harness.h"
-
-#define INV_VALUE 0x20000037u
-
-typedef struct party {
-    const char *account, *protocol, *peer;
-    OtrlUserState us;
-    OtrlPolicy policy;
-    int mms;
-    struct party *other;
-    char log[16384];
-    char instag_file[64];
-    /* What the last otrl_message_receiving gave back. */
-    int ret;
-    char *shown;
-    /* The last received_symkey call. */
-    unsigned int symkey_use;
-    unsigned char symkey[32], symkey_data[64];
-    size_t symkey_datalen;
-} party;
-
-typedef struct { party *to; char *msg; } queued;
-static queued queue[4096];
-static size_t q_head, q_tail;
-
-static void logf_(party *p, const char *what)
-{
-    size_t len = strlen(p->log);
-    snprintf(p->log + len, sizeof p->log - len, "%s%s", len ? " " : "", what);
-}
-
-static void enqueue(party *to, const char *msg)
-{
-    if (q_tail < sizeof queue / sizeof queue[0]) {
-        queue[q_tail].to = to;
-        queue[q_tail].msg = strdup(msg);
-        q_tail++;
-    }
-}
-
-static OtrlPolicy op_policy(void *opdata, ConnContext *context) { return ((party *)opdata)->policy; }
-static void op_create_privkey(void *opdata, const char *a, const char *p) { logf_(opdata, "create_privkey"); }
-static int op_is_logged_in(void *opdata, const char *a, const char *p, const char *r) { return 1; }
-static void op_inject(void *opdata, const char *a, const char *p, const char *r, const char *msg)
-{
-    party *me = opdata;
-    logf_(me, "inject");
-    enqueue(me->other, msg);
-}
-static void op_update_context_list(void *opdata) { logf_(opdata, "update_context_list"); }
-static void op_new_fingerprint(void *opdata, OtrlUserState us, const char *a, const char *p,
-                               const char *u, unsigned char fp[20]) { logf_(opdata, "new_fingerprint"); }
-static void op_write_fingerprints(void *opdata) { logf_(opdata, "write_fingerprints"); }
-static void op_gone_secure(void *opdata, ConnContext *c) { logf_(opdata, "gone_secure"); }
-static void op_gone_insecure(void *opdata, ConnContext *c) { logf_(opdata, "gone_insecure"); }
-static void op_still_secure(void *opdata, ConnContext *c, int is_reply)
-{
-    logf_(opdata, is_reply ? "still_secure(reply)" : "still_secure");
-}
-static int op_max_message_size(void *opdata, ConnContext *c) { return ((party *)opdata)->mms; }
-static void op_received_symkey(void *opdata, ConnContext *c, unsigned int use,
-                               const unsigned char *usedata, size_t usedatalen,
-                               const unsigned char *symkey)
-{
-    party *me = opdata;
-    logf_(me, "received_symkey");
-    me->symkey_use = use;
-    memcpy(me->symkey, symkey, 32);
-    me->symkey_datalen = usedatalen < 64 ? usedatalen : 64;
-    memcpy(me->symkey_data, usedata, me->symkey_datalen);
-}
-static const char *op_otr_error_message(void *opdata, ConnContext *c, OtrlErrorCode code)
-{
-    char what[32];
-    snprintf(what, sizeof what, "otr_error_message(%d)", (int)code);
-    logf_(opdata, what);
-    return strdup("something went wrong");
-}
-static void op_otr_error_message_free(void *opdata, const char *msg) { free((char *)msg); }
-static void op_handle_smp_event(void *opdata, OtrlSMPEvent e, ConnContext *c,
-                                unsigned short progress, char *question)
-{
-    char what[32];
-    snprintf(what, sizeof what, "smp(%d,%u)", (int)e, progress);
-    logf_(opdata, what);
-}
-static void op_handle_msg_event(void *opdata, OtrlMessageEvent e, ConnContext *c,
-                                const char *message, gcry_error_t err)
-{
-    char what[64];
-    snprintf(what, sizeof what, "msg_event(%d%s%s)", (int)e, message ? "," : "", message ? message : "");
-    logf_(opdata, what);
-}
-static void op_create_instag(void *opdata, const char *a, const char *p)
-{
-    party *me = opdata;
-    logf_(me, "create_instag");
-    otrl_instag_generate(me->us, me->instag_file, a, p);
-}
-static void op_timer_control(void *opdata, unsigned int interval)
-{
-    char what[32];
-    snprintf(what, sizeof what, "timer_control(%u)", interval);
-    logf_(opdata, what);
-}
-
-static OtrlMessageAppOps ops = {
-    op_policy, op_create_privkey, op_is_logged_in, op_inject, op_update_context_list,
-    op_new_fingerprint, op_write_fingerprints, op_gone_secure, op_gone_insecure,
-    op_still_secure, op_max_message_size, NULL, NULL, op_received_symkey,
-    op_otr_error_message, op_otr_error_message_free, NULL, NULL, op_handle_smp_event,
-    op_handle_msg_event, op_create_instag, NULL, NULL, op_timer_control,
-};
-
-static void setup(party *a, party *b, OtrlPolicy policy)
-{
-    static int n;
-    memset(a, 0, sizeof *a);
-    memset(b, 0, sizeof *b);
-    a->account = "alice@example.org"; a->protocol = "prpl-jabber"; a->peer = "alice";
-    b->account = "alice"; b->protocol = "IRC"; b->peer = "alice@example.org";
-    a->other = b; b->other = a;
-    a->policy = b->policy = policy;
-    a->us = otrl_userstate_create();
-    b->us = otrl_userstate_create();
-    otrl_privkey_read(a->us, SAMPLES "/sample.private_key");
-    otrl_privkey_read(b->us, SAMPLES "/sample.private_key");
-    snprintf(a->instag_file, sizeof a->instag_file, "/tmp/otr-msg-%d-%d-a", (int)getpid(), n);
-    snprintf(b->instag_file, sizeof b->instag_file, "/tmp/otr-msg-%d-%d-b", (int)getpid(), n++);
-}
-
-static void teardown(party *a, party *b)
-{
-    while (q_head < q_tail) free(queue[q_head++].msg);
-    q_head = q_tail = 0;
-    free(a->shown); free(b->shown);
-    otrl_userstate_free(a->us);
-    otrl_userstate_free(b->us);
-    unlink(a->instag_file);
-    unlink(b->instag_file);
-}
-
-/* The user of `p` sends `text`; returns the error, fragments go out by `policy`. */
-static gcry_error_t send_text(party *p, const char *text, OtrlFragmentPolicy policy, char **out)
-{
-    char *msg = NULL;
-    gcry_error_t err = otrl_message_sending(p->us, &ops, p, p->account, p->protocol, p->peer,
-                                            OTRL_INSTAG_BEST, text, NULL, &msg, policy,
-                                            NULL, NULL, NULL);
-    if (out) *out = msg; else otrl_message_free(msg);
-    return err;
-}
-
-/* The client sends what otrl_message_sending left it (its original if NULL). */
-static void client_send(party *p, const char *text)
-{
-    char *msg = NULL;
-    otrl_message_sending(p->us, &ops, p, p->account, p->protocol, p->peer, OTRL_INSTAG_BEST,
-                         text, NULL, &msg, OTRL_FRAGMENT_SEND_SKIP, NULL, NULL, NULL);
-    enqueue(p->other, msg ? msg : text);
-    otrl_message_free(msg);
-}
-
-/* One message arrives at `p`. */
-static void receive(party *p, const char *msg)
-{
-    char *shown = NULL;
-    OtrlTLV *tlvs = NULL;
-    p->ret = otrl_message_receiving(p->us, &ops, p, p->account, p->protocol, p->peer, msg,
-                                    &shown, &tlvs, NULL, NULL, NULL);
-    free(p->shown);
-    p->shown = shown;
-    otrl_tlv_free(tlvs);
-}
-
-static void deliver_all(void)
-{
-    while (q_head < q_tail) {
-        queued q = queue[q_head++];
-        receive(q.to, q.msg);
-        free(q.msg);
-    }
-    q_head = q_tail = 0;
-}
-
-static ConnContext *best(party *p)
-{
-    return otrl_context_find(p->us, p->peer, p->account, p->protocol, OTRL_INSTAG_BEST, 0,
-                             NULL, NULL, NULL);
-}
-
-static void clear_logs(party *a, party *b) { a->log[0] = b->log[0] = 0; }
-
-static void start_ake(party *a, party *b)
-{
-    char *msg = NULL;
-    send_text(a, "?OTR?", OTRL_FRAGMENT_SEND_SKIP, &msg);
-    enqueue(b, msg);
-    otrl_message_free(msg);
-    deliver_all();
-}
+#include "party.h"
 
 static void test_ake_v3(void)
 {
@@ -472,6 +264,8 @@ static void test_whitespace_start(void)
     CHECK(best(&a)->msgstate == OTRL_MSGSTATE_ENCRYPTED && best(&b)->msgstate == OTRL_MSGSTATE_ENCRYPTED,
           "whitespace tag started the AKE");
     CHECK(best(&a)->m_context->otr_offer == OFFER_ACCEPTED, "offer accepted");
+    CHECK(best(&a)->otr_offer == OFFER_NOT && best(&b)->otr_offer == OFFER_NOT,
+          "the offer is answered in the master, the instances' stay untouched");
     teardown(&a, &b);
 }
 
@@ -556,6 +350,87 @@ static void test_smp(void)
     teardown(&a, &b);
 }
 
+/* The longest message waiting in the queue. */
+static size_t longest_queued(void)
+{
+    size_t longest = 0;
+    for (size_t i = q_head; i < q_tail; i++)
+        if (strlen(queue[i].msg) > longest) longest = strlen(queue[i].msg);
+    return longest;
+}
+
+/* The SMP replies sent while receiving are fragmented like everything else. */
+static void test_smp_fragmented(void)
+{
+    party a, b;
+    setup(&a, &b, OTRL_POLICY_MANUAL);
+    start_ake(&a, &b);
+    a.mms = b.mms = 120;
+    otrl_message_initiate_smp(a.us, &ops, &a, best(&a), (const unsigned char *)"x", 1);
+    size_t smp1 = longest_queued();
+    deliver_all();
+    otrl_message_respond_smp(b.us, &ops, &b, best(&b), (const unsigned char *)"x", 1);
+    size_t smp2 = longest_queued();
+    size_t replies = 0;
+    while (q_head < q_tail) {
+        queued q = queue[q_head++];
+        receive(q.to, q.msg);
+        free(q.msg);
+        if (longest_queued() > replies) replies = longest_queued();
+    }
+    q_head = q_tail = 0;
+    CHECK(smp1 <= 120 && smp2 <= 120, "smp with max_message_size: SMP1 and SMP2 in pieces");
+    CHECK(replies > 0 && replies <= 120, "smp with max_message_size: SMP3 and SMP4, sent while receiving, in pieces");
+    CHECK(strstr(a.log, "smp(7,100)") && strstr(b.log, "smp(7,100)"), "smp with max_message_size: succeeds");
+    teardown(&a, &b);
+}
+
+/* Both sides ask at once: each master context gets the other's D-H Commit while
+ * awaiting a D-H Key for its own. libotr's master contexts always yield (their own
+ * commit may be kept only for other instances), so both answer with a D-H Key;
+ * each then holds a D-H Key for a commit it dropped, and the AKE stalls. */
+static void test_simultaneous_commits(void)
+{
+    party a, b;
+    setup(&a, &b, OTRL_POLICY_ALLOW_V2);
+    char *qa = NULL, *qb = NULL;
+    send_text(&a, "?OTR?", OTRL_FRAGMENT_SEND_SKIP, &qa);
+    send_text(&b, "?OTR?", OTRL_FRAGMENT_SEND_SKIP, &qb);
+    receive(&b, qa);
+    receive(&a, qb);
+    otrl_message_free(qa);
+    otrl_message_free(qb);
+    CHECK(best(&a)->auth.authstate == OTRL_AUTHSTATE_AWAITING_DHKEY
+          && best(&b)->auth.authstate == OTRL_AUTHSTATE_AWAITING_DHKEY, "simultaneous: both sent a D-H Commit");
+    clear_logs(&a, &b);
+    deliver_all();
+    CHECK(best(&a)->auth.authstate == OTRL_AUTHSTATE_AWAITING_REVEALSIG
+          && best(&b)->auth.authstate == OTRL_AUTHSTATE_AWAITING_REVEALSIG,
+          "simultaneous: both masters yield to the other's commit");
+    CHECK(best(&a)->msgstate == OTRL_MSGSTATE_PLAINTEXT && best(&b)->msgstate == OTRL_MSGSTATE_PLAINTEXT,
+          "simultaneous: no session");
+    teardown(&a, &b);
+}
+
+/* bitlbee frees the SMP state from its SUCCESS/FAILURE callback and then decides
+ * between initiating and responding by smstate->secret == NULL. */
+static void test_smp_freed_in_callback(void)
+{
+    party a, b;
+    setup(&a, &b, OTRL_POLICY_MANUAL);
+    start_ake(&a, &b);
+    a.free_smp_at_end = b.free_smp_at_end = 1;
+    run_smp(&a, &b, "Favourite colour?", "blue", "blue");
+    CHECK(strstr(b.log, "smp(7,100)") != NULL, "smp freed in the callback: succeeds");
+    CHECK(best(&a)->smstate->secret == NULL && best(&b)->smstate->secret == NULL,
+          "smp freed in the callback: no secret left on either side");
+    CHECK(best(&b)->smstate->nextExpected == OTRL_SMP_EXPECT1, "smp freed in the callback: expecting SMP1");
+    run_smp(&b, &a, NULL, "red", "red");
+    CHECK(strstr(a.log, "smp(7,100)") != NULL && strstr(b.log, "smp(7,100)") != NULL,
+          "smp freed in the callback: the next exchange succeeds");
+    teardown(&a, &b);
+}
+
 static void test_bad_arguments(void)
 {
     party a, b;
@@ -601,6 +476,9 @@ int main(void)
     test_whitespace_start();
     test_require_encryption();
     test_smp();
+    test_smp_fragmented();
+    test_simultaneous_commits();
+    test_smp_freed_in_callback();
     test_bad_arguments();
     HARNESS_EXIT();
 }

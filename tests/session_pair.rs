@@ -417,7 +417,7 @@ fn error_codes_are_libotrs() {
 #[test]
 fn disconnect_finishes_the_peer() {
     let (mut a, mut b) = established(ALLOW_V23);
-    let bye = a.disconnect(3).unwrap();
+    let bye = a.disconnect().unwrap();
     assert_eq!(a.msgstate(), MsgState::Plaintext);
     let r = deliver(&mut b, &bye, 3);
     assert!(r.events().contains(&Event::PeerDisconnected));

@@ -178,7 +178,7 @@ fn check(query: &str, version: ProtocolVersion) {
     assert_eq!(ours.protocol_version(), Some(version));
     converse(&mut ours, &mut peer, 60);
     // Our disconnect ends the session on libotr's side.
-    let bye = ours.disconnect(3).unwrap();
+    let bye = ours.disconnect().unwrap();
     assert!(peer.receive(&bye).disconnected);
 }
 

@@ -62,7 +62,8 @@ ConnContextPriv *otrl_context_priv_new(void);
 
 /**
  * Drops a context's session state (keys, fragments, saved MAC keys, last message),
- * keeping its generation count; the session is left FINISHED.
+ * keeping its generation count and the times of the last message sent and
+ * received; the session is left FINISHED.
  *
  * # Safety
  * `context_priv` must be NULL or come from `otrl_context_priv_new`.

@@ -184,8 +184,18 @@ gcry_error_t otrl_proto_instance(const char *otrmsg,
                                  unsigned int *instance_to);
 
 /**
+ * Encrypts `msg` and `tlvs` into a Data Message of the context's encrypted
+ * session with `flags` (e.g. `OTRL_MSGFLAGS_IGNORE_UNREADABLE`), left
+ * `malloc`ed in `*encmessagep`; reveals the MAC keys waiting to be revealed
+ * and remembers `msg` as the last message sent. With a non-NULL `extrakey`,
+ * the 32-byte extra symmetric key of the keys used is copied there.
+ * `GPG_ERR_CONFLICT` outside an encrypted session (`*encmessagep` NULL);
+ * NULL arguments give `GPG_ERR_INV_VALUE`. The time of the last message sent
+ * is not updated (libotr's callers do that).
+ *
  * # Safety
- * The pointers must be valid for the types they name.
+ * The pointers must be NULL or valid for the types they name; `extrakey`
+ * must have room for 32 bytes.
  */
 gcry_error_t otrl_proto_create_data(char **encmessagep,
                                     ConnContext *context,
@@ -195,14 +205,29 @@ gcry_error_t otrl_proto_create_data(char **encmessagep,
                                     unsigned char *extrakey);
 
 /**
+ * Reads the flags of a Data Message without decrypting it (for one that
+ * cannot be read: `OTRL_MSGFLAGS_IGNORE_UNREADABLE` says not to complain).
+ * `*flagsp` is 0 unless the header is readable; `GPG_ERR_INV_VALUE` when it
+ * is not the start of a Data Message.
+ *
  * # Safety
- * `datamsg` must be NUL-terminated; `flagsp` NULL or writable.
+ * `datamsg` must be NULL or NUL-terminated; `flagsp` NULL or writable.
  */
 gcry_error_t otrl_proto_data_read_flags(const char *datamsg, unsigned char *flagsp);
 
 /**
+ * Verifies and decrypts a Data Message with the context's keys: the text
+ * is left `malloc`ed in `*plaintextp` (the whole decrypted payload, NUL
+ * terminated, so its C string is the message without the TLVs), the TLVs
+ * in `*tlvsp`, the flags in `*flagsp` and the 32-byte extra symmetric key in
+ * `extrakey` (these two if non-NULL). The keys rotate as the message says; the
+ * message state is not checked and no callback runs. `GPG_ERR_INV_VALUE`
+ * for a message that does not parse, `GPG_ERR_CONFLICT` for one these keys
+ * cannot read (unknown key ids, bad MAC, old counter).
+ *
  * # Safety
- * The pointers must be valid for the types they name.
+ * The pointers must be NULL or valid for the types they name; `extrakey`
+ * must have room for 32 bytes.
  */
 gcry_error_t otrl_proto_accept_data(char **plaintextp,
                                     OtrlTLV **tlvsp,
@@ -212,16 +237,36 @@ gcry_error_t otrl_proto_accept_data(char **plaintextp,
                                     unsigned char *extrakey);
 
 /**
+ * Feeds one incoming message to the context's reassembly of a fragmented
+ * message (spec "Fragmentation"): `OTRL_FRAGMENT_UNFRAGMENTED` for a message
+ * that is no fragment (any partial message is dropped),
+ * `OTRL_FRAGMENT_INCOMPLETE` while pieces are missing (and for a malformed
+ * fragment, which changes nothing), `OTRL_FRAGMENT_COMPLETE` with the whole
+ * message `malloc`ed in `*unfragmessagep`. Pieces must arrive in order; a
+ * first piece starts over. The partial message is the one
+ * `otrl_message_receiving` uses for this context.
+ *
  * # Safety
- * The pointers must be valid for the types they name.
+ * The pointers must be NULL or valid for the types they name.
  */
 OtrlFragmentResult otrl_proto_fragment_accumulate(char **unfragmessagep,
                                                   ConnContext *context,
                                                   const char *msg);
 
 /**
+ * Splits `message` into `fragment_count` fragments for a transport carrying
+ * at most `mms` bytes, in a `malloc`ed array of `malloc`ed strings left in
+ * `*fragments` (free it with `otrl_proto_fragment_free`): piece k holds the
+ * next `mms` minus the header allowance (37 bytes for a context of protocol
+ * version 3, else 19) bytes of the message, written as `?OTR,k,n,piece,`, or
+ * with the instance tags as `?OTR|sender|receiver,k,n,piece,` when the AKE
+ * was of version 3. A count too small drops the end of the message; a count
+ * too large adds empty pieces. `GPG_ERR_INV_VALUE` for a count outside
+ * 1..=65535, an `mms` leaving no room after the header (where libotr's
+ * arithmetic goes wrong) or NULL arguments.
+ *
  * # Safety
- * The pointers must be valid for the types they name.
+ * The pointers must be NULL or valid for the types they name.
  */
 gcry_error_t otrl_proto_fragment_create(int mms,
                                         int fragment_count,
@@ -230,8 +275,13 @@ gcry_error_t otrl_proto_fragment_create(int mms,
                                         const char *message);
 
 /**
+ * Frees a fragment array from `otrl_proto_fragment_create` and its first
+ * `arraylen` strings (NULL entries are skipped). `*fragments` itself is
+ * left as it is.
+ *
  * # Safety
- * `fragments` must point to an array from `otrl_proto_fragment_create`.
+ * `fragments` must be NULL or point to NULL or to an array from
+ * `otrl_proto_fragment_create` with at least `arraylen` entries.
  */
 void otrl_proto_fragment_free(char ***fragments, unsigned short arraylen);
 

@@ -148,20 +148,38 @@ impl AppOps<'_> {
         }
     }
 
-    /// The text of an OTR error message for `code`, asked of the client (and
-    /// given back to it to free); `None` without a callback or text.
+    /// The text of an OTR error message for `code`, asked of the client and
+    /// given back to it to free; `None` without a callback or text.
     pub unsafe fn otr_error_text(
         &self,
         context: *mut ConnContext,
         code: OtrlErrorCode,
     ) -> Option<Vec<u8>> {
+        self.with_otr_error_text(context, code, true, <[u8]>::to_vec)
+    }
+
+    /// Runs `use_text` on the client's text for `code` before giving the text
+    /// back to it to free, as libotr does when it sends an error message (the
+    /// inject comes before the free). A NULL text is given back to free only
+    /// if `free_null` (libotr does so after an unreadable Data Message, not
+    /// after a malformed message).
+    pub unsafe fn with_otr_error_text<R>(
+        &self,
+        context: *mut ConnContext,
+        code: OtrlErrorCode,
+        free_null: bool,
+        use_text: impl FnOnce(&[u8]) -> R,
+    ) -> Option<R> {
         let f = self.ops.otr_error_message?;
         let text = f(self.opdata, context, code);
-        let copy = c_bytes(text).map(<[u8]>::to_vec);
-        if let Some(free) = self.ops.otr_error_message_free {
+        let result = c_bytes(text).map(use_text);
+        if let (Some(free), true) = (
+            self.ops.otr_error_message_free,
+            free_null || !text.is_null(),
+        ) {
             free(self.opdata, text);
         }
-        copy
+        result
     }
 
     pub fn can_explain_errors(&self) -> bool {

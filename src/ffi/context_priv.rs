@@ -85,7 +85,8 @@ pub(crate) unsafe fn conn<'a>(context_priv: *mut ConnContextPriv) -> &'a mut Con
 }
 
 /// Drops a context's session state (keys, fragments, saved MAC keys, last message),
-/// keeping its generation count; the session is left FINISHED.
+/// keeping its generation count and the times of the last message sent and
+/// received; the session is left FINISHED.
 ///
 /// # Safety
 /// `context_priv` must be NULL or come from `otrl_context_priv_new`.
@@ -99,9 +100,11 @@ pub unsafe extern "C" fn otrl_context_priv_force_finished(context_priv: *mut Con
     conn.last_message = None;
     conn.may_retransmit = 0;
     let p = &mut *context_priv;
-    let generation = p.generation;
+    let (generation, lastsent, lastrecv) = (p.generation, p.lastsent, p.lastrecv);
     std::ptr::write_bytes(context_priv, 0, 1);
     p.generation = generation;
+    p.lastsent = lastsent;
+    p.lastrecv = lastrecv;
 }
 
 /// Frees a private context part and what it owns.

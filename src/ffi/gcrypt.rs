@@ -32,7 +32,7 @@ pub const GPG_ERR_BAD_SIGNATURE: c_uint = 8;
 pub const GPG_ERR_UNUSABLE_SECKEY: c_uint = 54;
 pub const GPG_ERR_INV_VALUE: c_uint = 55;
 pub const GPG_ERR_INV_OBJ: c_uint = 65;
-pub const GPG_ERR_NOT_IMPLEMENTED: c_uint = 69;
+pub const GPG_ERR_CONFLICT: c_uint = 70;
 pub const GPG_ERR_EEXIST: c_uint = 0x8023;
 pub const GPG_ERR_ENOMEM: c_uint = 0x8056;
 
@@ -55,9 +55,6 @@ const fn make_error(source: c_uint, code: c_uint) -> gcry_error_t {
         (source << 24) | code
     }
 }
-
-/// What a function not implemented yet returns: libgpg-error's "Not implemented".
-pub const NOT_IMPLEMENTED: gcry_error_t = otr_error(GPG_ERR_NOT_IMPLEMENTED);
 
 /// `gcry_error_from_errno(errno)`, as libotr returns it when `fopen` fails.
 pub fn error_from_errno(errno: c_int) -> gcry_error_t {

@@ -15,7 +15,7 @@ use super::instag::{
 };
 use super::privkey::{otrl_privkey_find, otrl_privkey_fingerprint_raw, private_key};
 use super::proto::{
-    otrl_api_version, OtrlFragmentPolicy, OtrlPolicy, OTRL_FRAGMENT_SEND_ALL,
+    fragment_layout, otrl_api_version, OtrlFragmentPolicy, OtrlPolicy, OTRL_FRAGMENT_SEND_ALL,
     OTRL_FRAGMENT_SEND_ALL_BUT_FIRST, OTRL_FRAGMENT_SEND_ALL_BUT_LAST, OTRL_FRAGMENT_SEND_SKIP,
     OTRL_POLICY_REQUIRE_ENCRYPTION, OTRL_POLICY_SEND_WHITESPACE_TAG, OTRL_POLICY_VERSION_MASK,
 };
@@ -28,7 +28,7 @@ use crate::crypto::ake_keys::SessionIdHalf;
 use crate::session::{ErrorCode, Event, MsgState, Offer, Output, Received, Session};
 use crate::smp::{self, NextExpected};
 use crate::wire::classify::{self, MessageType};
-use crate::wire::fragment::{self, Accumulated, FragmentFormat};
+use crate::wire::fragment::{self, Accumulated};
 use crate::wire::message::{ProtocolVersion, FLAG_IGNORE_UNREADABLE};
 use crate::wire::query::{self, Policy};
 use crate::wire::tlv::{types as tlv_types, Tlv};
@@ -354,6 +354,7 @@ unsafe fn outgoing(
             let plain = converted.as_deref().unwrap_or(original);
             match encrypt(context, plain, tlvs, 0) {
                 Some(msg) => {
+                    self::conn((*context).context_priv).session.note_sent(now);
                     otrl_context_update_recent_child(context, 1);
                     (0, Some(msg.into_bytes()))
                 }
@@ -373,14 +374,14 @@ unsafe fn outgoing(
 
 /// A Data Message of `context`'s session carrying `text` and `tlvs`; remembered as
 /// the last message sent, as libotr's `otrl_proto_create_data` does.
-unsafe fn encrypt(
+pub(super) unsafe fn encrypt(
     context: *mut ConnContext,
     text: &[u8],
     tlvs: &[Tlv],
     flags: u8,
 ) -> Option<String> {
     let conn = conn((*context).context_priv);
-    let msg = conn.session.encrypt(text, tlvs, flags, now())?;
+    let msg = conn.session.encrypt(text, tlvs, flags)?;
     conn.last_message = Some(Zeroizing::new(text.to_vec()));
     conn.may_retransmit = 0;
     Some(msg)
@@ -408,18 +409,13 @@ unsafe fn fragment_and_send(
         }
         return Ok(Some(message.to_vec()));
     }
-    let c = &*context;
-    // An AKE message of a v3 AKE goes in the v3 form (with instance tags) even
-    // before the context has a protocol version, as Debian's libotr 4.1.1 sends it.
-    let format = if c.protocol_version == 3 || c.auth.protocol_version == 3 {
-        FragmentFormat::V3 {
-            sender_instance: c.our_instance,
-            receiver_instance: c.their_instance,
-        }
-    } else {
-        FragmentFormat::V2
-    };
-    let mut pieces = fragment::fragment_for_mms(message, mms, format)
+    let (format, header_len) = fragment_layout(context);
+    let count = mms
+        .checked_sub(header_len)
+        .filter(|&room| room > 0)
+        .map(|room| (message.len() - 1) / room + 1)
+        .ok_or(otr_error(GPG_ERR_INV_VALUE))?;
+    let mut pieces = fragment::create_fragments_with(message, mms, count, format, header_len)
         .map_err(|_| otr_error(GPG_ERR_INV_VALUE))?;
     let kept = match policy {
         OTRL_FRAGMENT_SEND_ALL_BUT_FIRST => Some(pieces.remove(0)),
@@ -638,6 +634,7 @@ impl Incoming<'_> {
     ) -> Outcome {
         let kind = classify::message_type(message);
         let version = classify::message_version(message);
+        let offer_context = context;
         if policy & OTRL_POLICY_SEND_WHITESPACE_TAG != 0 {
             // Any OTR message answers our offer; plain text after it declines it.
             let session = &mut conn((*context).context_priv).session;
@@ -684,8 +681,21 @@ impl Incoming<'_> {
         }
         adopt_smp_reset(context);
         let session = prepare_session(context, policy);
+        let sent_before = session.last_sent();
+        let offer_before = session.offer();
         let received = session.receive_unfragmented(message, now());
+        if context != offer_context {
+            // libotr answers the offer in the context the message arrived in
+            // (above), not in the instance it is then routed to.
+            session.set_offer(offer_before);
+        }
         let outcome = self.report(context, master, best, kind, policy, message, received);
+        let session = &mut conn((*context).context_priv).session;
+        if context == master && session.ake().version() == Some(ProtocolVersion::V3) {
+            // libotr's send_or_error_auth: a master's v3 AKE messages are not
+            // counted as sent.
+            session.note_sent(sent_before);
+        }
         mirror(context);
         outcome
     }
@@ -761,10 +771,14 @@ impl Incoming<'_> {
         let mut gone_encrypted = false;
         let mut unencrypted = None;
         let extra_key = received.extra_key.as_deref().map_or(&[][..], |k| &k[..]);
-        for output in &received.outputs {
+        let mut outputs = received.outputs.iter().peekable();
+        while let Some(output) = outputs.next() {
             mirror(context);
             match output {
-                Output::Send(msg) => self.send(context, master, msg.as_bytes()),
+                Output::Send(msg) => {
+                    let heartbeat = outputs.peek() == Some(&&Output::Event(Event::HeartbeatSent));
+                    self.send(context, master, msg.as_bytes(), heartbeat);
+                }
                 Output::Event(Event::ReceivedUnencrypted(text)) => unencrypted = Some(text),
                 Output::Event(event) => {
                     gone_encrypted |= matches!(event, Event::GoneSecure | Event::StillSecure);
@@ -869,7 +883,7 @@ impl Incoming<'_> {
                     ErrorCode::MsgUnreadable => OTRL_ERRCODE_MSG_UNREADABLE,
                     ErrorCode::MsgMalformed => OTRL_ERRCODE_MSG_MALFORMED,
                 };
-                self.send_error(context, code);
+                self.send_error(context, code, true);
             }
             Event::ReceivedUnencrypted(_)
             | Event::EncryptionRequired
@@ -887,33 +901,53 @@ impl Incoming<'_> {
     /// message back.
     unsafe fn malformed(&self, context: *mut ConnContext) {
         self.event(OTRL_MSGEVENT_RCVDMSG_MALFORMED, context);
-        self.send_error(context, OTRL_ERRCODE_MSG_MALFORMED);
+        self.send_error(context, OTRL_ERRCODE_MSG_MALFORMED, false);
     }
 
-    /// Sends the peer an OTR error message with the client's text for `code`.
-    unsafe fn send_error(&self, context: *mut ConnContext, code: OtrlErrorCode) {
+    /// Sends the peer an OTR error message with the client's text for `code`
+    /// (`free_null`: see [`AppOps::with_otr_error_text`]).
+    unsafe fn send_error(&self, context: *mut ConnContext, code: OtrlErrorCode, free_null: bool) {
         if !self.ops.can_inject() || !self.ops.can_explain_errors() {
             return;
         }
-        if let Some(text) = self.ops.otr_error_text(context, code) {
-            self.ops.inject(context, &query::error_message(&text));
-        }
+        self.ops
+            .with_otr_error_text(context, code, free_null, |text| {
+                self.ops.inject(context, &query::error_message(text));
+            });
     }
 
     /// Transmits a message the session produced: AKE messages as libotr's
     /// `send_or_error_auth` does (fragmented, and a v3 D-H Commit from the master
-    /// starts the timer that expires it), anything else as is.
-    unsafe fn send(&self, context: *mut ConnContext, master: *mut ConnContext, msg: &[u8]) {
+    /// starts the timer that expires it), SMP replies fragmented too, a
+    /// heartbeat (which libotr injects directly) and anything else as is.
+    unsafe fn send(
+        &self,
+        context: *mut ConnContext,
+        master: *mut ConnContext,
+        msg: &[u8],
+        heartbeat: bool,
+    ) {
         let kind = classify::message_type(msg);
-        if !matches!(
-            kind,
+        if kind == MessageType::Data {
+            // Like every Data Message libotr makes, an empty one (heartbeat or
+            // SMP reply) becomes the last message sent, not to be resent.
+            let conn = conn((*context).context_priv);
+            conn.last_message = Some(Zeroizing::new(Vec::new()));
+            conn.may_retransmit = 0;
+        }
+        match kind {
             MessageType::DhCommit
-                | MessageType::DhKey
-                | MessageType::RevealSig
-                | MessageType::Signature
-        ) {
-            self.ops.inject(context, msg);
-            return;
+            | MessageType::DhKey
+            | MessageType::RevealSig
+            | MessageType::Signature => {}
+            MessageType::Data if !heartbeat => {
+                let _ = fragment_and_send(&self.ops, context, msg, OTRL_FRAGMENT_SEND_ALL);
+                return;
+            }
+            _ => {
+                self.ops.inject(context, msg);
+                return;
+            }
         }
         let _ = fragment_and_send(&self.ops, context, msg, OTRL_FRAGMENT_SEND_ALL);
         let conn = conn((*context).context_priv);
@@ -983,6 +1017,7 @@ impl Incoming<'_> {
             return;
         };
         let _ = fragment_and_send(&self.ops, context, msg.as_bytes(), OTRL_FRAGMENT_SEND_ALL);
+        self::conn((*context).context_priv).session.note_sent(now());
         otrl_context_update_recent_child(context, 1);
         if resending {
             self.event(OTRL_MSGEVENT_MSG_RESENT, context);
@@ -1009,6 +1044,9 @@ unsafe fn smp_event(ops: &AppOps, context: *mut ConnContext, event: &smp::Event)
         .as_mut()
         .map_or(ptr::null_mut(), |q| q.as_mut_ptr().cast());
     ops.smp_event(event.code(), context, event.progress(), question_ptr);
+    // bitlbee calls otrl_sm_state_free from this callback: keep that, or the next
+    // mirror would hand it a secret again.
+    adopt_smp_reset(context);
 }
 
 /// Copies the SMP state into the `OtrlSMState` clients read.
@@ -1099,8 +1137,8 @@ unsafe fn prepare_session<'a>(context: *mut ConnContext, policy: OtrlPolicy) -> 
     let session = &mut conn(c.context_priv).session;
     session.set_policy(Policy(policy));
     session.set_our_instance(c.our_instance);
-    session.set_master(c.m_context == context);
     session.set_account_name(c_bytes(c.accountname).unwrap_or_default());
+    session.set_master(ptr::eq(c.m_context, context));
     session
 }
 
@@ -1124,7 +1162,7 @@ fn now() -> u64 {
 ///
 /// # Safety
 /// `context` must be a valid context.
-unsafe fn mirror(context: *mut ConnContext) {
+pub(super) unsafe fn mirror(context: *mut ConnContext) {
     let c = &mut *context;
     let priv_ = &mut *c.context_priv;
     let session = &conn(c.context_priv).session;
@@ -1138,9 +1176,8 @@ unsafe fn mirror(context: *mut ConnContext) {
     c.auth.protocol_version = version(session.ake().version());
     c.auth.initiated = c_int::from(session.ake().initiated());
     c.otr_offer = session.offer() as c_uint;
-    if session.msgstate() == MsgState::Encrypted {
-        c.protocol_version = version(session.protocol_version());
-    } else {
+    c.protocol_version = version(session.protocol_version());
+    if session.msgstate() != MsgState::Encrypted {
         c.active_fingerprint = ptr::null_mut();
     }
     if let Some((id, half)) = session.session_id() {

@@ -1,12 +1,19 @@
 //! `proto.h`: policies, message types, library initialisation and the protocol helpers.
 
-use super::context::ConnContext;
-use super::gcrypt::{gcry_error_t, otr_error, GPG_ERR_INV_VALUE, NOT_IMPLEMENTED};
-use super::tlv::OtrlTLV;
-use super::{c_bytes, malloc_c_string};
+use super::context::{ConnContext, OTRL_MSGSTATE_ENCRYPTED};
+use super::context_priv::conn;
+use super::gcrypt::{gcry_error_t, otr_error, GPG_ERR_CONFLICT, GPG_ERR_ENOMEM, GPG_ERR_INV_VALUE};
+use super::message::{encrypt, mirror};
+use super::tlv::{from_c_list, to_c_list, OtrlTLV};
+use super::{c_bytes, malloc_c_string, malloc_copy};
+use crate::session::DataError;
 use crate::wire::classify::{self, InstanceError};
+use crate::wire::fragment::{self, Accumulated, FragmentFormat, V2_HEADER_LEN, V3_HEADER_LEN};
+use crate::wire::message::{data_message_flags, EncodedMessage};
 use crate::wire::query::{self, Policy};
+use crate::wire::tlv;
 use libc::{c_char, c_int, c_uchar, c_uint, c_ushort};
+use std::ptr;
 
 pub const OTRL_MSGFLAGS_IGNORE_UNREADABLE: c_uchar = 0x01;
 
@@ -187,8 +194,18 @@ pub unsafe extern "C" fn otrl_proto_instance(
     }
 }
 
+/// Encrypts `msg` and `tlvs` into a Data Message of the context's encrypted
+/// session with `flags` (e.g. `OTRL_MSGFLAGS_IGNORE_UNREADABLE`), left
+/// `malloc`ed in `*encmessagep`; reveals the MAC keys waiting to be revealed
+/// and remembers `msg` as the last message sent. With a non-NULL `extrakey`,
+/// the 32-byte extra symmetric key of the keys used is copied there.
+/// `GPG_ERR_CONFLICT` outside an encrypted session (`*encmessagep` NULL);
+/// NULL arguments give `GPG_ERR_INV_VALUE`. The time of the last message sent
+/// is not updated (libotr's callers do that).
+///
 /// # Safety
-/// The pointers must be valid for the types they name.
+/// The pointers must be NULL or valid for the types they name; `extrakey`
+/// must have room for 32 bytes.
 #[no_mangle]
 pub unsafe extern "C" fn otrl_proto_create_data(
     encmessagep: *mut *mut c_char,
@@ -198,23 +215,77 @@ pub unsafe extern "C" fn otrl_proto_create_data(
     flags: c_uchar,
     extrakey: *mut c_uchar,
 ) -> gcry_error_t {
-    let _ = (encmessagep, context, msg, tlvs, flags, extrakey);
-    NOT_IMPLEMENTED
+    let Some(text) = c_bytes(msg) else {
+        return otr_error(GPG_ERR_INV_VALUE);
+    };
+    if encmessagep.is_null() || context.is_null() {
+        return otr_error(GPG_ERR_INV_VALUE);
+    }
+    *encmessagep = ptr::null_mut();
+    if !has_data_keys(context) {
+        return otr_error(GPG_ERR_CONFLICT);
+    }
+    let Some(encrypted) = encrypt(context, text, &from_c_list(tlvs), flags) else {
+        return otr_error(GPG_ERR_CONFLICT);
+    };
+    let key = conn((*context).context_priv)
+        .session
+        .extra_symmetric_key()
+        .copied();
+    if let (false, Some(key)) = (extrakey.is_null(), key) {
+        ptr::copy_nonoverlapping(key.as_ptr(), extrakey, key.len());
+    }
+    mirror(context);
+    *encmessagep = malloc_c_string(encrypted.as_bytes());
+    if (*encmessagep).is_null() {
+        return otr_error(GPG_ERR_ENOMEM);
+    }
+    0
 }
 
+/// Whether the context can encrypt: encrypted, with a key of the peer's
+/// (libotr checks exactly these two fields).
+unsafe fn has_data_keys(context: *mut ConnContext) -> bool {
+    let c = &*context;
+    c.msgstate == OTRL_MSGSTATE_ENCRYPTED && (*c.context_priv).their_keyid != 0
+}
+
+/// Reads the flags of a Data Message without decrypting it (for one that
+/// cannot be read: `OTRL_MSGFLAGS_IGNORE_UNREADABLE` says not to complain).
+/// `*flagsp` is 0 unless the header is readable; `GPG_ERR_INV_VALUE` when it
+/// is not the start of a Data Message.
+///
 /// # Safety
-/// `datamsg` must be NUL-terminated; `flagsp` NULL or writable.
+/// `datamsg` must be NULL or NUL-terminated; `flagsp` NULL or writable.
 #[no_mangle]
 pub unsafe extern "C" fn otrl_proto_data_read_flags(
     datamsg: *const c_char,
     flagsp: *mut c_uchar,
 ) -> gcry_error_t {
-    let _ = (datamsg, flagsp);
-    NOT_IMPLEMENTED
+    if !flagsp.is_null() {
+        *flagsp = 0;
+    }
+    let Some(flags) = c_bytes(datamsg).and_then(data_message_flags) else {
+        return otr_error(GPG_ERR_INV_VALUE);
+    };
+    if !flagsp.is_null() {
+        *flagsp = flags;
+    }
+    0
 }
 
+/// Verifies and decrypts a Data Message with the context's keys: the text
+/// is left `malloc`ed in `*plaintextp` (the whole decrypted payload, NUL
+/// terminated, so its C string is the message without the TLVs), the TLVs
+/// in `*tlvsp`, the flags in `*flagsp` and the 32-byte extra symmetric key in
+/// `extrakey` (these two if non-NULL). The keys rotate as the message says; the
+/// message state is not checked and no callback runs. `GPG_ERR_INV_VALUE`
+/// for a message that does not parse, `GPG_ERR_CONFLICT` for one these keys
+/// cannot read (unknown key ids, bad MAC, old counter).
+///
 /// # Safety
-/// The pointers must be valid for the types they name.
+/// The pointers must be NULL or valid for the types they name; `extrakey`
+/// must have room for 32 bytes.
 #[no_mangle]
 pub unsafe extern "C" fn otrl_proto_accept_data(
     plaintextp: *mut *mut c_char,
@@ -224,24 +295,85 @@ pub unsafe extern "C" fn otrl_proto_accept_data(
     flagsp: *mut c_uchar,
     extrakey: *mut c_uchar,
 ) -> gcry_error_t {
-    let _ = (plaintextp, tlvsp, context, datamsg, flagsp, extrakey);
-    NOT_IMPLEMENTED
+    if plaintextp.is_null() || tlvsp.is_null() {
+        return otr_error(GPG_ERR_INV_VALUE);
+    }
+    *plaintextp = ptr::null_mut();
+    *tlvsp = ptr::null_mut();
+    let err = otrl_proto_data_read_flags(datamsg, flagsp);
+    let (Some(text), false) = (c_bytes(datamsg), context.is_null()) else {
+        return otr_error(GPG_ERR_INV_VALUE);
+    };
+    if err != 0 {
+        return err;
+    }
+    let Ok(EncodedMessage::Data(message)) = EncodedMessage::from_otr(text) else {
+        return otr_error(GPG_ERR_INV_VALUE);
+    };
+    let decrypted = conn((*context).context_priv).session.accept_data(&message);
+    mirror(context);
+    let decrypted = match decrypted {
+        Ok(d) => d,
+        Err(DataError::Malformed(_)) => return otr_error(GPG_ERR_INV_VALUE),
+        Err(_) => return otr_error(GPG_ERR_CONFLICT),
+    };
+    if !extrakey.is_null() {
+        let key = &decrypted.extra_key;
+        ptr::copy_nonoverlapping(key.as_ptr(), extrakey, key.len());
+    }
+    let (_, records) = tlv::split_payload(&decrypted.payload);
+    *plaintextp = malloc_copy(&decrypted.payload).cast();
+    if (*plaintextp).is_null() {
+        return otr_error(GPG_ERR_ENOMEM);
+    }
+    *tlvsp = to_c_list(&records);
+    0
 }
 
+/// Feeds one incoming message to the context's reassembly of a fragmented
+/// message (spec "Fragmentation"): `OTRL_FRAGMENT_UNFRAGMENTED` for a message
+/// that is no fragment (any partial message is dropped),
+/// `OTRL_FRAGMENT_INCOMPLETE` while pieces are missing (and for a malformed
+/// fragment, which changes nothing), `OTRL_FRAGMENT_COMPLETE` with the whole
+/// message `malloc`ed in `*unfragmessagep`. Pieces must arrive in order; a
+/// first piece starts over. The partial message is the one
+/// `otrl_message_receiving` uses for this context.
+///
 /// # Safety
-/// The pointers must be valid for the types they name.
+/// The pointers must be NULL or valid for the types they name.
 #[no_mangle]
 pub unsafe extern "C" fn otrl_proto_fragment_accumulate(
     unfragmessagep: *mut *mut c_char,
     context: *mut ConnContext,
     msg: *const c_char,
 ) -> OtrlFragmentResult {
-    let _ = (unfragmessagep, context, msg);
-    OTRL_FRAGMENT_UNFRAGMENTED
+    let (Some(text), false, false) = (c_bytes(msg), context.is_null(), unfragmessagep.is_null())
+    else {
+        return OTRL_FRAGMENT_INCOMPLETE;
+    };
+    match conn((*context).context_priv).session.reassemble(text) {
+        Accumulated::Unfragmented => OTRL_FRAGMENT_UNFRAGMENTED,
+        Accumulated::Incomplete => OTRL_FRAGMENT_INCOMPLETE,
+        Accumulated::Complete(whole) => {
+            *unfragmessagep = malloc_c_string(&whole);
+            OTRL_FRAGMENT_COMPLETE
+        }
+    }
 }
 
+/// Splits `message` into `fragment_count` fragments for a transport carrying
+/// at most `mms` bytes, in a `malloc`ed array of `malloc`ed strings left in
+/// `*fragments` (free it with `otrl_proto_fragment_free`): piece k holds the
+/// next `mms` minus the header allowance (37 bytes for a context of protocol
+/// version 3, else 19) bytes of the message, written as `?OTR,k,n,piece,`, or
+/// with the instance tags as `?OTR|sender|receiver,k,n,piece,` when the AKE
+/// was of version 3. A count too small drops the end of the message; a count
+/// too large adds empty pieces. `GPG_ERR_INV_VALUE` for a count outside
+/// 1..=65535, an `mms` leaving no room after the header (where libotr's
+/// arithmetic goes wrong) or NULL arguments.
+///
 /// # Safety
-/// The pointers must be valid for the types they name.
+/// The pointers must be NULL or valid for the types they name.
 #[no_mangle]
 pub unsafe extern "C" fn otrl_proto_fragment_create(
     mms: c_int,
@@ -250,16 +382,80 @@ pub unsafe extern "C" fn otrl_proto_fragment_create(
     context: *mut ConnContext,
     message: *const c_char,
 ) -> gcry_error_t {
-    let _ = (mms, fragment_count, fragments, context, message);
-    NOT_IMPLEMENTED
+    let (Some(text), false, false) = (c_bytes(message), context.is_null(), fragments.is_null())
+    else {
+        return otr_error(GPG_ERR_INV_VALUE);
+    };
+    let (format, header_len) = fragment_layout(context);
+    let (Ok(mms), Ok(count)) = (usize::try_from(mms), usize::try_from(fragment_count)) else {
+        return otr_error(GPG_ERR_INV_VALUE);
+    };
+    let Ok(pieces) = fragment::create_fragments_with(text, mms, count, format, header_len) else {
+        return otr_error(GPG_ERR_INV_VALUE);
+    };
+    let array =
+        libc::calloc(pieces.len(), std::mem::size_of::<*mut c_char>()).cast::<*mut c_char>();
+    if array.is_null() {
+        return otr_error(GPG_ERR_ENOMEM);
+    }
+    for (i, piece) in pieces.iter().enumerate() {
+        let copy = malloc_c_string(piece);
+        *array.add(i) = copy;
+        if copy.is_null() {
+            free_fragments(array, i);
+            return otr_error(GPG_ERR_ENOMEM);
+        }
+    }
+    *fragments = array;
+    0
 }
 
+/// How libotr fragments for `context`: the header format follows the AKE's
+/// version (instance tags for v3), the room left for the header follows the
+/// conversation's (37 bytes for v3, else 19).
+///
 /// # Safety
-/// `fragments` must point to an array from `otrl_proto_fragment_create`.
+/// `context` must be a valid context.
+pub(super) unsafe fn fragment_layout(context: *const ConnContext) -> (FragmentFormat, usize) {
+    let c = &*context;
+    let format = if c.auth.protocol_version == 3 {
+        FragmentFormat::V3 {
+            sender_instance: c.our_instance,
+            receiver_instance: c.their_instance,
+        }
+    } else {
+        FragmentFormat::V2
+    };
+    let header_len = if c.protocol_version == 3 {
+        V3_HEADER_LEN
+    } else {
+        V2_HEADER_LEN
+    };
+    (format, header_len)
+}
+
+/// Frees the first `len` strings of a fragment array and the array.
+unsafe fn free_fragments(array: *mut *mut c_char, len: usize) {
+    for i in 0..len {
+        libc::free((*array.add(i)).cast());
+    }
+    libc::free(array.cast());
+}
+
+/// Frees a fragment array from `otrl_proto_fragment_create` and its first
+/// `arraylen` strings (NULL entries are skipped). `*fragments` itself is
+/// left as it is.
+///
+/// # Safety
+/// `fragments` must be NULL or point to NULL or to an array from
+/// `otrl_proto_fragment_create` with at least `arraylen` entries.
 #[no_mangle]
 pub unsafe extern "C" fn otrl_proto_fragment_free(
     fragments: *mut *mut *mut c_char,
     arraylen: c_ushort,
 ) {
-    let _ = (fragments, arraylen);
+    if fragments.is_null() || (*fragments).is_null() {
+        return;
+    }
+    free_fragments(*fragments, usize::from(arraylen));
 }

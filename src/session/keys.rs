@@ -60,13 +60,13 @@ impl fmt::Display for DataError {
 impl std::error::Error for DataError {}
 
 /// One pair of our key and theirs (libotr's `DH_sesskeys`): the derived
-/// keys, both counters and whether each MAC key has been used.
+/// keys, both counters and whether the receiving MAC key has verified a
+/// message.
 #[derive(Clone)]
 struct Slot {
     keys: SessionKeys,
     send_ctr: Ctr,
     recv_ctr: Ctr,
-    send_mac_used: bool,
     recv_mac_used: bool,
     /// The SHA1-HMACs keyed with the sending and receiving MAC keys, made
     /// when first needed and kept for the following messages (most slots
@@ -81,7 +81,6 @@ impl Slot {
             keys: SessionKeys::derive(ours, theirs),
             send_ctr: [0; 8],
             recv_ctr: [0; 8],
-            send_mac_used: false,
             recv_mac_used: false,
             send_hmac: None,
             recv_hmac: None,
@@ -104,12 +103,12 @@ impl Slot {
             .mac(data)
     }
 
-    /// The MAC keys that were used and so must be revealed when the slot
-    /// is discarded: receiving first, then sending (libotr's `reveal_macs`).
-    fn used_mac_keys(&self) -> impl Iterator<Item = &MacKey> {
-        let recv = self.recv_mac_used.then_some(self.keys.receiving_mac_key());
-        let send = self.send_mac_used.then_some(self.keys.sending_mac_key());
-        recv.into_iter().chain(send)
+    /// The MAC key to reveal when the slot is discarded: the receiving one,
+    /// if it verified a message (spec "Revealing MAC keys": only "receiving
+    /// MAC keys ... that were actually used to verify a MAC"; libotr never
+    /// marks a sending MAC key used, so never reveals one either).
+    fn used_mac_key(&self) -> Option<&MacKey> {
+        self.recv_mac_used.then_some(self.keys.receiving_mac_key())
     }
 }
 
@@ -237,7 +236,6 @@ impl DataKeys {
             old_mac_keys: core::mem::take(&mut *self.saved_mac_keys),
         };
         msg.mac = slot.sending_mac(&msg.mac_input());
-        slot.send_mac_used = true;
         Some(msg)
     }
 
@@ -309,12 +307,10 @@ impl DataKeys {
         Ok((i, j))
     }
 
-    /// Remember a discarded slot's used MAC keys for revealing.
+    /// Remember a discarded slot's used MAC key for revealing.
     fn save_mac_keys(&mut self, slot: Option<Slot>) {
-        if let Some(slot) = slot {
-            for key in slot.used_mac_keys() {
-                self.saved_mac_keys.extend_from_slice(key);
-            }
+        if let Some(key) = slot.as_ref().and_then(Slot::used_mac_key) {
+            self.saved_mac_keys.extend_from_slice(key);
         }
     }
 

@@ -22,7 +22,8 @@ use crate::smp::{self, Smp};
 use crate::wire::classify::{self, MessageType};
 use crate::wire::fragment::{self, Accumulated, Reassembler};
 use crate::wire::message::{
-    DataMessage, EncodedMessage, Header, ProtocolVersion, FLAG_IGNORE_UNREADABLE,
+    data_message_flags, DataMessage, EncodedMessage, Header, ProtocolVersion,
+    FLAG_IGNORE_UNREADABLE,
 };
 use crate::wire::parse::{self, Message};
 use crate::wire::query::{self, Policy, Versions};
@@ -312,7 +313,9 @@ impl Session {
     pub fn ake(&self) -> &Ake {
         &self.ake
     }
-    /// `protocol_version` of the encrypted session (or of the AKE started).
+    /// `protocol_version`: of the encrypted session, or of the last AKE we
+    /// started or D-H Commit we received (as libotr sets it), `None` after
+    /// [`Session::force`].
     pub fn protocol_version(&self) -> Option<ProtocolVersion> {
         self.protocol_version
     }
@@ -434,7 +437,10 @@ impl Session {
         match self.msgstate {
             MsgState::Plaintext => self.send_plaintext(text, &mut sent),
             MsgState::Encrypted => {
-                sent.message = self.encrypt(text, tlvs, 0, now).map(String::into_bytes);
+                sent.message = self.encrypt(text, tlvs, 0).map(String::into_bytes);
+                if sent.message.is_some() {
+                    self.last_sent = now;
+                }
             }
             MsgState::Finished => sent.events.push(Event::ConnectionEnded),
         }
@@ -455,34 +461,48 @@ impl Session {
         sent.message = Some(out);
     }
 
-    /// A Data Message carrying `text` and `tlvs`, if encrypted.
-    pub fn encrypt(&mut self, text: &[u8], tlvs: &[Tlv], flags: u8, now: u64) -> Option<String> {
+    /// A Data Message carrying `text` and `tlvs`, if encrypted (libotr's
+    /// `otrl_proto_create_data`). Like libotr it does not count as sending:
+    /// the caller records the time of the messages that do (the user's,
+    /// heartbeats, resends; not SMP, symkey or disconnect messages) with
+    /// [`Session::note_sent`].
+    pub fn encrypt(&mut self, text: &[u8], tlvs: &[Tlv], flags: u8) -> Option<String> {
         if self.msgstate != MsgState::Encrypted {
             return None;
         }
         let header = self.header(self.protocol_version?);
         let payload = Zeroizing::new(tlv::join_payload(text, tlvs).ok()?);
         let msg = self.keys.as_mut()?.encrypt(header, flags, &payload)?;
-        self.last_sent = now;
         Some(EncodedMessage::Data(msg).to_otr())
+    }
+
+    /// Verify and decrypt a Data Message with the session's keys, rotating
+    /// them (libotr's `otrl_proto_accept_data`): no message-state checks,
+    /// events, SMP or heartbeat, and `last_recv` is left alone.
+    pub fn accept_data(&mut self, msg: &DataMessage) -> Result<keys::Decrypted, DataError> {
+        let keys = self.keys.as_mut().ok_or(DataError::UnknownKeyId {
+            sender: msg.sender_keyid,
+            recipient: msg.recipient_keyid,
+        })?;
+        keys.decrypt(msg)
     }
 
     /// The user ends the conversation (libotr's `otrl_message_disconnect`):
     /// if encrypted, returns a Data Message with the disconnected TLV
     /// (flagged IGNORE_UNREADABLE); the session becomes plaintext.
-    pub fn disconnect(&mut self, now: u64) -> Option<String> {
+    pub fn disconnect(&mut self) -> Option<String> {
         let msg = self.encrypt(
             b"",
             &[Tlv::new(tlv::types::DISCONNECTED, [])],
             FLAG_IGNORE_UNREADABLE,
-            now,
         );
         self.force(MsgState::Plaintext);
         msg
     }
 
     /// Drop the encrypted session and the AKE, entering `state` (libotr's
-    /// `otrl_context_force_finished` / `_force_plaintext`).
+    /// `otrl_context_force_finished` / `_force_plaintext`). The times of the
+    /// last message sent and received stay, as in libotr.
     pub fn force(&mut self, state: MsgState) {
         self.msgstate = state;
         self.ake.clear();
@@ -493,8 +513,6 @@ impl Session {
         self.protocol_version = None;
         self.reassembler.reset();
         self.smp.reset();
-        self.last_sent = 0;
-        self.last_recv = 0;
     }
 
     fn header(&self, version: ProtocolVersion) -> Header {
@@ -556,7 +574,10 @@ impl Session {
         }
         match parse::parse(msg) {
             Ok(parsed) => self.dispatch(parsed, msg, now, out),
-            Err(e) => self.malformed(kind, e.to_string(), out),
+            Err(e) => {
+                self.last_recv = now;
+                self.malformed(kind, msg, e.to_string(), out);
+            }
         }
     }
 
@@ -571,7 +592,18 @@ impl Session {
         }
     }
 
-    fn malformed(&mut self, kind: MessageType, why: String, out: &mut Received) {
+    /// A message that does not parse. A Data Message whose header is readable
+    /// and flagged IGNORE_UNREADABLE is dropped silently, as libotr reads the
+    /// flags before the rest.
+    fn malformed(&mut self, kind: MessageType, raw: &[u8], why: String, out: &mut Received) {
+        let flags = data_message_flags(raw).unwrap_or(0);
+        if kind == MessageType::Data && flags & FLAG_IGNORE_UNREADABLE != 0 {
+            let ignored = match self.msgstate {
+                MsgState::Encrypted => Ignored::UnreadableFlagged(DataError::Malformed(why)),
+                _ => Ignored::NotInPrivateFlagged,
+            };
+            return out.event(Event::Ignored(ignored));
+        }
         match kind {
             MessageType::Data if self.msgstate == MsgState::Encrypted => {
                 out.event(Event::Malformed(why));
@@ -620,6 +652,7 @@ impl Session {
             }
             Message::Fragment(_) | Message::Unknown(_) => {
                 let _ = raw;
+                self.last_recv = now;
                 out.event(Event::Unrecognized);
             }
         }
@@ -688,10 +721,14 @@ impl Session {
         let version = msg.header().version;
         let reply_header = self.header(version);
         let result = match msg {
-            EncodedMessage::DhCommit(m) => self
-                .ake
-                .handle_commit(&m, reply_header, self.master)
-                .map(|reply| (Some(reply), None)),
+            EncodedMessage::DhCommit(m) => {
+                // libotr takes the commit's version as the conversation's
+                // before anything else (`otrl_auth_handle_commit`).
+                self.protocol_version = Some(version);
+                self.ake
+                    .handle_commit(&m, reply_header, self.master)
+                    .map(|reply| (Some(reply), None))
+            }
             EncodedMessage::DhKey(m) => match &self.private_key {
                 Some(key) => self
                     .ake
@@ -783,7 +820,7 @@ impl Session {
                 });
             }
         }
-        self.smp_messages(now, out);
+        self.smp_messages(out);
         if text.is_empty() {
             out.event(Event::HeartbeatReceived);
             return;
@@ -795,13 +832,13 @@ impl Session {
     /// The SMP TLVs of a decrypted Data Message (spec "Socialist
     /// Millionaires' Protocol"), in libotr's order: the trust to record, the
     /// reply (an empty Data Message flagged IGNORE_UNREADABLE), the event.
-    fn smp_messages(&mut self, now: u64, out: &mut Received) {
+    fn smp_messages(&mut self, out: &mut Received) {
         for step in self.smp.receive(&out.tlvs) {
             if let Some(trusted) = step.trust {
                 out.event(Event::SmpTrust(trusted));
             }
             if let Some(reply) = step.reply {
-                if let Some(msg) = self.encrypt(b"", &[reply], FLAG_IGNORE_UNREADABLE, now) {
+                if let Some(msg) = self.encrypt(b"", &[reply], FLAG_IGNORE_UNREADABLE) {
                     out.send(msg);
                 }
             }
@@ -832,7 +869,8 @@ impl Session {
         if self.their_keyid() == 0 || self.last_sent >= now.saturating_sub(HEARTBEAT_INTERVAL) {
             return;
         }
-        if let Some(msg) = self.encrypt(b"", &[], FLAG_IGNORE_UNREADABLE, now) {
+        if let Some(msg) = self.encrypt(b"", &[], FLAG_IGNORE_UNREADABLE) {
+            self.last_sent = now;
             out.send(msg);
             out.event(Event::HeartbeatSent);
         }

@@ -422,7 +422,21 @@ pub fn create_fragments(
     count: usize,
     format: FragmentFormat,
 ) -> Result<Vec<Vec<u8>>, FragmentError> {
-    let header_len = format.header_len();
+    create_fragments_with(msg, mms, count, format, format.header_len())
+}
+
+/// [`create_fragments`] with libotr's header allowance chosen apart from the
+/// format, as `otrl_proto_fragment_create` does (the allowance follows the
+/// session's protocol version, the format the AKE's). Each fragment is cut
+/// to `piece + header_len - 1` bytes, as libotr's `snprintf` bound cuts it:
+/// a v3 header under the v2 allowance loses its end.
+pub fn create_fragments_with(
+    msg: &[u8],
+    mms: usize,
+    count: usize,
+    format: FragmentFormat,
+    header_len: usize,
+) -> Result<Vec<Vec<u8>>, FragmentError> {
     let room = mms
         .checked_sub(header_len)
         .filter(|&r| r > 0)
@@ -446,6 +460,7 @@ pub fn create_fragments(
         let mut frag = header.into_bytes();
         frag.extend_from_slice(piece);
         frag.push(b',');
+        frag.truncate(piece.len() + header_len - 1);
         out.push(frag);
     }
     Ok(out)
@@ -577,6 +592,26 @@ mod tests {
         assert_eq!(r.accumulate(b"?OTR,3,3,e,"), Accumulated::Incomplete);
         assert_eq!(r.progress(), (0, 0));
         assert_eq!(r.accumulate(b"?OTR,1,1,abcde,"), Accumulated::Incomplete);
+    }
+
+    #[test]
+    fn create_with_libotrs_mismatched_allowance() {
+        // A v3 header under the v2 allowance is cut by libotr's snprintf bound.
+        let v3 = FragmentFormat::V3 {
+            sender_instance: 1,
+            receiver_instance: 2,
+        };
+        let frags = create_fragments_with(b"abcdefghij", 25, 1, v3, V2_HEADER_LEN).unwrap();
+        assert_eq!(frags, vec![b"?OTR|00000001|00000002,0".to_vec()]);
+        // The v2 header under the v3 allowance: whole, with less data each.
+        let frags = create_fragments_with(b"abcdefghij", 40, 2, FragmentFormat::V2, V3_HEADER_LEN);
+        assert_eq!(
+            frags.unwrap(),
+            vec![
+                b"?OTR,00001,00002,abc,".to_vec(),
+                b"?OTR,00002,00002,def,".to_vec()
+            ]
+        );
     }
 
     #[test]

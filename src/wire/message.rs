@@ -415,6 +415,25 @@ impl EncodedMessage {
     }
 }
 
+/// The flags of the Data Message in `msg` without reading the rest (libotr's
+/// `otrl_proto_data_read_flags`, for messages that cannot be decrypted): the
+/// first `?OTR:` up to the next `.` (or the end), decoded leniently; the
+/// header must be 0x00, a version 1 to 3 and the Data type; a v3 header's
+/// instance tags are skipped unchecked. Version 1 has no flags (0). `None`
+/// when there is no `?OTR:`, the header is wrong or the message ends first.
+pub fn data_message_flags(msg: &[u8]) -> Option<u8> {
+    let bytes = base64::otr_decode_data(msg).ok()?;
+    let (&[0, version, TYPE_DATA], rest) = bytes.split_first_chunk::<3>()? else {
+        return None;
+    };
+    match version {
+        1 => Some(0),
+        2 => rest.first().copied(),
+        3 => rest.get(8).copied(),
+        _ => None,
+    }
+}
+
 /// The spec's X_A / X_B: the plaintext inside an encrypted signature
 /// (spec "Authenticated Key Exchange": "X_B = pub_B, keyid_B, sig_B(M_B)").
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -469,6 +488,25 @@ pub fn m_input(gx: &Mpi, gy: &Mpi, pub_key: &PubKey, keyid: u32) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn data_message_flags_reads_only_the_header() {
+        let otr = |raw: &[u8]| base64::otr_encode(raw).into_bytes();
+        assert_eq!(data_message_flags(&otr(&[0, 2, 3, 1])), Some(1));
+        assert_eq!(data_message_flags(&otr(&[0, 1, 3])), Some(0));
+        let v3 = [0, 3, 3, 0, 0, 1, 0, 0, 0, 1, 0, 1];
+        assert_eq!(data_message_flags(&otr(&v3)), Some(1));
+        assert_eq!(data_message_flags(&otr(&v3[..11])), None);
+        assert_eq!(data_message_flags(&otr(&[0, 2, 2, 1])), None);
+        assert_eq!(data_message_flags(&otr(&[0, 4, 3, 1])), None);
+        assert_eq!(data_message_flags(&otr(&[1, 2, 3, 1])), None);
+        assert_eq!(data_message_flags(b"no OTR here"), None);
+        // Text before it and no final dot, as libotr allows.
+        let mut text = b"hi ".to_vec();
+        text.extend_from_slice(&otr(&[0, 2, 3, 1]));
+        text.pop();
+        assert_eq!(data_message_flags(&text), Some(1));
+    }
 
     fn samples() -> Vec<EncodedMessage> {
         let h3 = Header::v3(0x100, 0x2345);

@@ -1,0 +1,154 @@
+# Shared helpers of the end-to-end tests (sourced by each tests/e2e/*.sh).
+#
+# Every test script prints one line per check, "PASS name" or "FAIL name: why", and
+# exits 0; tests/e2e/run.sh adds them up. Every wait is bounded, every process a test
+# starts is recorded and stopped by its PID when the script exits.
+
+set -u
+E2E_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$E2E_DIR/../.." && pwd)
+OUR_LIB=$(readlink -f "$ROOT/build/libotr.so.5")
+SYSTEM_LIB=$(readlink -f /usr/lib/x86_64-linux-gnu/libotr.so.5)
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/otr-e2e.XXXXXX")
+TMUX_SOCKET="otr-e2e-$$"
+PIDS=()
+
+pass() { echo "PASS $1"; }
+fail() {
+    echo "FAIL $1: $2"
+    shift 2
+    local f
+    for f in "$@"; do
+        [ -e "$f" ] || continue
+        echo "---- last lines of $f"
+        tail -n 25 "$f" | sed 's/^/    /'
+    done
+}
+check() { # check NAME COMMAND... : PASS when the command succeeds
+    local name=$1
+    shift
+    if "$@"; then pass "$name"; else fail "$name" "'$*' failed"; fi
+}
+
+# Starts a background process and records its PID for cleanup; $! is that PID.
+# (Not inside $(...): a process started in a subshell is not recorded.)
+spawn() { # spawn LOGFILE CMD...
+    local log=$1
+    shift
+    "$@" >"$log" 2>&1 &
+    PIDS+=($!)
+}
+
+cleanup() {
+    local pid
+    local all i
+    all="$(tmux_pids) ${PIDS[*]}"
+    for pid in $all; do
+        kill "$pid" 2>/dev/null
+    done
+    for i in $(seq 30); do
+        alive() { local p; for p in $all; do kill -0 "$p" 2>/dev/null && return 0; done; return 1; }
+        alive || break
+        sleep 0.1
+    done
+    for pid in $all; do
+        kill -9 "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+    done
+    # Anything still running from this test's directory (a forked child of a client)
+    # is a leak: report it and stop it by its PID.
+    local f left=
+    for f in /proc/[0-9]*/cmdline; do
+        pid=${f#/proc/}
+        pid=${pid%/cmdline}
+        [ "$pid" != $$ ] && tr '\0' ' ' 2>/dev/null <"$f" | grep -qF -- "$WORK" && left="$left $pid"
+    done
+    if [ -n "$left" ]; then
+        echo "FAIL $(basename "$0" .sh)-no-leftover-processes: still running:$left"
+        kill -9 $left 2>/dev/null
+    fi
+    if [ -z "${E2E_KEEP:-}" ]; then rm -rf "$WORK"; else echo "kept $WORK"; fi
+}
+trap cleanup EXIT
+
+# A free TCP port on 127.0.0.1.
+free_port() {
+    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+# Polls until FILE matches the extended regex, at most SECONDS.
+wait_for() { # wait_for FILE REGEX SECONDS
+    local deadline=$((SECONDS + $3))
+    while [ $SECONDS -lt $deadline ]; do
+        grep -Eq -- "$2" "$1" 2>/dev/null && return 0
+        sleep 0.2
+    done
+    return 1
+}
+# Polls until FILE has at least COUNT lines matching REGEX.
+wait_count() { # wait_count FILE REGEX COUNT SECONDS
+    local deadline=$((SECONDS + $4))
+    while [ $SECONDS -lt $deadline ]; do
+        [ "$(grep -Ec -- "$2" "$1" 2>/dev/null)" -ge "$3" ] 2>/dev/null && return 0
+        sleep 0.2
+    done
+    return 1
+}
+wait_port() { # wait_port PORT SECONDS
+    local deadline=$((SECONDS + $2))
+    while [ $SECONDS -lt $deadline ]; do
+        (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+        sleep 0.2
+    done
+    return 1
+}
+
+# tmux on a private socket; every pane runs one client, stopped by its PID.
+tmux_() { tmux -L "$TMUX_SOCKET" -f /dev/null "$@"; }
+tmux_pids() {
+    tmux_ list-panes -a -F '#{pane_pid}' 2>/dev/null
+    tmux_ display -p '#{pid}' 2>/dev/null
+}
+# Starts CMD... in a new detached tmux session NAME, echoes the client's PID.
+tmux_start() { # tmux_start NAME CMD...
+    local name=$1
+    shift
+    tmux_ new-session -d -s "$name" -x 200 -y 50 "exec $*"
+    tmux_ display -p -t "$name" '#{pane_pid}'
+}
+# Types a line into session NAME and presses Enter.
+type_line() { # type_line NAME TEXT
+    tmux_ send-keys -t "$1" -l -- "$2"
+    tmux_ send-keys -t "$1" Enter
+}
+pane() { tmux_ capture-pane -p -t "$1" -S -200 2>/dev/null; }
+# Stops a client by its PID and waits (bounded) for it to go.
+stop_pid() { # stop_pid PID
+    kill "$1" 2>/dev/null
+    local i
+    for i in $(seq 50); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
+    kill -9 "$1" 2>/dev/null
+}
+wait_exit() { # wait_exit PID SECONDS
+    local deadline=$((SECONDS + $2))
+    while [ $SECONDS -lt $deadline ]; do kill -0 "$1" 2>/dev/null || return 0; sleep 0.2; done
+    return 1
+}
+
+# Which libotr.so.5 process PID mapped: "ours", "system", "both" or "none".
+loaded_libotr() { # loaded_libotr PID
+    local maps ours=0 sys=0
+    maps=$(cat "/proc/$1/maps" 2>/dev/null) || { echo none; return; }
+    grep -qF "$OUR_LIB" <<<"$maps" && ours=1
+    grep -qF "$SYSTEM_LIB" <<<"$maps" && sys=1
+    case $ours$sys in 10) echo ours ;; 01) echo system ;; 11) echo both ;; *) echo none ;; esac
+}
+# Polls until PID has mapped libotr (clients may dlopen it late); checks which one.
+check_loaded() { # check_loaded NAME PID ours|system
+    local deadline=$((SECONDS + 15)) got
+    while :; do
+        got=$(loaded_libotr "$2")
+        [ "$got" != none ] || [ $SECONDS -ge $deadline ] && break
+        sleep 0.2
+    done
+    if [ "$got" = "$3" ]; then pass "$1"; else fail "$1" "PID $2 maps libotr: $got, expected $3"; fi
+}

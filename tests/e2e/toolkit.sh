@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Debian's OTR toolkit (libotr5-bin: otr_parse, otr_sesskeys, otr_mackey, otr_readforge,
+# otr_modify, otr_remac), unmodified, run on our libotr.so.5 and on Debian's with the same
+# input: the outputs (stdout, stderr, exit status) must be byte-identical. The tools
+# take otrl_base64_encode/decode and otrl_proto_message_type from the library.
+# The messages are real ones: tests/e2e/capture.c runs two parties on our library.
+source "$(dirname "$0")/lib.sh"
+
+TOOLS="otr_parse otr_sesskeys otr_mackey otr_readforge otr_modify otr_remac"
+for t in $TOOLS; do
+    command -v "$t" >/dev/null || { fail "toolkit-$t-installed" "$t missing (apt-get install libotr5-bin)"; exit 0; }
+    if LD_LIBRARY_PATH="$ROOT/build" ldd "$(command -v "$t")" | grep -qF "$ROOT/build/libotr.so.5"; then
+        pass "toolkit-$t-loads-ours"
+    else
+        fail "toolkit-$t-loads-ours" "$(LD_LIBRARY_PATH="$ROOT/build" ldd "$(command -v "$t")" | grep libotr)"
+    fi
+done
+
+# Runs CMD... with INPUT on stdin on both libraries; NAME passes if the bytes agree.
+# Leaves our run's stdout in $WORK/NAME.out.
+same() { # same NAME INPUTFILE CMD...
+    local name=$1 input=$2
+    shift 2
+    LD_LIBRARY_PATH="$ROOT/build" "$@" <"$input" >"$WORK/$name.out" 2>"$WORK/$name.err"
+    echo "exit $?" >>"$WORK/$name.err"
+    "$@" <"$input" >"$WORK/$name.debian.out" 2>"$WORK/$name.debian.err"
+    echo "exit $?" >>"$WORK/$name.debian.err"
+    if cmp -s "$WORK/$name.out" "$WORK/$name.debian.out" && cmp -s "$WORK/$name.err" "$WORK/$name.debian.err"; then
+        pass "$name"
+    else
+        fail "$name" "output differs from Debian's libotr: $(diff "$WORK/$name.debian.out" "$WORK/$name.out" | head -5)"
+    fi
+}
+expect_in() { # expect_in NAME FILE FIXED-STRING
+    if grep -qF -- "$3" "$2"; then pass "$1"; else fail "$1" "'$3' not in $2" "$2"; fi
+}
+
+cc -Wall -Wextra -Wno-unused-parameter -I"$ROOT/include" -o "$WORK/capture" "$E2E_DIR/capture.c" \
+    -L"$ROOT/build" -lotr || { fail toolkit-capture-builds "cc failed"; exit 0; }
+mkdir -p "$WORK/keys"
+LD_LIBRARY_PATH="$ROOT/build" timeout 60 "$WORK/capture" "$WORK/keys" >"$WORK/messages" ||
+    { fail toolkit-capture-runs "capture failed"; exit 0; }
+for kind in AAMC AAMK AAMR AAMS AAMD AAIC AAIK AAIR AAIS AAID '?OTR|' '?OTR,0'; do
+    grep -qF -- "$kind" "$WORK/messages" || { fail toolkit-capture-has-all-kinds "no $kind message captured"; exit 0; }
+done
+pass toolkit-capture-has-all-kinds
+
+same toolkit-otr_parse "$WORK/messages" otr_parse
+expect_in toolkit-otr_parse-reads-signatures "$WORK/toolkit-otr_parse.out" "Signature Message:"
+
+# Session keys from fixed D-H keys, then the MAC key of the sending AES key.
+OUR_PRIV=00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff0011223344556677
+THEIR_PUB=$(printf 'c0ffee%.0s' $(seq 64))
+same toolkit-otr_sesskeys /dev/null otr_sesskeys "$OUR_PRIV" "$THEIR_PUB"
+AES=$(awk '/^Sending   AES key:/ {print $4}' "$WORK/toolkit-otr_sesskeys.out")
+[ ${#AES} = 32 ] && pass toolkit-sesskeys-gives-aes-key || fail toolkit-sesskeys-gives-aes-key "no AES key" "$WORK/toolkit-otr_sesskeys.out"
+same toolkit-otr_mackey /dev/null otr_mackey "$AES"
+MAC=$(awk '/^MAC key:/ {print $3}' "$WORK/toolkit-otr_mackey.out")
+
+# A captured data message, forged under that AES key, read back, modified, re-MACed.
+grep -m1 '^?OTR:AAMD' "$WORK/messages" >"$WORK/data"
+same toolkit-otr_readforge-wrong-key "$WORK/data" otr_readforge "$AES"
+same toolkit-otr_readforge-forge "$WORK/data" otr_readforge "$AES" "forged by the toolkit"
+cp "$WORK/toolkit-otr_readforge-forge.out" "$WORK/forged"
+same toolkit-otr_readforge-read "$WORK/forged" otr_readforge "$AES"
+expect_in toolkit-forgery-reads-back "$WORK/toolkit-otr_readforge-read.out" "Plaintext: \`\`forged by the toolkit''"
+same toolkit-otr_modify "$WORK/forged" otr_modify "$MAC" "forged" "FORGED" 0
+cp "$WORK/toolkit-otr_modify.out" "$WORK/modified"
+same toolkit-otr_modify-reads-back "$WORK/modified" otr_readforge "$AES"
+expect_in toolkit-modification-reads-back "$WORK/toolkit-otr_modify-reads-back.out" "Plaintext: \`\`FORGED by the toolkit''"
+
+# otr_remac with the forged message's own fields gives the forged message back.
+otr_parse <"$WORK/forged" >"$WORK/forged.parsed"
+field() { awk -F': ' -v k="$1" '$1 == "\t" k {print $2}' "$WORK/forged.parsed"; }
+same toolkit-otr_remac /dev/null otr_remac "$MAC" "$(field 'Sender instance')" "$(field 'Receiver instance')" \
+    "$(field Flags)" "$(field 'Sender keyid')" "$(field 'Rcpt keyid')" "$(field 'DH y')" "$(field Counter)" \
+    "$(field 'Encrypted message')" ""
+if cmp -s "$WORK/toolkit-otr_remac.out" "$WORK/forged"; then pass toolkit-remac-reproduces-forgery; else
+    fail toolkit-remac-reproduces-forgery "otr_remac did not rebuild the forged message" "$WORK/toolkit-otr_remac.out"; fi
+
+# Garbage and edge cases through the same base64 and classification code.
+printf '?OTR:AAMD!!!.\n?OTR:.\n?OTR:AAMC\n?OTR:AAMC=.\n?OTRv23?\n?OTR Error: boom\nplain\n\t  \t\t\t\t \t \t \t  \t \t  \t\n' >"$WORK/odd"
+same toolkit-otr_parse-odd-input "$WORK/odd" otr_parse
+exit 0

@@ -1,0 +1,219 @@
+#!/usr/bin/env bash
+# profanity and mcabber (Debian's, unmodified) on our libotr.so.5, talking over a local
+# prosody through a recording relay: keys, AKE (profanity offers only v2: "?OTR?v2?"),
+# messages both ways, ciphertext only on the wire, SMP started by either side, with a
+# question, a wrong secret, trust written and read back after a restart, the end of
+# the session; then mcabber on Debian's libotr against profanity on ours.
+#
+# What these clients do with the library (measured in their sources):
+# - profanity's /otr trust frees ConnContext's active_fingerprint->trust with free()
+#   and stores its own strdup("trusted") there (/otr untrust stores NULL), then calls
+#   otrl_privkey_write_fingerprints: the string must be malloc'ed by us, and the file
+#   must be written from the struct field.
+# - mcabber generates its key with otrl_privkey_generate from inside otr_init (no
+#   callback involved), reads ctx->smstate->secret to know whether an SMP question
+#   is pending, and ctx->auth.authstate, ctx->otr_offer, ctx->protocol_version for
+#   /otr info; its inject_message drops messages to JIDs not in its roster.
+source "$(dirname "$0")/lib.sh"
+
+XMPP_PORT=$(free_port)
+RELAY_PORT=$(free_port)
+WIRE=$WORK/wire.log
+SECS=20
+mkdir -p "$WORK/prosody"
+cat >"$WORK/prosody/prosody.cfg.lua" <<CONF
+run_as_root = true
+pidfile = "$WORK/prosody/prosody.pid"
+data_path = "$WORK/prosody"
+certificates = "$WORK/prosody"
+interfaces = { "127.0.0.1" }
+c2s_interfaces = { "127.0.0.1" }
+c2s_ports = { $XMPP_PORT }
+c2s_direct_tls_ports = { }
+s2s_ports = { }
+http_ports = { }
+https_ports = { }
+modules_enabled = { "roster"; "saslauth"; "disco"; "presence"; "message"; "iq"; "ping" }
+modules_disabled = { "s2s"; "tls"; "http" }
+authentication = "internal_plain"
+c2s_require_encryption = false
+allow_unencrypted_plain_auth = true
+log = { info = "$WORK/prosody/prosody.log" }
+VirtualHost "localhost"
+CONF
+[ "$(id -u)" = 0 ] && sed -i '1a prosody_user = "root"\nprosody_group = "root"' "$WORK/prosody/prosody.cfg.lua"
+for u in alice bob; do
+    prosodyctl --config "$WORK/prosody/prosody.cfg.lua" register $u localhost pw >>"$WORK/prosody/register.log" 2>&1
+done
+spawn "$WORK/prosody/out.log" prosody -F --config "$WORK/prosody/prosody.cfg.lua"
+spawn "$WORK/relay.log" python3 "$E2E_DIR/relay.py" "$RELAY_PORT" "$XMPP_PORT" "$WIRE"
+wait_port "$XMPP_PORT" 15 && wait_port "$RELAY_PORT" 10 ||
+    { fail xmpp-servers "prosody or relay did not listen" "$WORK/prosody/out.log" "$WORK/prosody/prosody.log" "$WORK/relay.log"; exit 0; }
+
+# profanity for alice: an account connecting without TLS through the relay.
+PROF=$WORK/alice
+mkdir -p "$PROF/data/profanity" "$PROF/config"
+cat >"$PROF/data/profanity/accounts" <<CONF
+[alice@localhost]
+enabled=true
+jid=alice@localhost
+server=127.0.0.1
+port=$RELAY_PORT
+tls.policy=disable
+password=pw
+resource=prof
+CONF
+start_profanity() { # start_profanity ours|system
+    local env="HOME=$PROF XDG_CONFIG_HOME=$PROF/config XDG_DATA_HOME=$PROF/data TERM=screen"
+    [ "$1" = ours ] && env="$env LD_LIBRARY_PATH=$ROOT/build"
+    tmux_start alice env $env profanity -a alice@localhost
+}
+# mcabber for bob.
+MC=$WORK/bob
+mkdir -p "$MC/otr" "$MC/histo"
+chmod 700 "$MC"
+cat >"$MC/mcabberrc" <<CONF
+set jid = bob@localhost
+set password = pw
+set server = 127.0.0.1
+set port = $RELAY_PORT
+set tls = 0
+set ssl = 0
+set resource = mcabber
+set otr = 1
+set otr_dir = $MC/otr/
+set logging = 1
+set logging_dir = $MC/histo/
+set tracelog_level = 2
+set tracelog_file = $MC/trace.log
+otrpolicy default manual
+CONF
+chmod 600 "$MC/mcabberrc"
+start_mcabber() { # start_mcabber ours|system
+    local env="HOME=$MC TERM=screen"
+    [ "$1" = ours ] && env="$env LD_LIBRARY_PATH=$ROOT/build"
+    tmux_start bob env $env mcabber -f "$MC/mcabberrc"
+}
+
+# Waits for alice's screen to show REGEX (COUNT times); the scenario stops at a miss.
+on_alice() { # on_alice NAME REGEX [COUNT]
+    local deadline=$((SECONDS + SECS))
+    while [ $SECONDS -lt $deadline ]; do
+        [ "$(pane alice | grep -Ec -- "$2")" -ge "${3:-1}" ] && { pass "$1"; return 0; }
+        sleep 0.3
+    done
+    pane alice >"$WORK/alice.pane"
+    type_line alice "/win 2"
+    sleep 1
+    pane alice >>"$WORK/alice.pane"
+    fail "$1" "profanity never showed /$2/" "$WORK/alice.pane"
+    exit 0
+}
+in_file() { # in_file NAME FILE REGEX [COUNT]
+    if wait_count "$2" "$3" "${4:-1}" $SECS; then pass "$1"; else fail "$1" "/$3/ not in $2" "$2"; exit 0; fi
+}
+HISTO=$MC/histo/alice@localhost
+TRACE=$MC/trace.log
+# mcabber answers the SMP request alice just sent, once it got through the server: its
+# /otr smpr only checks that smstate->secret is set, which it still is after an SMP.
+data_messages() { grep -o '?OTR:AAID' "$WIRE" | wc -l; }
+mcabber_answers() { # mcabber_answers NAME SECRET DATA_MESSAGES_BEFORE
+    local deadline=$((SECONDS + SECS))
+    while [ $SECONDS -lt $deadline ]; do
+        # alice -> server, then server -> bob
+        if [ "$(data_messages)" -ge $(($3 + 2)) ]; then
+            sleep 0.5
+            type_line bob "/otr smpr alice@localhost $2"
+            pass "$1"
+            return 0
+        fi
+        sleep 0.2
+    done
+    fail "$1" "alice's SMP message never reached mcabber" "$WIRE"
+    exit 0
+}
+
+A=$(start_profanity ours)
+B=$(start_mcabber ours)
+on_alice xmpp-profanity-connects "logged in successfully"
+in_file xmpp-mcabber-connects "$TRACE" "Connection established"
+check_loaded xmpp-profanity-loads-ours "$A" ours
+check_loaded xmpp-mcabber-loads-ours "$B" ours
+in_file xmpp-mcabber-keygen "$MC/otr/bob@localhost.key" "\(private-key"
+type_line bob "/add alice@localhost"
+type_line alice "/otr gen"
+on_alice xmpp-profanity-keygen "Private key generation complete"
+
+type_line alice "/msg bob@localhost"
+type_line alice "/otr start"
+on_alice xmpp-secure "OTR session started \(untrusted\)"
+MSG_A="alice-says-$RANDOM$RANDOM"
+MSG_B="bob-answers-$RANDOM$RANDOM"
+type_line alice "$MSG_A"
+in_file xmpp-mcabber-reads-alice "$HISTO" "^MR .* $MSG_A\$"
+type_line bob "/say_to alice@localhost $MSG_B"
+on_alice xmpp-profanity-reads-bob "bob@localhost/mcabber.*: $MSG_B"
+check xmpp-wire-has-v2-data-messages grep -q '?OTR:AAID' "$WIRE"
+if grep -qF -e "$MSG_A" -e "$MSG_B" "$WIRE"; then fail xmpp-wire-no-plaintext "plaintext on the wire"; else pass xmpp-wire-no-plaintext; fi
+
+# SMP from mcabber (no question), from profanity with a question, and a wrong secret.
+type_line bob "/otr smpq alice@localhost s3cret"
+on_alice xmpp-profanity-asked "bob@localhost wants to authenticate your identity"
+type_line alice "/otr secret s3cret"
+on_alice xmpp-smp-success "Authentication successful"
+in_file xmpp-mcabber-trusts-after-smp "$MC/otr/bob@localhost.fpr" "^alice@localhost	bob@localhost	jabber	[0-9a-f]{40}	smp\$"
+n=$(data_messages)
+type_line alice '/otr question "Favourite colour?" blue'
+mcabber_answers xmpp-mcabber-answers-question blue "$n"
+on_alice xmpp-smpq-success "Authentication successful" 2
+n=$(data_messages)
+type_line alice "/otr secret red"
+mcabber_answers xmpp-mcabber-answers-wrong green "$n"
+on_alice xmpp-smp-wrong-secret-fails "Authentication failed|OTR session untrusted"
+
+# profanity's own trust: it replaces the trust string in the struct, then writes.
+type_line alice "/otr trust"
+on_alice xmpp-profanity-trusts "OTR session trusted"
+in_file xmpp-profanity-fp-file "$PROF/data/profanity/otr/alice_at_localhost/fingerprints.txt" "	trusted\$"
+type_line alice "/otr end"
+on_alice xmpp-profanity-ends "OTR session ended"
+
+# Restart profanity: the key and the trusted fingerprint come back from the files.
+type_line alice "/quit"
+wait_exit "$A" 10 || stop_pid "$A"
+A=$(start_profanity ours)
+on_alice xmpp-profanity-reconnects "logged in successfully"
+check_loaded xmpp-profanity-restart-loads-ours "$A" ours
+type_line alice "/msg bob@localhost"
+type_line alice "/otr start"
+on_alice xmpp-restart-secure-and-trusted "OTR session started \(trusted\)"
+MSG_A2="after-restart-$RANDOM$RANDOM"
+type_line alice "$MSG_A2"
+in_file xmpp-restart-message "$HISTO" "^MR .* $MSG_A2\$"
+
+# Mixed: mcabber restarts on Debian's libotr.
+type_line bob "/quit"
+wait_exit "$B" 10 || stop_pid "$B"
+B=$(start_mcabber system)
+in_file xmpp-mixed-mcabber-connects "$TRACE" "Connection established" 2
+check_loaded xmpp-mixed-mcabber-loads-debian "$B" system
+type_line alice "/otr end"
+type_line alice "/otr start"
+on_alice xmpp-mixed-secure "OTR session started \(trusted\)" 2
+MSG_A3="mixed-alice-$RANDOM$RANDOM"
+MSG_B3="mixed-bob-$RANDOM$RANDOM"
+type_line alice "$MSG_A3"
+in_file xmpp-mixed-mcabber-reads "$HISTO" "^MR .* $MSG_A3\$"
+type_line bob "/say_to alice@localhost $MSG_B3"
+on_alice xmpp-mixed-profanity-reads "bob@localhost/mcabber.*: $MSG_B3"
+type_line bob "/otr smpq alice@localhost mixed"
+on_alice xmpp-mixed-profanity-asked "bob@localhost wants to authenticate your identity"
+type_line alice "/otr secret mixed"
+on_alice xmpp-mixed-smp-success "Authentication successful"
+if grep -qF -e "$MSG_A2" -e "$MSG_A3" -e "$MSG_B3" "$WIRE"; then fail xmpp-mixed-wire-no-plaintext "plaintext on the wire"; else pass xmpp-mixed-wire-no-plaintext; fi
+type_line alice "/otr end"
+on_alice xmpp-mixed-end "OTR session ended" 2
+type_line alice "/quit"
+type_line bob "/quit"
+wait_exit "$A" 10 && wait_exit "$B" 10 && pass xmpp-clients-exit || fail xmpp-clients-exit "clients did not quit"
+exit 0
