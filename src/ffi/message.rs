@@ -614,12 +614,16 @@ impl Incoming<'_> {
             }
             (context, context_added) = self.find(their);
         }
+        let reassembled;
         let whole = match conn((*context).context_priv).session.reassemble(message) {
-            Accumulated::Unfragmented => message.to_vec(),
+            Accumulated::Unfragmented => message,
             Accumulated::Incomplete => return Outcome::unrouted(),
-            Accumulated::Complete(whole) => whole,
+            Accumulated::Complete(whole) => {
+                reassembled = whole;
+                &reassembled
+            }
         };
-        self.receive_whole(&whole, policy, master, best, context, context_added)
+        self.receive_whole(whole, policy, master, best, context, context_added)
     }
 
     /// A whole (unfragmented or reassembled) message.

@@ -270,6 +270,19 @@ pub fn otr_decode_data(msg: &[u8]) -> Result<Vec<u8>, Base64Error> {
     encoded_body(msg, false).map(decode)
 }
 
+/// The first `want` bytes of [`otr_decode_data`] (fewer only if that is
+/// shorter; possibly a few more), decoding only as much of the text as that
+/// takes when it holds no junk. A prefix of the text decodes to a prefix of
+/// what the whole text decodes to, so the answer is the same.
+pub fn otr_decode_data_prefix(msg: &[u8], want: usize) -> Result<Vec<u8>, Base64Error> {
+    let body = encoded_body(msg, false)?;
+    let head = decode(body.get(..want.div_ceil(3) * 4).unwrap_or(body));
+    if head.len() >= want {
+        return Ok(head);
+    }
+    Ok(decode(body))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -391,6 +404,21 @@ mod tests {
                 encoded_body(&msg, require_dot),
                 encoded_body_in_two_passes(&msg, require_dot)
             );
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn decoded_prefix_is_a_prefix(
+            body in proptest::collection::vec(
+                proptest::sample::select(b"AZaz09+/=.\n \x00".to_vec()), 0..40),
+            want in 0usize..20,
+        ) {
+            let msg = [&b"?OTR:"[..], &body].concat();
+            let whole = otr_decode_data(&msg).unwrap();
+            let head = otr_decode_data_prefix(&msg, want).unwrap();
+            proptest::prop_assert!(whole.starts_with(&head));
+            proptest::prop_assert!(head.len() >= want.min(whole.len()));
         }
     }
 

@@ -422,7 +422,8 @@ impl EncodedMessage {
 /// instance tags are skipped unchecked. Version 1 has no flags (0). `None`
 /// when there is no `?OTR:`, the header is wrong or the message ends first.
 pub fn data_message_flags(msg: &[u8]) -> Option<u8> {
-    let bytes = base64::otr_decode_data(msg).ok()?;
+    // The longest header (v3) and the flags: 12 bytes.
+    let bytes = base64::otr_decode_data_prefix(msg, 12).ok()?;
     let (&[0, version, TYPE_DATA], rest) = bytes.split_first_chunk::<3>()? else {
         return None;
     };
@@ -506,6 +507,10 @@ mod tests {
         text.extend_from_slice(&otr(&[0, 2, 3, 1]));
         text.pop();
         assert_eq!(data_message_flags(&text), Some(1));
+        // Junk inside the header's base64 is skipped, however much of it.
+        let mut junky = otr(&v3);
+        junky.splice(7..7, [b'\n'; 30]);
+        assert_eq!(data_message_flags(&junky), Some(1));
     }
 
     fn samples() -> Vec<EncodedMessage> {
