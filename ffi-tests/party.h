@@ -25,9 +25,10 @@ typedef struct party {
     struct party *other;
     char log[16384];
     char instag_file[64];
-    /* What the last otrl_message_receiving gave back. */
+    /* What the last otrl_message_receiving gave back (shown text, *tlvsp). */
     int ret;
     char *shown;
+    OtrlTLV *tlvs;
     /* The last received_symkey call. */
     unsigned int symkey_use;
     unsigned char symkey[32], symkey_data[64];
@@ -153,6 +154,7 @@ static void teardown(party *a, party *b)
     while (q_head < q_tail) free(queue[q_head++].msg);
     q_head = q_tail = 0;
     free(a->shown); free(b->shown);
+    otrl_tlv_free(a->tlvs); otrl_tlv_free(b->tlvs);
     otrl_userstate_free(a->us);
     otrl_userstate_free(b->us);
     unlink(a->instag_file);
@@ -189,7 +191,8 @@ static void receive(party *p, const char *msg)
                                     &shown, &tlvs, NULL, NULL, NULL);
     free(p->shown);
     p->shown = shown;
-    otrl_tlv_free(tlvs);
+    otrl_tlv_free(p->tlvs);
+    p->tlvs = tlvs;
 }
 
 static void deliver_all(void)
