@@ -20,7 +20,7 @@
 #   calls otrl_context_set_trust(fp, "trust") (NULL when FPR differs), and writes the
 #   .fpr file itself with otrl_privkey_write_fingerprints; it reads that file only
 #   once, in otr_init at start-up (otrl_privkey_read_fingerprints, no add_app_data).
-#   On SIGTERM it logs out cleanly, ending its OTR sessions first.
+#   On SIGTERM it logs out of the server before exiting (its trace log says so).
 source "$(dirname "$0")/lib.sh"
 
 XMPP_PORT=$(free_port)
