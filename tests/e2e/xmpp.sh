@@ -2,8 +2,9 @@
 # profanity and mcabber (Debian's, unmodified) on our libotr.so.5, talking over a local
 # prosody through a recording relay: keys, AKE (profanity offers only v2: "?OTR?v2?"),
 # messages both ways, ciphertext only on the wire, SMP started by either side, with a
-# question, a wrong secret, trust written and read back after a restart, the end of
-# the session; then mcabber on Debian's libotr against profanity on ours.
+# question, a wrong secret, each client's own trust written and read back after a
+# restart of that client, the end of the session; then mcabber on Debian's libotr
+# (reading the fingerprint file ours wrote) against profanity on ours.
 #
 # What these clients do with the library (measured in their sources):
 # - profanity's /otr trust frees ConnContext's active_fingerprint->trust with free()
@@ -14,6 +15,12 @@
 #   callback involved), reads ctx->smstate->secret to know whether an SMP question
 #   is pending, and ctx->auth.authstate, ctx->otr_offer, ctx->protocol_version for
 #   /otr info; its inject_message drops messages to JIDs not in its roster.
+# - mcabber has no /otr trust: "/otr fingerprint JID FPR" compares FPR with
+#   otrl_privkey_hash_to_human of ctx->active_fingerprint (so it needs a live session),
+#   calls otrl_context_set_trust(fp, "trust") (NULL when FPR differs), and writes the
+#   .fpr file itself with otrl_privkey_write_fingerprints; it reads that file only
+#   once, in otr_init at start-up (otrl_privkey_read_fingerprints, no add_app_data).
+#   On SIGTERM it logs out of the server before exiting (its trace log says so).
 source "$(dirname "$0")/lib.sh"
 
 XMPP_PORT=$(free_port)
@@ -171,6 +178,17 @@ type_line alice "/otr secret red"
 mcabber_answers xmpp-mcabber-answers-wrong green "$n"
 on_alice xmpp-smp-wrong-secret-fails "Authentication failed|OTR session untrusted"
 
+# mcabber's own trust: /otr fingerprint JID prints the active fingerprint; given it
+# back, mcabber sets the trust to "trust" and writes its .fpr file.
+FPR_LINE='alice@localhost \[[0-9A-F ]{44}\]'
+type_line bob "/otr fingerprint alice@localhost"
+in_file xmpp-mcabber-shows-fingerprint "$TRACE" "$FPR_LINE: untrusted"
+HUMAN=$(grep -Eo "$FPR_LINE: untrusted" "$TRACE" | tail -n 1 | sed -E 's/.*\[(.*)\].*/\1/')
+type_line bob "/otr fingerprint alice@localhost $HUMAN"
+in_file xmpp-mcabber-trusts "$TRACE" "alice@localhost \[$HUMAN\]: trusted"
+HEX=$(tr -d ' ' <<<"$HUMAN" | tr A-F a-f)
+in_file xmpp-mcabber-fp-file "$MC/otr/bob@localhost.fpr" "^alice@localhost	bob@localhost	jabber	$HEX	trust\$"
+
 # profanity's own trust: it replaces the trust string in the struct, then writes.
 type_line alice "/otr trust"
 on_alice xmpp-profanity-trusts "OTR session trusted"
@@ -191,15 +209,36 @@ MSG_A2="after-restart-$RANDOM$RANDOM"
 type_line alice "$MSG_A2"
 in_file xmpp-restart-message "$HISTO" "^MR .* $MSG_A2\$"
 
-# Mixed: mcabber restarts on Debian's libotr.
+# Restart mcabber (stopped by its PID) on ours: alice's trusted fingerprint comes back
+# from the .fpr file and is the active one of the new session.
+stop_pid "$B"
+B=$(start_mcabber ours)
+in_file xmpp-mcabber-reconnects "$TRACE" "Connection established" 2
+check_loaded xmpp-mcabber-restart-loads-ours "$B" ours
+type_line alice "/otr end"
+type_line alice "/otr start"
+on_alice xmpp-mcabber-restart-secure "OTR session started \(trusted\)" 2
+type_line bob "/otr fingerprint alice@localhost"
+in_file xmpp-mcabber-restart-trusted "$TRACE" "alice@localhost \[$HUMAN\]: trusted" 2
+MSG_A4="mcabber-restarted-$RANDOM$RANDOM"
+MSG_B4="bob-restarted-$RANDOM$RANDOM"
+type_line alice "$MSG_A4"
+in_file xmpp-mcabber-restart-reads "$HISTO" "^MR .* $MSG_A4\$"
+type_line bob "/say_to alice@localhost $MSG_B4"
+on_alice xmpp-mcabber-restart-profanity-reads "bob@localhost/mcabber.*: $MSG_B4"
+if grep -qF -e "$MSG_A4" -e "$MSG_B4" "$WIRE"; then fail xmpp-mcabber-restart-wire-no-plaintext "plaintext on the wire"; else pass xmpp-mcabber-restart-wire-no-plaintext; fi
+
+# Mixed: mcabber restarts on Debian's libotr, which reads the file ours wrote.
 type_line bob "/quit"
 wait_exit "$B" 10 || stop_pid "$B"
 B=$(start_mcabber system)
-in_file xmpp-mixed-mcabber-connects "$TRACE" "Connection established" 2
+in_file xmpp-mixed-mcabber-connects "$TRACE" "Connection established" 3
 check_loaded xmpp-mixed-mcabber-loads-debian "$B" system
 type_line alice "/otr end"
 type_line alice "/otr start"
-on_alice xmpp-mixed-secure "OTR session started \(trusted\)" 2
+on_alice xmpp-mixed-secure "OTR session started \(trusted\)" 3
+type_line bob "/otr fingerprint alice@localhost"
+in_file xmpp-mixed-mcabber-trusted "$TRACE" "alice@localhost \[$HUMAN\]: trusted" 3
 MSG_A3="mixed-alice-$RANDOM$RANDOM"
 MSG_B3="mixed-bob-$RANDOM$RANDOM"
 type_line alice "$MSG_A3"
