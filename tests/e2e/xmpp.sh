@@ -27,32 +27,7 @@ XMPP_PORT=$(free_port)
 RELAY_PORT=$(free_port)
 WIRE=$WORK/wire.log
 SECS=20
-mkdir -p "$WORK/prosody"
-cat >"$WORK/prosody/prosody.cfg.lua" <<CONF
-run_as_root = true
-pidfile = "$WORK/prosody/prosody.pid"
-data_path = "$WORK/prosody"
-certificates = "$WORK/prosody"
-interfaces = { "127.0.0.1" }
-c2s_interfaces = { "127.0.0.1" }
-c2s_ports = { $XMPP_PORT }
-c2s_direct_tls_ports = { }
-s2s_ports = { }
-http_ports = { }
-https_ports = { }
-modules_enabled = { "roster"; "saslauth"; "disco"; "presence"; "message"; "iq"; "ping" }
-modules_disabled = { "s2s"; "tls"; "http" }
-authentication = "internal_plain"
-c2s_require_encryption = false
-allow_unencrypted_plain_auth = true
-log = { info = "$WORK/prosody/prosody.log" }
-VirtualHost "localhost"
-CONF
-[ "$(id -u)" = 0 ] && sed -i '1a prosody_user = "root"\nprosody_group = "root"' "$WORK/prosody/prosody.cfg.lua"
-for u in alice bob; do
-    prosodyctl --config "$WORK/prosody/prosody.cfg.lua" register $u localhost pw >>"$WORK/prosody/register.log" 2>&1
-done
-spawn "$WORK/prosody/out.log" prosody -F --config "$WORK/prosody/prosody.cfg.lua"
+start_prosody alice bob
 spawn "$WORK/relay.log" python3 "$E2E_DIR/relay.py" "$RELAY_PORT" "$XMPP_PORT" "$WIRE"
 wait_port "$XMPP_PORT" 15 && wait_port "$RELAY_PORT" 10 ||
     { fail xmpp-servers "prosody or relay did not listen" "$WORK/prosody/out.log" "$WORK/prosody/prosody.log" "$WORK/relay.log"; exit 0; }
