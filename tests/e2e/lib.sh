@@ -152,3 +152,35 @@ check_loaded() { # check_loaded NAME PID ours|system
     done
     if [ "$got" = "$3" ]; then pass "$1"; else fail "$1" "PID $2 maps libotr: $got, expected $3"; fi
 }
+
+# start_prosody USER... : a prosody on 127.0.0.1:$XMPP_PORT (no TLS, plain logins,
+# no s2s or HTTP) in $WORK/prosody, with an account USER@localhost (password "pw")
+# for each USER.
+start_prosody() {
+    mkdir -p "$WORK/prosody"
+    cat >"$WORK/prosody/prosody.cfg.lua" <<CONF
+run_as_root = true
+pidfile = "$WORK/prosody/prosody.pid"
+data_path = "$WORK/prosody"
+certificates = "$WORK/prosody"
+interfaces = { "127.0.0.1" }
+c2s_interfaces = { "127.0.0.1" }
+c2s_ports = { $XMPP_PORT }
+c2s_direct_tls_ports = { }
+s2s_ports = { }
+http_ports = { }
+https_ports = { }
+modules_enabled = { "roster"; "saslauth"; "disco"; "presence"; "message"; "iq"; "ping" }
+modules_disabled = { "s2s"; "tls"; "http" }
+authentication = "internal_plain"
+c2s_require_encryption = false
+allow_unencrypted_plain_auth = true
+log = { info = "$WORK/prosody/prosody.log" }
+VirtualHost "localhost"
+CONF
+    [ "$(id -u)" = 0 ] && sed -i '1a prosody_user = "root"\nprosody_group = "root"' "$WORK/prosody/prosody.cfg.lua"
+    for u in "$@"; do
+        prosodyctl --config "$WORK/prosody/prosody.cfg.lua" register $u localhost pw >>"$WORK/prosody/register.log" 2>&1
+    done
+    spawn "$WORK/prosody/out.log" prosody -F --config "$WORK/prosody/prosody.cfg.lua"
+}

@@ -2,8 +2,9 @@
 # profanity and mcabber (Debian's, unmodified) on our libotr.so.5, talking over a local
 # prosody through a recording relay: keys, AKE (profanity offers only v2: "?OTR?v2?"),
 # messages both ways, ciphertext only on the wire, SMP started by either side, with a
-# question, a wrong secret, trust written and read back after a restart, the end of
-# the session; then mcabber on Debian's libotr against profanity on ours.
+# question, a wrong secret, each client's own trust written and read back after a
+# restart of that client, the end of the session; then mcabber on Debian's libotr
+# (reading the fingerprint file ours wrote) against profanity on ours.
 #
 # What these clients do with the library (measured in their sources):
 # - profanity's /otr trust frees ConnContext's active_fingerprint->trust with free()
@@ -14,38 +15,19 @@
 #   callback involved), reads ctx->smstate->secret to know whether an SMP question
 #   is pending, and ctx->auth.authstate, ctx->otr_offer, ctx->protocol_version for
 #   /otr info; its inject_message drops messages to JIDs not in its roster.
+# - mcabber has no /otr trust: "/otr fingerprint JID FPR" compares FPR with
+#   otrl_privkey_hash_to_human of ctx->active_fingerprint (so it needs a live session),
+#   calls otrl_context_set_trust(fp, "trust") (NULL when FPR differs), and writes the
+#   .fpr file itself with otrl_privkey_write_fingerprints; it reads that file only
+#   once, in otr_init at start-up (otrl_privkey_read_fingerprints, no add_app_data).
+#   On SIGTERM it logs out of the server before exiting (its trace log says so).
 source "$(dirname "$0")/lib.sh"
 
 XMPP_PORT=$(free_port)
 RELAY_PORT=$(free_port)
 WIRE=$WORK/wire.log
 SECS=20
-mkdir -p "$WORK/prosody"
-cat >"$WORK/prosody/prosody.cfg.lua" <<CONF
-run_as_root = true
-pidfile = "$WORK/prosody/prosody.pid"
-data_path = "$WORK/prosody"
-certificates = "$WORK/prosody"
-interfaces = { "127.0.0.1" }
-c2s_interfaces = { "127.0.0.1" }
-c2s_ports = { $XMPP_PORT }
-c2s_direct_tls_ports = { }
-s2s_ports = { }
-http_ports = { }
-https_ports = { }
-modules_enabled = { "roster"; "saslauth"; "disco"; "presence"; "message"; "iq"; "ping" }
-modules_disabled = { "s2s"; "tls"; "http" }
-authentication = "internal_plain"
-c2s_require_encryption = false
-allow_unencrypted_plain_auth = true
-log = { info = "$WORK/prosody/prosody.log" }
-VirtualHost "localhost"
-CONF
-[ "$(id -u)" = 0 ] && sed -i '1a prosody_user = "root"\nprosody_group = "root"' "$WORK/prosody/prosody.cfg.lua"
-for u in alice bob; do
-    prosodyctl --config "$WORK/prosody/prosody.cfg.lua" register $u localhost pw >>"$WORK/prosody/register.log" 2>&1
-done
-spawn "$WORK/prosody/out.log" prosody -F --config "$WORK/prosody/prosody.cfg.lua"
+start_prosody alice bob
 spawn "$WORK/relay.log" python3 "$E2E_DIR/relay.py" "$RELAY_PORT" "$XMPP_PORT" "$WIRE"
 wait_port "$XMPP_PORT" 15 && wait_port "$RELAY_PORT" 10 ||
     { fail xmpp-servers "prosody or relay did not listen" "$WORK/prosody/out.log" "$WORK/prosody/prosody.log" "$WORK/relay.log"; exit 0; }
@@ -171,6 +153,17 @@ type_line alice "/otr secret red"
 mcabber_answers xmpp-mcabber-answers-wrong green "$n"
 on_alice xmpp-smp-wrong-secret-fails "Authentication failed|OTR session untrusted"
 
+# mcabber's own trust: /otr fingerprint JID prints the active fingerprint; given it
+# back, mcabber sets the trust to "trust" and writes its .fpr file.
+FPR_LINE='alice@localhost \[[0-9A-F ]{44}\]'
+type_line bob "/otr fingerprint alice@localhost"
+in_file xmpp-mcabber-shows-fingerprint "$TRACE" "$FPR_LINE: untrusted"
+HUMAN=$(grep -Eo "$FPR_LINE: untrusted" "$TRACE" | tail -n 1 | sed -E 's/.*\[(.*)\].*/\1/')
+type_line bob "/otr fingerprint alice@localhost $HUMAN"
+in_file xmpp-mcabber-trusts "$TRACE" "alice@localhost \[$HUMAN\]: trusted"
+HEX=$(tr -d ' ' <<<"$HUMAN" | tr A-F a-f)
+in_file xmpp-mcabber-fp-file "$MC/otr/bob@localhost.fpr" "^alice@localhost	bob@localhost	jabber	$HEX	trust\$"
+
 # profanity's own trust: it replaces the trust string in the struct, then writes.
 type_line alice "/otr trust"
 on_alice xmpp-profanity-trusts "OTR session trusted"
@@ -191,15 +184,36 @@ MSG_A2="after-restart-$RANDOM$RANDOM"
 type_line alice "$MSG_A2"
 in_file xmpp-restart-message "$HISTO" "^MR .* $MSG_A2\$"
 
-# Mixed: mcabber restarts on Debian's libotr.
+# Restart mcabber (stopped by its PID) on ours: alice's trusted fingerprint comes back
+# from the .fpr file and is the active one of the new session.
+stop_pid "$B"
+B=$(start_mcabber ours)
+in_file xmpp-mcabber-reconnects "$TRACE" "Connection established" 2
+check_loaded xmpp-mcabber-restart-loads-ours "$B" ours
+type_line alice "/otr end"
+type_line alice "/otr start"
+on_alice xmpp-mcabber-restart-secure "OTR session started \(trusted\)" 2
+type_line bob "/otr fingerprint alice@localhost"
+in_file xmpp-mcabber-restart-trusted "$TRACE" "alice@localhost \[$HUMAN\]: trusted" 2
+MSG_A4="mcabber-restarted-$RANDOM$RANDOM"
+MSG_B4="bob-restarted-$RANDOM$RANDOM"
+type_line alice "$MSG_A4"
+in_file xmpp-mcabber-restart-reads "$HISTO" "^MR .* $MSG_A4\$"
+type_line bob "/say_to alice@localhost $MSG_B4"
+on_alice xmpp-mcabber-restart-profanity-reads "bob@localhost/mcabber.*: $MSG_B4"
+if grep -qF -e "$MSG_A4" -e "$MSG_B4" "$WIRE"; then fail xmpp-mcabber-restart-wire-no-plaintext "plaintext on the wire"; else pass xmpp-mcabber-restart-wire-no-plaintext; fi
+
+# Mixed: mcabber restarts on Debian's libotr, which reads the file ours wrote.
 type_line bob "/quit"
 wait_exit "$B" 10 || stop_pid "$B"
 B=$(start_mcabber system)
-in_file xmpp-mixed-mcabber-connects "$TRACE" "Connection established" 2
+in_file xmpp-mixed-mcabber-connects "$TRACE" "Connection established" 3
 check_loaded xmpp-mixed-mcabber-loads-debian "$B" system
 type_line alice "/otr end"
 type_line alice "/otr start"
-on_alice xmpp-mixed-secure "OTR session started \(trusted\)" 2
+on_alice xmpp-mixed-secure "OTR session started \(trusted\)" 3
+type_line bob "/otr fingerprint alice@localhost"
+in_file xmpp-mixed-mcabber-trusted "$TRACE" "alice@localhost \[$HUMAN\]: trusted" 3
 MSG_A3="mixed-alice-$RANDOM$RANDOM"
 MSG_B3="mixed-bob-$RANDOM$RANDOM"
 type_line alice "$MSG_A3"
