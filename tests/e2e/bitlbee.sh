@@ -130,7 +130,7 @@ expect $T-reads-alice "^:alice!alice@localhost PRIVMSG .*$MSG_A"
 irc "PRIVMSG alice :$MSG_C"
 on_alice $T-profanity-reads-carol "carol@localhost.*: $MSG_C"
 check $T-wire-has-data-messages grep -q '?OTR:AAID' "$WIRE"
-if grep -qF -e "$MSG_A" -e "$MSG_C" "$WIRE"; then fail $T-wire-no-plaintext "plaintext on the wire"; else pass $T-wire-no-plaintext; fi
+no_plaintext $T-wire-no-plaintext "$MSG_A" "$MSG_C"
 
 root "otr smp alice s3cret"
 on_alice $T-profanity-asked "carol@localhost wants to authenticate your identity"
@@ -200,7 +200,7 @@ type_line alice "$MSG_A2"
 expect $T-restart-reads-alice "^:alice!alice@localhost PRIVMSG .*$MSG_A2"
 irc "PRIVMSG alice :$MSG_C2"
 on_alice $T-restart-profanity-reads-carol "carol@localhost.*: $MSG_C2"
-if grep -qF -e "$MSG_A2" -e "$MSG_C2" "$WIRE"; then fail $T-restart-wire-no-plaintext "plaintext on the wire"; else pass $T-restart-wire-no-plaintext; fi
+no_plaintext $T-restart-wire-no-plaintext "$MSG_A2" "$MSG_C2"
 root "otr disconnect alice"
 expect $T-restart-disconnects "conversation is now in cleartext"
 on_alice $T-restart-profanity-sees-end "OTR session ended" 2

@@ -97,7 +97,7 @@ expect irssi-alice-reads-bob alice "<.?bob> $MSG_B"
 
 # What crossed the server: OTR data messages, never the plaintext.
 check irssi-wire-has-data-messages grep -q 'PRIVMSG [a-z]* :?OTR:AAMD' "$WIRE"
-if grep -qF -e "$MSG_A" -e "$MSG_B" "$WIRE"; then fail irssi-wire-no-plaintext "plaintext on the wire"; else pass irssi-wire-no-plaintext; fi
+no_plaintext irssi-wire-no-plaintext "$MSG_A" "$MSG_B"
 
 # SMP without a question, with a question, and with a wrong secret.
 type_line alice "/otr auth s3cret"
@@ -178,7 +178,7 @@ expect irssi-mixed-alice-asked alice "bob wants to authenticate. Use /otr auth"
 type_line alice "/otr auth mixed"
 expect irssi-mixed-smp-alice alice "Authentication with bob successful"
 expect irssi-mixed-smp-bob bob "Authentication with alice successful"
-if grep -qF -e "$MSG_A2" -e "$MSG_A3" -e "$MSG_B3" "$WIRE"; then fail irssi-mixed-wire-no-plaintext "plaintext on the wire"; else pass irssi-mixed-wire-no-plaintext; fi
+no_plaintext irssi-mixed-wire-no-plaintext "$MSG_A2" "$MSG_A3" "$MSG_B3"
 type_line bob "/otr finish"
 expect irssi-mixed-finish alice "bob has finished the OTR session"
 type_line alice "/quit"

@@ -29,6 +29,14 @@ check() { # check NAME COMMAND... : PASS when the command succeeds
     shift
     if "$@"; then pass "$name"; else fail "$name" "'$*' failed"; fi
 }
+no_plaintext() { # no_plaintext NAME TEXT... : PASS when no TEXT crossed the server ($WIRE)
+    local name=$1 text
+    shift
+    for text in "$@"; do
+        if grep -qF -- "$text" "$WIRE"; then fail "$name" "plaintext on the wire: $text"; return; fi
+    done
+    pass "$name"
+}
 
 # Starts a background process and records its PID for cleanup; $! is that PID.
 # (Not inside $(...): a process started in a subshell is not recorded.)
