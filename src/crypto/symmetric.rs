@@ -9,8 +9,8 @@
 //!   SHA256-HMAC, truncated to 160 bits for the messages' MAC fields.
 //! - "Data Message": the message's authenticator is SHA1-HMAC.
 
-use aes::Aes128;
-use ctr::cipher::{KeyIvInit, StreamCipher};
+use aes::Aes128Enc;
+use ctr::cipher::{InnerIvInit, StreamCipher};
 use hmac::{Hmac, KeyInit, Mac};
 use sha1::Sha1;
 use sha2::Sha256;
@@ -18,7 +18,7 @@ use subtle::ConstantTimeEq;
 
 /// AES-128 counter mode with a 128-bit big-endian counter, as libgcrypt's
 /// `GCRY_CIPHER_MODE_CTR` uses.
-type Aes128Ctr = ctr::Ctr128BE<Aes128>;
+type Aes128Ctr = ctr::Ctr128BE<Aes128Enc>;
 
 /// Size of the top half of the counter carried in a Data Message.
 pub const CTR_TOP_HALF_BYTES: usize = 8;
@@ -26,13 +26,40 @@ pub const CTR_TOP_HALF_BYTES: usize = 8;
 /// Size of the MAC fields of AKE and data messages (160 bits).
 pub const MAC_BYTES: usize = 20;
 
-/// Encrypts or decrypts `data` in place with AES-128-CTR; the initial counter
-/// block is `top_half` followed by eight zero bytes (spec "Data Message").
+/// An AES-128 key with its round keys expanded once, for the many Data
+/// Messages a session sends or reads under the same key. Counter mode only
+/// ever encrypts, so only the encryption round keys are made; they wipe
+/// themselves when dropped (the `aes` crate's `zeroize` feature).
+#[derive(Clone)]
+pub struct Aes128CtrKey(Aes128Enc);
+
+impl Aes128CtrKey {
+    /// Expands `key`.
+    pub fn new(key: &[u8; 16]) -> Self {
+        Self(<Aes128Enc as KeyInit>::new(key.into()))
+    }
+
+    /// Encrypts or decrypts `data` in place with AES-128-CTR; the initial
+    /// counter block is `top_half` followed by eight zero bytes (spec "Data
+    /// Message").
+    pub fn apply(&self, top_half: &[u8; CTR_TOP_HALF_BYTES], data: &mut [u8]) {
+        let mut counter = [0u8; 16];
+        counter[..CTR_TOP_HALF_BYTES].copy_from_slice(top_half);
+        let core = ctr::CtrCore::inner_iv_init(self.0.clone(), &counter.into());
+        Aes128Ctr::from_core(core).apply_keystream(data);
+    }
+}
+
+impl core::fmt::Debug for Aes128CtrKey {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("Aes128CtrKey { .. }")
+    }
+}
+
+/// Encrypts or decrypts `data` in place with AES-128-CTR under a key used
+/// once (see [`Aes128CtrKey::apply`]).
 pub fn aes128_ctr(key: &[u8; 16], top_half: &[u8; CTR_TOP_HALF_BYTES], data: &mut [u8]) {
-    let mut counter = [0u8; 16];
-    counter[..CTR_TOP_HALF_BYTES].copy_from_slice(top_half);
-    let mut cipher = Aes128Ctr::new(key.into(), &counter.into());
-    cipher.apply_keystream(data);
+    Aes128CtrKey::new(key).apply(top_half, data);
 }
 
 /// Encrypts or decrypts `data` in place with AES-128-CTR from counter 0, as the
@@ -89,6 +116,8 @@ const _: () = {
     fn wiped_on_drop<T: zeroize::ZeroizeOnDrop>() {}
     let _ = wiped_on_drop::<sha1::block_api::Sha1Core>;
     let _ = wiped_on_drop::<hmac::digest::block_api::Buffer<sha1::block_api::Sha1Core>>;
+    let _ = wiped_on_drop::<Aes128Enc>;
+    let _ = wiped_on_drop::<Aes128Ctr>;
 };
 
 impl HmacSha1 {
@@ -103,8 +132,15 @@ impl HmacSha1 {
 
     /// HMAC-SHA1 of `data` (the same as [`hmac_sha1`] with this key).
     pub fn mac(&self, data: &[u8]) -> [u8; MAC_BYTES] {
+        self.mac_pieces(&[data])
+    }
+
+    /// HMAC-SHA1 of the concatenation of `pieces`.
+    pub fn mac_pieces(&self, pieces: &[&[u8]]) -> [u8; MAC_BYTES] {
         let mut mac = self.0.clone();
-        mac.update(data);
+        for piece in pieces {
+            mac.update(piece);
+        }
         mac.finalize().into_bytes().into()
     }
 }
@@ -157,7 +193,9 @@ mod tests {
         let key: [u8; 16] = hex("2b7e151628aed2a6abf7158809cf4f3c").try_into().unwrap();
         let iv: [u8; 16] = hex("f0f1f2f3f4f5f6f7f8f9fafbfcfdfeff").try_into().unwrap();
         let mut data = hex("6bc1bee22e409f96e93d7e117393172aae2d8a571e03ac9c9eb76fac45af8e51");
-        Aes128Ctr::new(&key.into(), &iv.into()).apply_keystream(&mut data);
+        let cipher = <Aes128Enc as KeyInit>::new(&key.into());
+        Aes128Ctr::from_core(ctr::CtrCore::inner_iv_init(cipher, &iv.into()))
+            .apply_keystream(&mut data);
         assert_eq!(
             data,
             hex("874d6191b620e3261bef6864990db6ce9806f66b7970fdff8617187bb9fffdff")
@@ -186,6 +224,8 @@ mod tests {
             assert_eq!(keyed.mac(data), hmac_sha1(&key, data));
             // Using it leaves it as it was.
             assert_eq!(keyed.mac(data), hmac_sha1(&key, data));
+            let (head, tail) = data.split_at(data.len() / 3);
+            assert_eq!(keyed.mac_pieces(&[head, tail]), hmac_sha1(&key, data));
         }
         assert_eq!(
             HmacSha1::new(b"Jefe")

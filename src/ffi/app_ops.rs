@@ -63,17 +63,23 @@ impl AppOps<'_> {
         self.ops.inject_message.is_some()
     }
 
-    /// Sends `message` to the peer of `context`.
+    /// Sends `message` (up to its first NUL) to the peer of `context`.
     pub unsafe fn inject(&self, context: *mut ConnContext, message: &[u8]) {
+        if self.can_inject() {
+            self.inject_c_str(context, &c_string(message));
+        }
+    }
+
+    /// Sends `message` to the peer of `context`.
+    pub unsafe fn inject_c_str(&self, context: *mut ConnContext, message: &CStr) {
         if let Some(f) = self.ops.inject_message {
             let c = &*context;
-            let text = c_string(message);
             f(
                 self.opdata,
                 c.accountname,
                 c.protocol,
                 c.username,
-                text.as_ptr(),
+                message.as_ptr(),
             );
         }
     }
@@ -231,14 +237,16 @@ impl AppOps<'_> {
         }
     }
 
-    /// The client's conversion of `src`, if it makes one (given back to it to free).
+    /// The client's conversion of `src` (up to its first NUL), if it makes one
+    /// (given back to it to free).
     pub unsafe fn convert(
         &self,
         context: *mut ConnContext,
         kind: OtrlConvertType,
-        src: &CStr,
+        src: &[u8],
     ) -> Option<Vec<u8>> {
         let f = self.ops.convert_msg?;
+        let src = c_string(src);
         let mut dest: *mut c_char = ptr::null_mut();
         f(self.opdata, context, kind, &mut dest, src.as_ptr());
         let converted = c_bytes(dest)?.to_vec();

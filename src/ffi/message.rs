@@ -33,6 +33,7 @@ use crate::wire::message::{ProtocolVersion, FLAG_IGNORE_UNREADABLE};
 use crate::wire::query::{self, Policy};
 use crate::wire::tlv::{types as tlv_types, Tlv};
 use libc::{c_char, c_int, c_uchar, c_uint, c_ushort, c_void, size_t, time_t};
+use std::ffi::CStr;
 use std::ptr;
 use zeroize::Zeroizing;
 
@@ -296,8 +297,9 @@ pub unsafe extern "C" fn otrl_message_sending(
     if fragPolicy == OTRL_FRAGMENT_SEND_SKIP || err != 0 || (*messagep).is_null() {
         return err;
     }
-    let whole = c_bytes(*messagep).unwrap_or_default().to_vec();
-    match fragment_and_send(&ops, context, &whole, fragPolicy) {
+    // `*messagep` is only freed below, after its last use here.
+    let whole = CStr::from_ptr(*messagep);
+    match fragment_and_send(&ops, context, whole, fragPolicy) {
         Ok(Some(kept)) => {
             libc::free((*messagep).cast());
             *messagep = malloc_c_string(&kept);
@@ -349,8 +351,7 @@ unsafe fn outgoing(
             (0, Some(tagged))
         }
         MsgState::Encrypted => {
-            let text = c_string(original);
-            let converted = ops.convert(context, OTRL_CONVERT_SENDING, &text);
+            let converted = ops.convert(context, OTRL_CONVERT_SENDING, original);
             let plain = converted.as_deref().unwrap_or(original);
             match encrypt(context, plain, tlvs, 0) {
                 Some(msg) => {
@@ -389,25 +390,25 @@ pub(super) unsafe fn encrypt(
 
 /// Sends `message` to the peer of `context` in pieces no longer than its
 /// `max_message_size`, as `policy` says: everything, or all but the first or the
-/// last piece, which is returned instead (also when no fragmenting was needed and
-/// the policy is not `OTRL_FRAGMENT_SEND_ALL`). Nothing happens without an
-/// `inject_message` callback.
+/// last piece, which is returned instead. When no fragmenting is needed and the
+/// policy is not `OTRL_FRAGMENT_SEND_ALL`, nothing is sent and the message stays
+/// the caller's. Nothing happens without an `inject_message` callback.
 unsafe fn fragment_and_send(
     ops: &AppOps,
     context: *mut ConnContext,
-    message: &[u8],
+    whole: &CStr,
     policy: OtrlFragmentPolicy,
 ) -> Result<Option<Vec<u8>>, gcry_error_t> {
     if !ops.can_inject() {
         return Ok(None);
     }
     let mms = ops.max_message_size(context);
+    let message = whole.to_bytes();
     if mms == 0 || message.len() <= mms {
         if policy == OTRL_FRAGMENT_SEND_ALL {
-            ops.inject(context, message);
-            return Ok(None);
+            ops.inject_c_str(context, whole);
         }
-        return Ok(Some(message.to_vec()));
+        return Ok(None);
     }
     let (format, header_len) = fragment_layout(context);
     let count = mms
@@ -945,7 +946,8 @@ impl Incoming<'_> {
             | MessageType::RevealSig
             | MessageType::Signature => {}
             MessageType::Data if !heartbeat => {
-                let _ = fragment_and_send(&self.ops, context, msg, OTRL_FRAGMENT_SEND_ALL);
+                let _ =
+                    fragment_and_send(&self.ops, context, &c_string(msg), OTRL_FRAGMENT_SEND_ALL);
                 return;
             }
             _ => {
@@ -953,7 +955,7 @@ impl Incoming<'_> {
                 return;
             }
         }
-        let _ = fragment_and_send(&self.ops, context, msg, OTRL_FRAGMENT_SEND_ALL);
+        let _ = fragment_and_send(&self.ops, context, &c_string(msg), OTRL_FRAGMENT_SEND_ALL);
         let conn = conn((*context).context_priv);
         let v3 = conn.session.ake().version() == Some(ProtocolVersion::V3);
         if context != master || !v3 {
@@ -1020,7 +1022,12 @@ impl Incoming<'_> {
         let Some(msg) = encrypt(context, &text, &[], 0) else {
             return;
         };
-        let _ = fragment_and_send(&self.ops, context, msg.as_bytes(), OTRL_FRAGMENT_SEND_ALL);
+        let _ = fragment_and_send(
+            &self.ops,
+            context,
+            &c_string(msg.as_bytes()),
+            OTRL_FRAGMENT_SEND_ALL,
+        );
         self::conn((*context).context_priv).session.note_sent(now());
         otrl_context_update_recent_child(context, 1);
         if resending {
@@ -1030,9 +1037,8 @@ impl Incoming<'_> {
 
     /// A decrypted message as the client converts it for display.
     unsafe fn convert_received(&self, context: *mut ConnContext, text: Vec<u8>) -> Vec<u8> {
-        let src = c_string(&text);
         self.ops
-            .convert(context, OTRL_CONVERT_RECEIVING, &src)
+            .convert(context, OTRL_CONVERT_RECEIVING, &text)
             .unwrap_or(text)
     }
 }
@@ -1130,7 +1136,12 @@ unsafe fn start_or_respond_smp(
 /// Sends an SMP TLV in an empty Data Message flagged IGNORE_UNREADABLE.
 unsafe fn send_smp(ops: &AppOps, context: *mut ConnContext, tlv: Tlv) {
     if let Some(msg) = encrypt(context, b"", &[tlv], FLAG_IGNORE_UNREADABLE) {
-        let _ = fragment_and_send(ops, context, msg.as_bytes(), OTRL_FRAGMENT_SEND_ALL);
+        let _ = fragment_and_send(
+            ops,
+            context,
+            &c_string(msg.as_bytes()),
+            OTRL_FRAGMENT_SEND_ALL,
+        );
     }
     mirror(context);
 }

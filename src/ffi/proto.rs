@@ -310,7 +310,7 @@ pub unsafe extern "C" fn otrl_proto_accept_data(
     let Ok(EncodedMessage::Data(message)) = EncodedMessage::from_otr(text) else {
         return otr_error(GPG_ERR_INV_VALUE);
     };
-    let decrypted = conn((*context).context_priv).session.accept_data(&message);
+    let decrypted = conn((*context).context_priv).session.accept_data(message);
     mirror(context);
     let decrypted = match decrypted {
         Ok(d) => d,

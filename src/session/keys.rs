@@ -11,7 +11,7 @@
 
 use crate::ake::AkeResult;
 use crate::crypto::dh::{self, KeyPair, MacKey, SessionKeys};
-use crate::crypto::symmetric::{aes128_ctr, macs_equal, HmacSha1};
+use crate::crypto::symmetric::{macs_equal, Aes128CtrKey, HmacSha1};
 use crate::crypto::{self, dh::ExtraKey};
 use crate::wire::codec::{Ctr, Mpi};
 use crate::wire::message::{DataMessage, Header};
@@ -68,11 +68,28 @@ struct Slot {
     send_ctr: Ctr,
     recv_ctr: Ctr,
     recv_mac_used: bool,
-    /// The SHA1-HMACs keyed with the sending and receiving MAC keys, made
-    /// when first needed and kept for the following messages (most slots
-    /// only ever serve one direction).
-    send_hmac: Option<Box<HmacSha1>>,
-    recv_hmac: Option<Box<HmacSha1>>,
+    /// The sending and the receiving keys made ready for use, when first
+    /// needed, and kept for the following messages (most slots only ever
+    /// serve one direction).
+    sending: Option<Box<ReadyKeys>>,
+    receiving: Option<Box<ReadyKeys>>,
+}
+
+/// An AES key and a MAC key ready for use: the AES round keys expanded and
+/// the SHA1-HMAC keyed (libotr's cipher and MAC handles in `DH_sesskeys`).
+#[derive(Clone, Debug)]
+struct ReadyKeys {
+    aes: Aes128CtrKey,
+    hmac: HmacSha1,
+}
+
+impl ReadyKeys {
+    fn new(aes: &[u8; 16], mac: &MacKey) -> Box<Self> {
+        Box::new(Self {
+            aes: Aes128CtrKey::new(aes),
+            hmac: HmacSha1::new(mac),
+        })
+    }
 }
 
 impl Slot {
@@ -82,25 +99,24 @@ impl Slot {
             send_ctr: [0; 8],
             recv_ctr: [0; 8],
             recv_mac_used: false,
-            send_hmac: None,
-            recv_hmac: None,
+            sending: None,
+            receiving: None,
         }
     }
 
-    /// SHA1-HMAC of `data` under the sending MAC key.
-    fn sending_mac(&mut self, data: &[u8]) -> [u8; 20] {
+    /// The sending AES and MAC keys.
+    fn sending(&mut self) -> &ReadyKeys {
         let keys = &self.keys;
-        self.send_hmac
-            .get_or_insert_with(|| Box::new(HmacSha1::new(keys.sending_mac_key())))
-            .mac(data)
+        self.sending
+            .get_or_insert_with(|| ReadyKeys::new(keys.sending_aes_key(), keys.sending_mac_key()))
     }
 
-    /// SHA1-HMAC of `data` under the receiving MAC key.
-    fn receiving_mac(&mut self, data: &[u8]) -> [u8; 20] {
+    /// The receiving AES and MAC keys.
+    fn receiving(&mut self) -> &ReadyKeys {
         let keys = &self.keys;
-        self.recv_hmac
-            .get_or_insert_with(|| Box::new(HmacSha1::new(keys.receiving_mac_key())))
-            .mac(data)
+        self.receiving.get_or_insert_with(|| {
+            ReadyKeys::new(keys.receiving_aes_key(), keys.receiving_mac_key())
+        })
     }
 
     /// The MAC key to reveal when the slot is discarded: the receiving one,
@@ -212,30 +228,37 @@ impl DataKeys {
     /// `otrl_proto_create_data`): keys `[1][0]`, counter incremented first,
     /// HMAC-SHA1 over everything up to the encrypted message, saved MAC keys
     /// revealed and then forgotten.
-    pub fn encrypt(&mut self, header: Header, flags: u8, payload: &[u8]) -> Option<DataMessage> {
+    pub fn encrypt(
+        &mut self,
+        header: Header,
+        flags: u8,
+        mut payload: Zeroizing<Vec<u8>>,
+    ) -> Option<DataMessage> {
         let sender_keyid = self.our_keyid.wrapping_sub(1);
         let next_dh = self.our_next_dh.clone();
         let recipient_keyid = self.their_keyid;
         let slot = self.slots.get_mut(1)?.get_mut(0)?.as_mut()?;
         increment(&mut slot.send_ctr);
-        let mut encrypted_message = payload.to_vec();
-        aes128_ctr(
-            slot.keys.sending_aes_key(),
-            &slot.send_ctr,
-            &mut encrypted_message,
-        );
+        let ctr = slot.send_ctr;
+        let ready = slot.sending();
+        ready.aes.apply(&ctr, &mut payload);
+        // Encrypted in place: what is taken out of the wiping wrapper is
+        // ciphertext only.
+        let encrypted_message = core::mem::take(&mut *payload);
         let mut msg = DataMessage {
             header,
             flags,
             sender_keyid,
             recipient_keyid,
             next_dh,
-            ctr: slot.send_ctr,
+            ctr,
             encrypted_message,
             mac: [0; 20],
             old_mac_keys: core::mem::take(&mut *self.saved_mac_keys),
         };
-        msg.mac = slot.sending_mac(&msg.mac_input());
+        msg.mac = ready
+            .hmac
+            .mac_pieces(&[&msg.mac_input_head(), &msg.encrypted_message]);
         Some(msg)
     }
 
@@ -244,8 +267,8 @@ impl DataKeys {
     /// MAC in constant time, then the counter, decrypt, and rotate our keys
     /// if it used our newest, theirs if it came from their newest. Nothing
     /// changes unless the MAC verifies.
-    pub fn decrypt(&mut self, msg: &DataMessage) -> Result<Decrypted, DataError> {
-        let (i, j) = self.slot_index(msg)?;
+    pub fn decrypt(&mut self, msg: DataMessage) -> Result<Decrypted, DataError> {
+        let (i, j) = self.slot_index(&msg)?;
         let slot = self
             .slots
             .get_mut(i)
@@ -255,7 +278,10 @@ impl DataKeys {
                 sender: msg.sender_keyid,
                 recipient: msg.recipient_keyid,
             })?;
-        let mac = slot.receiving_mac(&msg.mac_input());
+        let mac = slot
+            .receiving()
+            .hmac
+            .mac_pieces(&[&msg.mac_input_head(), &msg.encrypted_message]);
         if !macs_equal(&mac, &msg.mac) {
             return Err(DataError::BadMac);
         }
@@ -272,8 +298,8 @@ impl DataKeys {
             None
         };
         slot.recv_ctr = msg.ctr;
-        let mut payload = Zeroizing::new(msg.encrypted_message.clone());
-        aes128_ctr(slot.keys.receiving_aes_key(), &msg.ctr, &mut payload);
+        let mut payload = Zeroizing::new(msg.encrypted_message);
+        slot.receiving().aes.apply(&msg.ctr, &mut payload);
         let extra_key = Zeroizing::new(*slot.keys.extra_key());
         if msg.recipient_keyid == self.our_keyid {
             self.rotate_ours()

@@ -472,14 +472,14 @@ impl Session {
         }
         let header = self.header(self.protocol_version?);
         let payload = Zeroizing::new(tlv::join_payload(text, tlvs).ok()?);
-        let msg = self.keys.as_mut()?.encrypt(header, flags, &payload)?;
+        let msg = self.keys.as_mut()?.encrypt(header, flags, payload)?;
         Some(EncodedMessage::Data(msg).to_otr())
     }
 
     /// Verify and decrypt a Data Message with the session's keys, rotating
     /// them (libotr's `otrl_proto_accept_data`): no message-state checks,
     /// events, SMP or heartbeat, and `last_recv` is left alone.
-    pub fn accept_data(&mut self, msg: &DataMessage) -> Result<keys::Decrypted, DataError> {
+    pub fn accept_data(&mut self, msg: DataMessage) -> Result<keys::Decrypted, DataError> {
         let keys = self.keys.as_mut().ok_or(DataError::UnknownKeyId {
             sender: msg.sender_keyid,
             recipient: msg.recipient_keyid,
@@ -744,7 +744,7 @@ impl Session {
                 None => Err(AkeError::NoPrivateKey),
             },
             EncodedMessage::Signature(m) => self.ake.handle_signature(&m).map(split_completed),
-            EncodedMessage::Data(m) => return self.data(&m, now, out),
+            EncodedMessage::Data(m) => return self.data(m, now, out),
         };
         match result {
             Ok((reply, done)) => {
@@ -794,7 +794,7 @@ impl Session {
     }
 
     /// A Data Message (spec "Receiving a Data Message").
-    fn data(&mut self, msg: &DataMessage, now: u64, out: &mut Received) {
+    fn data(&mut self, msg: DataMessage, now: u64, out: &mut Received) {
         let flagged = msg.flags & FLAG_IGNORE_UNREADABLE != 0;
         let keys = match (&mut self.keys, self.msgstate) {
             (Some(keys), MsgState::Encrypted) => keys,

@@ -45,26 +45,53 @@ pub fn encode(data: &[u8]) -> String {
     ascii_string(out)
 }
 
+/// The two base64 characters of every 12-bit value, as a big-endian pair: a
+/// group of three bytes encodes with two lookups.
+const CHAR_PAIRS: [u16; 4096] = {
+    let mut pairs = [0u16; 4096];
+    let mut i = 0;
+    while i < 4096 {
+        pairs[i] = u16::from_be_bytes([ALPHABET[i >> 6], ALPHABET[i & 0x3f]]);
+        i += 1;
+    }
+    pairs
+};
+
+/// The four characters of the 24 bits at the bottom of `bits`, big-endian.
+fn four_chars(bits: u64) -> u32 {
+    let pair = |shift: u32| u32::from(CHAR_PAIRS[((bits >> shift) & 0xfff) as usize]);
+    (pair(12) << 16) | pair(0)
+}
+
 /// Append the base64 of `data` (with `=` padding) to `out`.
 fn encode_into(out: &mut Vec<u8>, data: &[u8]) {
     let start = out.len();
     out.resize(start + data.len() / 3 * 4, 0);
-    let digit = |bits: u32, shift: u32| ALPHABET[((bits >> shift) & 0x3f) as usize];
-    let groups = data.chunks_exact(3);
-    let last = groups.remainder();
     let room = out.get_mut(start..).unwrap_or_default();
-    for (group, chars) in groups.zip(room.chunks_exact_mut(4)) {
-        let [b0, b1, b2] = [0, 1, 2].map(|i| group.get(i).copied().unwrap_or(0));
-        let bits = u32::from_be_bytes([0, b0, b1, b2]);
-        chars.copy_from_slice(&[
-            digit(bits, 18),
-            digit(bits, 12),
-            digit(bits, 6),
-            digit(bits, 0),
-        ]);
+    // Six bytes (two groups) at a time, then a last whole group.
+    let pairs = data.chunks_exact(6);
+    let rest = pairs.remainder();
+    let mut done = 0;
+    for (six, eight) in pairs.zip(room.chunks_exact_mut(8)) {
+        let &[b0, b1, b2, b3, b4, b5] = six else {
+            break;
+        };
+        let bits = u64::from_be_bytes([0, 0, b0, b1, b2, b3, b4, b5]);
+        let chars = (u64::from(four_chars(bits >> 24)) << 32) | u64::from(four_chars(bits));
+        eight.copy_from_slice(&chars.to_be_bytes());
+        done += 6;
+    }
+    if let (Some(&[b0, b1, b2]), Some(chars)) =
+        (rest.get(..3), room.get_mut(done / 3 * 4..done / 3 * 4 + 4))
+    {
+        chars.copy_from_slice(
+            &four_chars(u64::from_be_bytes([0, 0, 0, 0, 0, b0, b1, b2])).to_be_bytes(),
+        );
     }
     // A last group of n < 3 bytes yields n + 1 significant characters.
+    let last = data.get(data.len() / 3 * 3..).unwrap_or_default();
     if !last.is_empty() {
+        let digit = |bits: u32, shift: u32| ALPHABET[((bits >> shift) & 0x3f) as usize];
         let b0 = last.first().copied().unwrap_or(0);
         let b1 = last.get(1).copied().unwrap_or(0);
         let bits = u32::from_be_bytes([0, b0, b1, 0]);
@@ -141,28 +168,52 @@ pub fn decode(text: &[u8]) -> Vec<u8> {
     }
 }
 
-/// The fast path of [`decode`]: decode groups of four alphabet characters
-/// from the start of `text` until one holds anything else (junk or `=`),
-/// and return the text from that group on.
+/// Set in a [`GROUP_BITS`] entry for a byte outside the base64 alphabet.
+const NOT_IN_GROUP: u32 = 1 << 31;
+
+/// For each of the four places in a group, the sextet of every alphabet
+/// character already shifted to its place in the group's 24 bits, and
+/// [`NOT_IN_GROUP`] for every other byte: a group decodes with four lookups.
+const GROUP_BITS: [[u32; 256]; 4] = {
+    let mut tables = [[NOT_IN_GROUP; 256]; 4];
+    let mut i = 0;
+    while i < ALPHABET.len() {
+        let mut place = 0;
+        while place < 4 {
+            tables[place][ALPHABET[i] as usize] = (i as u32) << (18 - 6 * place);
+            place += 1;
+        }
+        i += 1;
+    }
+    tables
+};
+
+/// The fast path of [`decode`]: decode blocks of eight alphabet characters
+/// (two groups) from the start of `text` until one holds anything else (junk
+/// or `=`), and return the text from that block on.
 fn decode_whole_groups<'a>(text: &'a [u8], out: &mut Vec<u8>) -> &'a [u8] {
+    let [t0, t1, t2, t3] = &GROUP_BITS;
+    let group = |[a, b, c, d]: [u8; 4]| {
+        t0[usize::from(a)] | t1[usize::from(b)] | t2[usize::from(c)] | t3[usize::from(d)]
+    };
     let start = out.len();
-    out.resize(start + text.len() / 4 * 3, 0);
-    let mut groups = 0;
+    out.resize(start + text.len() / 8 * 6, 0);
     let room = out.get_mut(start..).unwrap_or_default();
-    for (group, bytes) in text.chunks_exact(4).zip(room.chunks_exact_mut(3)) {
-        let [a, b, c, d] =
-            [0, 1, 2, 3].map(|i| SEXTETS[usize::from(group.get(i).copied().unwrap_or(b'='))]);
-        // Sextets are below 64; NOT_BASE64 has the top bits set.
-        if (a | b | c | d) & 0xc0 != 0 {
+    let mut blocks = 0;
+    for (eight, six) in text.chunks_exact(8).zip(room.chunks_exact_mut(6)) {
+        let &[a, b, c, d, e, f, g, h] = eight else {
+            break;
+        };
+        let (first, second) = (group([a, b, c, d]), group([e, f, g, h]));
+        if (first | second) & NOT_IN_GROUP != 0 {
             break;
         }
-        let bits = (u32::from(a) << 18) | (u32::from(b) << 12) | (u32::from(c) << 6) | u32::from(d);
-        let [_, x, y, z] = bits.to_be_bytes();
-        bytes.copy_from_slice(&[x, y, z]);
-        groups += 1;
+        let bits = (u64::from(first) << 24) | u64::from(second);
+        six.copy_from_slice(bits.to_be_bytes().get(2..).unwrap_or_default());
+        blocks += 1;
     }
-    out.truncate(start + groups * 3);
-    text.get(groups * 4..).unwrap_or_default()
+    out.truncate(start + blocks * 6);
+    text.get(blocks * 8..).unwrap_or_default()
 }
 
 /// Wrap binary message data as `?OTR:<base64>.` (as `otrl_base64_otr_encode`),
@@ -346,6 +397,20 @@ mod tests {
         }
 
         #[test]
+        fn fast_decode_matches_slow_on_mostly_base64(
+            text in proptest::collection::vec(
+                proptest::sample::select(b"AZaz09+/".to_vec()), 0..120),
+            junk_at in 0usize..120,
+            junk in proptest::sample::select(b"=.\n \x00\x80".to_vec()),
+        ) {
+            let mut text = text;
+            let at = junk_at.min(text.len());
+            text.insert(at, junk);
+            proptest::prop_assert_eq!(decode(&text), decode_slowly(&text));
+            proptest::prop_assert_eq!(decode(&text[..at]), decode_slowly(&text[..at]));
+        }
+
+        #[test]
         fn byte_position_matches_position(hay in proptest::collection::vec(0u8..3, 0..140)) {
             for byte in 0..4 {
                 proptest::prop_assert_eq!(
@@ -356,7 +421,7 @@ mod tests {
         }
 
         #[test]
-        fn encode_roundtrips(data in proptest::collection::vec(proptest::num::u8::ANY, 0..64)) {
+        fn encode_roundtrips(data in proptest::collection::vec(proptest::num::u8::ANY, 0..100)) {
             proptest::prop_assert_eq!(otr_encode(&data), format!("?OTR:{}.", encode(&data)));
             proptest::prop_assert_eq!(decode(encode(&data).as_bytes()), data);
         }

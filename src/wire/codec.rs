@@ -380,8 +380,12 @@ impl Writer {
     /// so the length saturates (callers never build such messages: the
     /// fragment reassembly cap keeps everything far below 4 GiB).
     pub fn data(&mut self, bytes: &[u8]) -> &mut Self {
-        let len = u32::try_from(bytes.len()).unwrap_or(u32::MAX);
-        self.int(len).raw(bytes)
+        self.data_length(bytes.len()).raw(bytes)
+    }
+
+    /// The length that starts a DATA of `len` bytes (saturating as [`Self::data`]).
+    pub fn data_length(&mut self, len: usize) -> &mut Self {
+        self.int(u32::try_from(len).unwrap_or(u32::MAX))
     }
 
     /// MPI (its wire bytes, see [`Mpi`]).

@@ -200,13 +200,19 @@ impl Signature {
 
 impl DataMessage {
     fn write_authenticated(&self, w: &mut Writer) {
+        self.write_authenticated_head(w);
+        w.raw(&self.encrypted_message);
+    }
+
+    /// The authenticated fields up to the encrypted message's bytes.
+    fn write_authenticated_head(&self, w: &mut Writer) {
         self.header.write(w, TYPE_DATA);
         w.byte(self.flags)
             .int(self.sender_keyid)
             .int(self.recipient_keyid)
             .mpi(&self.next_dh)
             .raw(&self.ctr)
-            .data(&self.encrypted_message);
+            .data_length(self.encrypted_message.len());
     }
 
     /// The exact bytes the MAC covers: protocol version through encrypted
@@ -218,6 +224,17 @@ impl DataMessage {
     pub fn mac_input(&self) -> Vec<u8> {
         let mut w = Writer::with_capacity(self.encoded_len());
         self.write_authenticated(&mut w);
+        w.into_bytes()
+    }
+
+    /// The start of [`Self::mac_input`]: everything before the encrypted
+    /// message's bytes, which complete it (so that a MAC can cover both
+    /// without a copy of the message).
+    pub fn mac_input_head(&self) -> Vec<u8> {
+        // The v3 header, flags, key ids, MPI length, counter, DATA length.
+        const FIXED: usize = 11 + 1 + 4 + 4 + 4 + 8 + 4;
+        let mut w = Writer::with_capacity(FIXED + self.next_dh.magnitude().len());
+        self.write_authenticated_head(&mut w);
         w.into_bytes()
     }
 
@@ -603,6 +620,8 @@ mod tests {
         };
         let input = parsed.mac_input();
         assert_eq!(&bytes[..input.len()], input.as_slice());
+        let head = parsed.mac_input_head();
+        assert_eq!([&head, &parsed.encrypted_message[..]].concat(), input);
         assert_eq!(bytes.len() - input.len(), 20 + 4 + 40);
     }
 
