@@ -105,15 +105,10 @@ pub unsafe extern "C" fn otrl_context_find(
     if !addedp.is_null() {
         *addedp = 0;
     }
-    let (Some(user_b), Some(account_b), Some(protocol_b)) =
-        (c_bytes(user), c_bytes(accountname), c_bytes(protocol))
-    else {
-        return ptr::null_mut();
-    };
-    if us.is_null() {
+    if user.is_null() || accountname.is_null() || protocol.is_null() || us.is_null() {
         return ptr::null_mut();
     }
-    let key = (user_b, account_b, protocol_b);
+    let key = (user, accountname, protocol);
     let slot = list_position(us, key, their_instance);
     let here = *slot;
     if !here.is_null() && same_buddy(here, key) && matches_instance(here, their_instance) {
@@ -164,7 +159,7 @@ pub unsafe extern "C" fn otrl_context_find(
 /// The list slot where the context for `key` and `their_instance` is or belongs.
 unsafe fn list_position(
     us: OtrlUserState,
-    key: (&[u8], &[u8], &[u8]),
+    key: BuddyKey,
     their_instance: otrl_instag_t,
 ) -> *mut *mut ConnContext {
     let mut slot = ptr::addr_of_mut!((*us).context_root);
@@ -184,38 +179,31 @@ unsafe fn list_position(
     slot
 }
 
-/// How a context's (username, account name, protocol) sorts against `key`
-/// (three C strings' bytes, so without NUL).
-unsafe fn buddy_order(context: *const ConnContext, key: (&[u8], &[u8], &[u8])) -> Ordering {
+/// A buddy's (username, account name, protocol): three C strings, not NULL.
+type BuddyKey = (*const c_char, *const c_char, *const c_char);
+
+/// How a context's (username, account name, protocol) sorts against `key`.
+unsafe fn buddy_order(context: *const ConnContext, key: BuddyKey) -> Ordering {
     let c = &*context;
     c_str_order(c.username, key.0)
         .then_with(|| c_str_order(c.accountname, key.1))
         .then_with(|| c_str_order(c.protocol, key.2))
 }
 
-/// How the C string `s` (NULL: empty) sorts against `key`, which holds no NUL,
-/// byte by byte as `strcmp` does; `s` is read only as far as the first
-/// difference. Every context lookup compares the names of the contexts it
-/// passes, so this saves a `strlen` of each.
-unsafe fn c_str_order(s: *const c_char, key: &[u8]) -> Ordering {
+/// How the C string `s` (NULL: empty) sorts against the C string `key`, as
+/// `strcmp` sorts them.
+unsafe fn c_str_order(s: *const c_char, key: *const c_char) -> Ordering {
     if s.is_null() {
-        return 0.cmp(&key.len());
+        return if *key == 0 {
+            Ordering::Equal
+        } else {
+            Ordering::Less
+        };
     }
-    for (i, &k) in key.iter().enumerate() {
-        // A NUL (the end of `s`) sorts before any byte of `key`.
-        let c = *s.add(i) as u8;
-        if c != k {
-            return c.cmp(&k);
-        }
-    }
-    if *s.add(key.len()) == 0 {
-        Ordering::Equal
-    } else {
-        Ordering::Greater
-    }
+    libc::strcmp(s, key).cmp(&0)
 }
 
-unsafe fn same_buddy(context: *const ConnContext, key: (&[u8], &[u8], &[u8])) -> bool {
+unsafe fn same_buddy(context: *const ConnContext, key: BuddyKey) -> bool {
     buddy_order(context, key) == Ordering::Equal
 }
 
@@ -586,27 +574,21 @@ mod tests {
     use std::ffi::CString;
 
     #[test]
-    fn c_str_order_sorts_as_strcmp() {
+    fn c_str_order_sorts_as_bytes() {
         let words: [&[u8]; 8] = [b"", b"a", b"ab", b"abc", b"abd", b"b", b"\xff", b"a\xff"];
         for s in words {
             let c = CString::new(s).unwrap();
             for k in words {
                 let ck = CString::new(k).unwrap();
-                // SAFETY: both are NUL-terminated strings that outlive the calls.
-                let (ours, theirs) = unsafe {
-                    (
-                        c_str_order(c.as_ptr(), k),
-                        libc::strcmp(c.as_ptr(), ck.as_ptr()),
-                    )
-                };
+                // SAFETY: both are NUL-terminated strings that outlive the call.
+                let ours = unsafe { c_str_order(c.as_ptr(), ck.as_ptr()) };
                 assert_eq!(ours, s.cmp(k));
-                assert_eq!(ours, theirs.cmp(&0));
             }
         }
         // SAFETY: NULL stands for the empty string.
         unsafe {
-            assert_eq!(c_str_order(ptr::null(), b""), Ordering::Equal);
-            assert_eq!(c_str_order(ptr::null(), b"a"), Ordering::Less);
+            assert_eq!(c_str_order(ptr::null(), c"".as_ptr()), Ordering::Equal);
+            assert_eq!(c_str_order(ptr::null(), c"a".as_ptr()), Ordering::Less);
         }
     }
 }

@@ -27,7 +27,7 @@ use crate::ake::AuthState;
 use crate::crypto::ake_keys::SessionIdHalf;
 use crate::session::{ErrorCode, Event, MsgState, Offer, Output, Received, Session};
 use crate::smp::{self, NextExpected};
-use crate::wire::classify::{self, MessageType};
+use crate::wire::classify::{self, Classified, MessageType};
 use crate::wire::fragment::{self, Accumulated};
 use crate::wire::message::{ProtocolVersion, FLAG_IGNORE_UNREADABLE};
 use crate::wire::query::{self, Policy};
@@ -604,7 +604,8 @@ impl Incoming<'_> {
         }
         let mut context = master;
         let mut context_added = false;
-        if let Some((their, ours)) = fragment::fragment_instance_tags(message) {
+        let searched = fragment::Searched::new(message);
+        if let Some((their, ours)) = searched.instance_tags() {
             if ours != 0 && (*master).our_instance != ours {
                 self.event(OTRL_MSGEVENT_RCVDMSG_FOR_OTHER_INSTANCE, master);
                 return Outcome::unrouted();
@@ -616,7 +617,10 @@ impl Incoming<'_> {
             (context, context_added) = self.find(their);
         }
         let reassembled;
-        let whole = match conn((*context).context_priv).session.reassemble(message) {
+        let whole = match conn((*context).context_priv)
+            .session
+            .reassemble_searched(&searched)
+        {
             Accumulated::Unfragmented => message,
             Accumulated::Incomplete => return Outcome::unrouted(),
             Accumulated::Complete(whole) => {
@@ -637,18 +641,21 @@ impl Incoming<'_> {
         mut context: *mut ConnContext,
         mut context_added: bool,
     ) -> Outcome {
-        let kind = classify::message_type(message);
-        let version = classify::message_version(message);
+        let classified = Classified::new(message);
+        let Classified { kind, version, .. } = classified;
         let offer_context = context;
         if policy & OTRL_POLICY_SEND_WHITESPACE_TAG != 0 {
             // Any OTR message answers our offer; plain text after it declines it.
             let session = &mut conn((*context).context_priv).session;
+            let before = session.offer();
             if kind != MessageType::NotOtr {
                 session.set_offer(Offer::Accepted);
-            } else if session.offer() == Offer::Sent {
+            } else if before == Offer::Sent {
                 session.set_offer(Offer::Rejected);
             }
-            mirror(context);
+            if session.offer() != before {
+                mirror(context);
+            }
         }
         if !Session::version_allowed(Policy(policy), version) {
             // libotr drops it before choosing a context: none for the caller.
@@ -688,7 +695,7 @@ impl Incoming<'_> {
         let session = prepare_session(context, policy);
         let sent_before = session.last_sent();
         let offer_before = session.offer();
-        let received = session.receive_unfragmented(message, now());
+        let received = session.receive_classified(classified, now());
         if context != offer_context {
             // libotr answers the offer in the context the message arrived in
             // (above), not in the instance it is then routed to.

@@ -19,7 +19,7 @@ use crate::crypto::dh::ExtraKey;
 use crate::crypto::dsa::{self, PrivateKey};
 use crate::crypto::Fingerprint;
 use crate::smp::{self, Smp};
-use crate::wire::classify::{self, MessageType};
+use crate::wire::classify::{Classified, MessageType};
 use crate::wire::fragment::{self, Accumulated, Reassembler};
 use crate::wire::message::{
     data_message_flags, DataMessage, EncodedMessage, Header, ProtocolVersion,
@@ -527,14 +527,15 @@ impl Session {
     /// Handle one incoming message (libotr's `otrl_message_receiving` for
     /// this context).
     pub fn receive(&mut self, msg: &[u8], now: u64) -> Received {
-        if let Some((_, receiver)) = fragment::fragment_instance_tags(msg) {
+        let searched = fragment::Searched::new(msg);
+        if let Some((_, receiver)) = searched.instance_tags() {
             if receiver != 0 && receiver != self.our_instance {
                 let mut out = Received::default();
                 out.event(Event::ForOtherInstance);
                 return out;
             }
         }
-        match self.reassemble(msg) {
+        match self.reassemble_searched(&searched) {
             Accumulated::Unfragmented => self.receive_unfragmented(msg, now),
             Accumulated::Incomplete => {
                 let mut out = Received::default();
@@ -551,16 +552,26 @@ impl Session {
         self.reassembler.accumulate(msg)
     }
 
+    /// [`Session::reassemble`] of a message already searched for a fragment.
+    pub fn reassemble_searched(&mut self, msg: &fragment::Searched<'_>) -> Accumulated {
+        self.reassembler.accumulate_searched(msg)
+    }
+
     /// Handle one whole message: unfragmented, or reassembled by
     /// [`Session::reassemble`].
     pub fn receive_unfragmented(&mut self, msg: &[u8], now: u64) -> Received {
+        self.receive_classified(Classified::new(msg), now)
+    }
+
+    /// [`Session::receive_unfragmented`] of a message already classified.
+    pub fn receive_classified(&mut self, msg: Classified<'_>, now: u64) -> Received {
         let mut out = Received::default();
         self.receive_whole(msg, now, &mut out);
         out
     }
 
-    fn receive_whole(&mut self, msg: &[u8], now: u64, out: &mut Received) {
-        let kind = classify::message_type(msg);
+    fn receive_whole(&mut self, classified: Classified<'_>, now: u64, out: &mut Received) {
+        let Classified { msg, kind, version } = classified;
         if self.policy.contains(Policy::SEND_WHITESPACE_TAG) {
             if kind != MessageType::NotOtr {
                 self.offer = Offer::Accepted;
@@ -568,11 +579,11 @@ impl Session {
                 self.offer = Offer::Rejected;
             }
         }
-        if !Self::version_allowed(self.policy, classify::message_version(msg)) {
+        if !Self::version_allowed(self.policy, version) {
             out.event(Event::Ignored(Ignored::VersionNotAllowed));
             return;
         }
-        match parse::parse(msg) {
+        match parse::parse_whole(msg, kind) {
             Ok(parsed) => self.dispatch(parsed, msg, now, out),
             Err(e) => {
                 self.last_recv = now;
@@ -650,7 +661,7 @@ impl Session {
             Message::V1KeyExchange | Message::V1Data => {
                 out.event(Event::Ignored(Ignored::VersionNotAllowed));
             }
-            Message::Fragment(_) | Message::Unknown(_) => {
+            Message::Fragment(_) | Message::Unknown => {
                 let _ = raw;
                 self.last_recv = now;
                 out.event(Event::Unrecognized);

@@ -39,6 +39,29 @@ pub enum MessageType {
     Unknown = 10,
 }
 
+/// An incoming message with its kind and version, worked out once for all
+/// who need them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Classified<'a> {
+    /// The message.
+    pub msg: &'a [u8],
+    /// [`message_type`] of it.
+    pub kind: MessageType,
+    /// [`message_version`] of it.
+    pub version: u32,
+}
+
+impl<'a> Classified<'a> {
+    /// Classifies `msg`.
+    pub fn new(msg: &'a [u8]) -> Self {
+        Self {
+            msg,
+            kind: message_type(msg),
+            version: message_version(msg),
+        }
+    }
+}
+
 /// Classify `msg` (as `otrl_proto_message_type`). Only the first `?OTR` in
 /// the message is examined.
 pub fn message_type(msg: &[u8]) -> MessageType {

@@ -12,7 +12,7 @@
 //! else discards what was collected — but, unlike libotr, the reassembled
 //! size is capped (libotr's uncapped buffer arithmetic was CVE-2016-2851).
 
-use super::base64::{byte_position, c_str, find, find_in_c_str};
+use super::base64::{byte_position, c_str, find};
 
 /// The default cap on a reassembled message: 100 MiB. The number of pieces
 /// is inherently capped at 65535 because n is 16 bits.
@@ -210,32 +210,84 @@ fn scan_tail<'a>(scan: &mut Scan<'a>) -> Option<(u16, u16, &'a [u8])> {
 /// otherwise it is not a fragment (`Ok(None)`). Anything after the
 /// closing comma is ignored.
 pub fn parse(msg: &[u8]) -> Result<Option<Fragment<'_>>, FragmentError> {
-    let Some((start, v3)) = fragment_start_in_c_str(msg) else {
-        return Ok(None);
-    };
-    let mut scan = Scan {
-        s: c_str(msg.get(start + 5..).unwrap_or_default()),
-        pos: 0,
-    };
-    let instance_tags = if v3 {
-        let sender = scan.hex().ok_or(FragmentError::Malformed)?;
-        scan.lit(b'|').ok_or(FragmentError::Malformed)?;
-        let receiver = scan.hex().ok_or(FragmentError::Malformed)?;
-        scan.lit(b',').ok_or(FragmentError::Malformed)?;
-        Some((sender, receiver))
-    } else {
-        None
-    };
-    let (k, n, piece) = scan_tail(&mut scan).ok_or(FragmentError::Malformed)?;
-    if k == 0 || n == 0 || k > n {
-        return Err(FragmentError::BadIndex { k, n });
+    Searched::new(msg).fragment()
+}
+
+/// An incoming message searched once for where a fragment would start, for
+/// all that need to know: the instance tags of a v3 fragment, and the
+/// [`Reassembler`]. A message that is no fragment is scanned only once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Searched<'a> {
+    msg: &'a [u8],
+    /// The first `?OTR|` (v3: true), else the first `?OTR,`.
+    start: Option<(usize, bool)>,
+}
+
+impl<'a> Searched<'a> {
+    /// Searches `msg` (up to its first NUL).
+    pub fn new(msg: &'a [u8]) -> Self {
+        Self {
+            msg,
+            start: fragment_start_in_c_str(msg),
+        }
     }
-    Ok(Some(Fragment {
-        instance_tags,
-        k,
-        n,
-        piece,
-    }))
+
+    /// [`parse`] of the message.
+    pub fn fragment(&self) -> Result<Option<Fragment<'a>>, FragmentError> {
+        let Some((start, v3)) = self.start else {
+            return Ok(None);
+        };
+        let mut scan = Scan {
+            s: c_str(self.msg.get(start + 5..).unwrap_or_default()),
+            pos: 0,
+        };
+        let instance_tags = if v3 {
+            let sender = scan.hex().ok_or(FragmentError::Malformed)?;
+            scan.lit(b'|').ok_or(FragmentError::Malformed)?;
+            let receiver = scan.hex().ok_or(FragmentError::Malformed)?;
+            scan.lit(b',').ok_or(FragmentError::Malformed)?;
+            Some((sender, receiver))
+        } else {
+            None
+        };
+        let (k, n, piece) = scan_tail(&mut scan).ok_or(FragmentError::Malformed)?;
+        if k == 0 || n == 0 || k > n {
+            return Err(FragmentError::BadIndex { k, n });
+        }
+        Ok(Some(Fragment {
+            instance_tags,
+            k,
+            n,
+            piece,
+        }))
+    }
+
+    /// [`fragment_instance_tags`] of the message.
+    pub fn instance_tags(&self) -> Option<(u32, u32)> {
+        // A `?OTR|` is there exactly when the fragment found is a v3 one.
+        let Some((_, true)) = self.start else {
+            return None;
+        };
+        // The first `?OTR` comes no later than the `?OTR|`, so before any
+        // NUL; the scan below stops at a NUL as it stops at any non-digit.
+        let start = find(self.msg, b"?OTR")?;
+        let mut scan = Scan {
+            s: self.msg.get(start..).unwrap_or_default(),
+            pos: 0,
+        };
+        let mut sender = 0;
+        let mut receiver = 0;
+        let _ = (|| {
+            for &c in b"?OTR|" {
+                scan.lit(c)?;
+            }
+            sender = scan.hex()?;
+            scan.lit(b'|')?;
+            receiver = scan.hex()?;
+            Some(())
+        })();
+        Some((sender, receiver))
+    }
 }
 
 /// Where the fragment in `msg` starts, and whether it is a v3 one: the first
@@ -272,26 +324,7 @@ fn fragment_start_in_c_str(msg: &[u8]) -> Option<(usize, bool)> {
 /// there is no `?OTR|`; otherwise (sender, receiver), each left 0 if the
 /// scan stopped before it.
 pub fn fragment_instance_tags(msg: &[u8]) -> Option<(u32, u32)> {
-    find_in_c_str(msg, b"?OTR|")?;
-    // The first `?OTR` comes no later than the `?OTR|`, so before any NUL;
-    // the scan below stops at a NUL as it stops at any non-digit.
-    let start = find(msg, b"?OTR")?;
-    let mut scan = Scan {
-        s: msg.get(start..).unwrap_or_default(),
-        pos: 0,
-    };
-    let mut sender = 0;
-    let mut receiver = 0;
-    let _ = (|| {
-        for &c in b"?OTR|" {
-            scan.lit(c)?;
-        }
-        sender = scan.hex()?;
-        scan.lit(b'|')?;
-        receiver = scan.hex()?;
-        Some(())
-    })();
-    Some((sender, receiver))
+    Searched::new(msg).instance_tags()
 }
 
 /// Result of feeding one incoming message to a [`Reassembler`], as libotr's
@@ -355,7 +388,12 @@ impl Reassembler {
 
     /// Feed one incoming message (as `otrl_proto_fragment_accumulate`).
     pub fn accumulate(&mut self, msg: &[u8]) -> Accumulated {
-        let fragment = match parse(msg) {
+        self.accumulate_searched(&Searched::new(msg))
+    }
+
+    /// [`Self::accumulate`] of a message already searched.
+    pub fn accumulate_searched(&mut self, msg: &Searched<'_>) -> Accumulated {
+        let fragment = match msg.fragment() {
             Ok(None) => {
                 self.reset();
                 return Accumulated::Unfragmented;

@@ -39,7 +39,7 @@ pub enum Message<'a> {
     /// One piece of a fragmented message (spec "Fragmentation").
     Fragment(Fragment<'a>),
     /// Contains `?OTR` but is none of the above.
-    Unknown(&'a [u8]),
+    Unknown,
 }
 
 /// Why an incoming message could not be parsed.
@@ -71,7 +71,14 @@ pub fn parse(msg: &[u8]) -> Result<Message<'_>, ParseError> {
     if let Some(frag) = fragment::parse(msg).map_err(ParseError::Fragment)? {
         return Ok(Message::Fragment(frag));
     }
-    Ok(match classify::message_type(msg) {
+    parse_whole(msg, classify::message_type(msg))
+}
+
+/// Parse a message known not to be a fragment (libotr's receive path after
+/// reassembly: a reassembled message is classified, never taken for a
+/// fragment again), whose kind [`classify::message_type`] says is `kind`.
+pub fn parse_whole(msg: &[u8], kind: MessageType) -> Result<Message<'_>, ParseError> {
+    Ok(match kind {
         MessageType::NotOtr => Message::Plaintext(c_str(msg)),
         MessageType::TaggedPlaintext => match query::find_whitespace_tag(msg) {
             Some(tag) => Message::TaggedPlaintext {
@@ -91,7 +98,7 @@ pub fn parse(msg: &[u8]) -> Result<Message<'_>, ParseError> {
         | MessageType::Data => {
             Message::Encoded(EncodedMessage::from_otr(msg).map_err(ParseError::Encoded)?)
         }
-        MessageType::Unknown => Message::Unknown(c_str(msg)),
+        MessageType::Unknown => Message::Unknown,
     })
 }
 
@@ -107,7 +114,12 @@ mod tests {
         assert_eq!(parse(b"?OTR Error: x"), Ok(Message::Error(Some(b"x"))));
         assert_eq!(parse(b"?OTR:AAEK..."), Ok(Message::V1KeyExchange));
         assert_eq!(parse(b"?OTR:AAED..."), Ok(Message::V1Data));
-        assert_eq!(parse(b"?OTR!"), Ok(Message::Unknown(b"?OTR!")));
+        assert_eq!(parse(b"?OTR!"), Ok(Message::Unknown));
+        // After reassembly, what looks like a fragment is classified.
+        assert_eq!(
+            parse_whole(b"?OTR,1,2,ab,", classify::message_type(b"?OTR,1,2,ab,")),
+            Ok(Message::Unknown)
+        );
         let Ok(Message::Fragment(f)) = parse(b"?OTR,1,2,ab,") else {
             panic!("not a fragment")
         };
@@ -140,7 +152,7 @@ mod tests {
             let cut = c_str(&msg);
             proptest::prop_assert_eq!(parse(&msg), parse(cut));
             match parse(&msg) {
-                Ok(Message::Plaintext(text) | Message::Unknown(text)) => {
+                Ok(Message::Plaintext(text)) => {
                     proptest::prop_assert!(!text.contains(&0));
                 }
                 Ok(Message::TaggedPlaintext { text, .. }) => {
