@@ -87,10 +87,10 @@ impl PrivAlloc {
     }
 }
 
-/// A new private context part, as libotr initialises it, from `malloc` (so a
-/// caller may `free` it, as libotr's); NULL if memory runs out.
+/// A new private context part, as libotr initialises it (NULL if memory runs out).
 #[no_mangle]
 pub extern "C" fn otrl_context_priv_new() -> *mut ConnContextPriv {
+    // From malloc, as libotr's: until its conversation starts, free() releases it.
     // SAFETY: the block is checked and then initialised whole before use.
     unsafe {
         let alloc = libc::malloc(std::mem::size_of::<PrivAlloc>()).cast::<PrivAlloc>();
