@@ -56,7 +56,7 @@ struct context_priv {
 };
 
 /**
- * A new private context part, as libotr initialises it.
+ * A new private context part, as libotr initialises it (NULL if memory runs out).
  */
 ConnContextPriv *otrl_context_priv_new(void);
 
@@ -66,7 +66,7 @@ ConnContextPriv *otrl_context_priv_new(void);
  * received; the session is left FINISHED.
  *
  * # Safety
- * `context_priv` must be NULL or come from `otrl_context_priv_new`.
+ * `context_priv` must be NULL or come from `otrl_context_priv_new` or a context.
  */
 void otrl_context_priv_force_finished(ConnContextPriv *context_priv);
 

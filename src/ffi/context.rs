@@ -2,8 +2,7 @@
 
 use super::auth::otrl_auth_new;
 use super::auth::OtrlAuthInfo;
-use super::context_priv::ConnContextPriv;
-use super::context_priv::{conn, otrl_context_priv_force_finished, otrl_context_priv_new};
+use super::context_priv::{ConnContextPriv, PrivAlloc};
 use super::dh::OtrlSessionIdHalf;
 use super::instag::{
     otrl_instag_find, otrl_instag_t, OTRL_INSTAG_BEST, OTRL_INSTAG_MASTER, OTRL_INSTAG_RECENT,
@@ -120,7 +119,7 @@ pub unsafe extern "C" fn otrl_context_find(
     if !addedp.is_null() {
         *addedp = 1;
     }
-    let new = new_context(user, accountname, protocol);
+    let new = new_context(key);
     if new.is_null() {
         return new;
     }
@@ -229,43 +228,49 @@ unsafe fn select_instance(
     }
 }
 
-/// A new plaintext master context, not yet in any list; NULL if memory runs out.
-unsafe fn new_context(
-    user: *const c_char,
-    accountname: *const c_char,
-    protocol: *const c_char,
-) -> *mut ConnContext {
-    let context = libc::calloc(1, std::mem::size_of::<ConnContext>()).cast::<ConnContext>();
-    let smstate = libc::calloc(1, std::mem::size_of::<OtrlSMState>()).cast::<OtrlSMState>();
-    let context_priv = otrl_context_priv_new();
-    let names = [
-        libc::strdup(user),
-        libc::strdup(accountname),
-        libc::strdup(protocol),
-    ];
-    if context.is_null()
-        || smstate.is_null()
-        || context_priv.is_null()
-        || names.iter().any(|n| n.is_null())
-    {
-        for p in names {
-            libc::free(p.cast());
-        }
-        super::context_priv::free_context_priv(context_priv);
-        libc::free(smstate.cast());
-        libc::free(context.cast());
+/// A context with what libotr allocates for it separately (its SMP state, its
+/// private part and, after the block, its three names), in one `calloc` block:
+/// one `malloc` header and rounding instead of six, for the most part of an
+/// idle context's size. Nothing but `free_context` frees any of these parts.
+#[repr(C)]
+struct ContextBlock {
+    context: ConnContext,
+    smstate: OtrlSMState,
+    context_priv: PrivAlloc,
+}
+
+/// A new plaintext master context for `key` (username, account name, protocol),
+/// not yet in any list; NULL if memory runs out.
+unsafe fn new_context(key: (&[u8], &[u8], &[u8])) -> *mut ConnContext {
+    let names = [key.0, key.1, key.2];
+    let names_len: usize = names.iter().map(|n| n.len() + 1).sum();
+    let size = std::mem::size_of::<ContextBlock>() + names_len;
+    let block = libc::calloc(1, size).cast::<ContextBlock>();
+    if block.is_null() {
         return ptr::null_mut();
     }
-    let c = &mut *context;
-    [c.username, c.accountname, c.protocol] = names;
-    c.msgstate = OTRL_MSGSTATE_PLAINTEXT;
+    ptr::addr_of_mut!((*block).context_priv).write(PrivAlloc::new());
+    let context = ptr::addr_of_mut!((*block).context);
     otrl_auth_new(context);
+    let smstate = ptr::addr_of_mut!((*block).smstate);
     otrl_sm_state_new(smstate);
+    let c = &mut *context;
+    // The names follow the block, each with its NUL (calloc's zero).
+    let mut name = block.add(1).cast::<c_char>();
+    for (field, text) in [&mut c.username, &mut c.accountname, &mut c.protocol]
+        .into_iter()
+        .zip(names)
+    {
+        ptr::copy_nonoverlapping(text.as_ptr().cast::<c_char>(), name, text.len());
+        *field = name;
+        name = name.add(text.len() + 1);
+    }
+    c.msgstate = OTRL_MSGSTATE_PLAINTEXT;
     c.smstate = smstate;
     c.their_instance = OTRL_INSTAG_MASTER;
     c.fingerprint_root.context = context;
     c.otr_offer = OFFER_NOT;
-    c.context_priv = context_priv;
+    c.context_priv = ptr::addr_of_mut!((*block).context_priv).cast();
     c.m_context = context;
     context
 }
@@ -374,15 +379,7 @@ pub unsafe extern "C" fn otrl_context_set_trust(fprint: *mut Fingerprint, trust:
 /// `context` must be a valid context.
 #[no_mangle]
 pub unsafe extern "C" fn otrl_context_force_finished(context: *mut ConnContext) {
-    let c = &mut *context;
-    c.msgstate = OTRL_MSGSTATE_FINISHED;
-    super::auth::otrl_auth_clear(ptr::addr_of_mut!(c.auth));
-    c.active_fingerprint = ptr::null_mut();
-    c.sessionid = [0; 20];
-    c.sessionid_len = 0;
-    c.protocol_version = 0;
-    otrl_sm_state_free(c.smstate);
-    otrl_context_priv_force_finished(c.context_priv);
+    force(context, MsgState::Finished);
 }
 
 /// As `otrl_context_force_finished`, but back to PLAINTEXT.
@@ -391,11 +388,20 @@ pub unsafe extern "C" fn otrl_context_force_finished(context: *mut ConnContext) 
 /// `context` must be a valid context.
 #[no_mangle]
 pub unsafe extern "C" fn otrl_context_force_plaintext(context: *mut ConnContext) {
-    otrl_context_force_finished(context);
-    (*context).msgstate = OTRL_MSGSTATE_PLAINTEXT;
-    conn((*context).context_priv)
-        .session
-        .force(MsgState::Plaintext);
+    force(context, MsgState::Plaintext);
+}
+
+/// Ends the private conversation locally, leaving the context in `state`.
+unsafe fn force(context: *mut ConnContext, state: MsgState) {
+    let c = &mut *context;
+    c.msgstate = state as OtrlMessageState;
+    super::auth::otrl_auth_clear(ptr::addr_of_mut!(c.auth));
+    c.active_fingerprint = ptr::null_mut();
+    c.sessionid = [0; 20];
+    c.sessionid_len = 0;
+    c.protocol_version = 0;
+    otrl_sm_state_free(c.smstate);
+    super::context_priv::force(c.context_priv, state);
 }
 
 /// Forgets a fingerprint unless it is the one in use; given the list's root (or the
@@ -472,18 +478,15 @@ pub unsafe extern "C" fn otrl_context_forget(context: *mut ConnContext) -> c_int
 /// Unlinks a context and frees it with everything it owns.
 unsafe fn free_context(context: *mut ConnContext) {
     let c = &mut *context;
-    for name in [c.username, c.accountname, c.protocol] {
-        libc::free(name.cast());
-    }
-    libc::free(c.smstate.cast());
-    super::context_priv::free_context_priv(c.context_priv);
     if !c.app_data.is_null() {
         if let Some(free_data) = c.app_data_free {
             free_data(c.app_data);
         }
     }
     list_remove(context);
-    libc::free(context.cast());
+    let block = context.cast::<ContextBlock>();
+    ptr::drop_in_place(ptr::addr_of_mut!((*block).context_priv));
+    libc::free(block.cast());
 }
 
 /// Forgets every context of the userstate, ending their conversations first.
@@ -570,8 +573,122 @@ unsafe fn better_instance(candidate: &ConnContext, best: &ConnContext) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use super::super::context_priv::conn;
     use super::*;
-    use std::ffi::CString;
+    use crate::session::Session;
+    use crate::wire::query::Policy;
+    use std::ffi::{CStr, CString};
+
+    /// `otrl_context_find` adding the buddy's context for `instance`.
+    unsafe fn add(us: OtrlUserState, user: &str, instance: otrl_instag_t) -> *mut ConnContext {
+        let user = CString::new(user).unwrap();
+        let (account, protocol) = (c"alice@example.org", c"prpl-jabber");
+        let c = otrl_context_find(
+            us,
+            user.as_ptr(),
+            account.as_ptr(),
+            protocol.as_ptr(),
+            instance,
+            1,
+            ptr::null_mut(),
+            None,
+            ptr::null_mut(),
+        );
+        assert!(!c.is_null());
+        c
+    }
+
+    unsafe fn started(context: *mut ConnContext) -> bool {
+        super::super::context_priv::started_conn((*context).context_priv).is_some()
+    }
+
+    /// A context that never sees a message gets no Rust session, and is
+    /// whole: names, SMP state and private part as libotr's, freed with it.
+    #[test]
+    fn idle_context_is_never_started() {
+        let us = super::super::userstate::otrl_userstate_create();
+        // SAFETY: a live userstate and its contexts, freed at the end.
+        unsafe {
+            let master = add(us, "bob@example.org", OTRL_INSTAG_MASTER);
+            let child = add(us, "bob@example.org", 0x1234_5678);
+            assert_eq!((*child).m_context, master);
+            assert_eq!((*master).next, child);
+            for c in [master, child] {
+                let cc = &*c;
+                assert!(!started(c));
+                assert_eq!(CStr::from_ptr(cc.username), c"bob@example.org");
+                assert_eq!(CStr::from_ptr(cc.accountname), c"alice@example.org");
+                assert_eq!(CStr::from_ptr(cc.protocol), c"prpl-jabber");
+                assert!((*cc.smstate).secret.is_null());
+                assert_eq!(
+                    (*cc.smstate).nextExpected,
+                    super::super::sm::OTRL_SMP_EXPECT1
+                );
+                let p = &*cc.context_priv;
+                assert_eq!((p.their_keyid, p.generation, p.lastrecv), (0, 0, 0));
+            }
+            super::super::message::otrl_message_poll(us, ptr::null(), ptr::null_mut());
+            assert!(
+                !started(master) && !started(child),
+                "polling starts nothing"
+            );
+            otrl_context_force_plaintext(child);
+            assert!(
+                !started(child),
+                "PLAINTEXT is the state a session starts in"
+            );
+            assert_eq!(otrl_context_forget(master), 0);
+            assert!((*us).context_root.is_null());
+            add(us, "carol@example.org", OTRL_INSTAG_MASTER);
+            super::super::userstate::otrl_userstate_free(us);
+        }
+    }
+
+    /// A session started on first use starts in the state one made with the
+    /// context would have had; forcing an idle context FINISHED starts it.
+    #[test]
+    fn session_starts_fresh_on_first_use() {
+        let us = super::super::userstate::otrl_userstate_create();
+        // SAFETY: a live userstate and its context, freed at the end.
+        unsafe {
+            let c = add(us, "bob@example.org", OTRL_INSTAG_MASTER);
+            let first = conn((*c).context_priv);
+            let fresh = Session::new(Policy(0), b"", 0, None);
+            assert_eq!(format!("{:?}", first.session), format!("{fresh:?}"));
+            assert!(first.last_message.is_none());
+            assert_eq!((first.may_retransmit, first.commit_sent_time), (0, 0));
+            assert!(started(c));
+
+            let d = add(us, "dave@example.org", OTRL_INSTAG_MASTER);
+            otrl_context_force_finished(d);
+            assert!(started(d));
+            assert_eq!((*d).msgstate, OTRL_MSGSTATE_FINISHED);
+            assert_eq!(
+                conn((*d).context_priv).session.msgstate(),
+                MsgState::Finished
+            );
+            otrl_context_force_plaintext(d);
+            assert_eq!(
+                conn((*d).context_priv).session.msgstate(),
+                MsgState::Plaintext
+            );
+            super::super::userstate::otrl_userstate_free(us);
+        }
+    }
+
+    /// `otrl_context_priv_new` alone: zeroed, not started, and (as libotr's) freed
+    /// with `free`.
+    #[test]
+    fn standalone_private_part_is_malloced() {
+        let p = super::super::context_priv::otrl_context_priv_new();
+        assert!(!p.is_null());
+        // SAFETY: a fresh private part, freed once.
+        unsafe {
+            assert!(super::super::context_priv::started_conn(p).is_none());
+            assert!((*p).fragment.is_null() && (*p).lastmessage.is_null());
+            libc::free(p.cast());
+        }
+    }
 
     #[test]
     fn c_str_order_sorts_as_bytes() {

@@ -34,8 +34,7 @@ pub struct context_priv {
 pub type ConnContextPriv = context_priv;
 
 /// The conversation behind a context, owned by Rust: libotr keeps these in
-/// `ConnContextPriv`, whose C layout no client reads (libotr-abi.md), so they
-/// live in the same allocation, after it.
+/// `ConnContextPriv`, whose C layout no client reads (libotr-abi.md).
 pub(crate) struct Conn {
     /// The OTR session with this context's peer instance.
     pub session: Session,
@@ -50,38 +49,67 @@ pub(crate) struct Conn {
     pub commit_sent_time: time_t,
 }
 
-/// `ConnContextPriv` followed by the Rust state; the C part comes first so a
-/// `*mut ConnContextPriv` is also a pointer to the whole.
-#[repr(C)]
-struct PrivAlloc {
-    c: ConnContextPriv,
-    conn: Conn,
-}
-
-/// A new private context part, as libotr initialises it.
-#[no_mangle]
-pub extern "C" fn otrl_context_priv_new() -> *mut ConnContextPriv {
-    let alloc = Box::new(PrivAlloc {
-        // SAFETY: all-zero is libotr's initial private state (no fragment, no keys,
-        // key ids 0); every member is an integer, a pointer or an array of them.
-        c: unsafe { std::mem::zeroed() },
-        conn: Conn {
+impl Conn {
+    /// The state of a new context: PLAINTEXT, nothing to retransmit (the
+    /// message API tells the session its policy, account and instance tags
+    /// when it uses it).
+    fn new() -> Self {
+        Self {
             session: Session::new(Policy(0), b"", 0, None),
             last_message: None,
             may_retransmit: 0,
             commit_sent_time: 0,
-        },
-    });
-    Box::into_raw(alloc).cast()
+        }
+    }
 }
 
-/// The Rust state of a private context part.
+/// `ConnContextPriv` followed by a pointer to the Rust state; the C part comes
+/// first so a `*mut ConnContextPriv` is also a pointer to the whole.
+#[repr(C)]
+pub(super) struct PrivAlloc {
+    c: ConnContextPriv,
+    /// `None` until the message API first needs the conversation (most
+    /// contexts of a busy buddy list never see an OTR message), which then
+    /// starts in [`Conn::new`]'s state: an idle context costs one pointer.
+    conn: Option<Box<Conn>>,
+}
+
+impl PrivAlloc {
+    /// libotr's initial private state.
+    pub(super) fn new() -> Self {
+        Self {
+            // SAFETY: all-zero is libotr's initial private state (no fragment, no
+            // keys, key ids 0); every member is an integer, a pointer or an array
+            // of them.
+            c: unsafe { std::mem::zeroed() },
+            conn: None,
+        }
+    }
+}
+
+/// A new private context part, as libotr initialises it (NULL if memory runs out).
+#[no_mangle]
+pub extern "C" fn otrl_context_priv_new() -> *mut ConnContextPriv {
+    // From malloc, as libotr's: until its conversation starts, free() releases it.
+    // SAFETY: the block is checked and then initialised whole before use.
+    unsafe {
+        let alloc = libc::malloc(std::mem::size_of::<PrivAlloc>()).cast::<PrivAlloc>();
+        if !alloc.is_null() {
+            alloc.write(PrivAlloc::new());
+        }
+        alloc.cast()
+    }
+}
+
+/// The Rust state of a private context part, started on first use.
 ///
 /// # Safety
-/// `context_priv` must come from `otrl_context_priv_new` and outlive the borrow,
-/// with no other borrow of it alive.
+/// `context_priv` must come from `otrl_context_priv_new` or a context, and
+/// outlive the borrow, with no other borrow of it alive.
 pub(crate) unsafe fn conn<'a>(context_priv: *mut ConnContextPriv) -> &'a mut Conn {
-    &mut (*context_priv.cast::<PrivAlloc>()).conn
+    (*context_priv.cast::<PrivAlloc>())
+        .conn
+        .get_or_insert_with(|| Box::new(Conn::new()))
 }
 
 /// Drops a context's session state (keys, fragments, saved MAC keys, last message),
@@ -89,16 +117,28 @@ pub(crate) unsafe fn conn<'a>(context_priv: *mut ConnContextPriv) -> &'a mut Con
 /// received; the session is left FINISHED.
 ///
 /// # Safety
-/// `context_priv` must be NULL or come from `otrl_context_priv_new`.
+/// `context_priv` must be NULL or come from `otrl_context_priv_new` or a context.
 #[no_mangle]
 pub unsafe extern "C" fn otrl_context_priv_force_finished(context_priv: *mut ConnContextPriv) {
+    force(context_priv, MsgState::Finished);
+}
+
+/// As `otrl_context_priv_force_finished`, leaving the session in `state`. A
+/// conversation not yet started stays so when `state` is PLAINTEXT, the state
+/// it starts in.
+///
+/// # Safety
+/// As `otrl_context_priv_force_finished`.
+pub(super) unsafe fn force(context_priv: *mut ConnContextPriv, state: MsgState) {
     if context_priv.is_null() {
         return;
     }
-    let conn = conn(context_priv);
-    conn.session.force(MsgState::Finished);
-    conn.last_message = None;
-    conn.may_retransmit = 0;
+    if started_conn(context_priv).is_some() || state != MsgState::Plaintext {
+        let conn = conn(context_priv);
+        conn.session.force(state);
+        conn.last_message = None;
+        conn.may_retransmit = 0;
+    }
     let p = &mut *context_priv;
     let (generation, lastsent, lastrecv) = (p.generation, p.lastsent, p.lastrecv);
     std::ptr::write_bytes(context_priv, 0, 1);
@@ -107,12 +147,11 @@ pub unsafe extern "C" fn otrl_context_priv_force_finished(context_priv: *mut Con
     p.lastrecv = lastrecv;
 }
 
-/// Frees a private context part and what it owns.
+/// The Rust state of a private context part if the message API has started it
+/// (`None`: the conversation is in [`Conn::new`]'s state).
 ///
 /// # Safety
-/// `context_priv` must be NULL or come from `otrl_context_priv_new`, not used afterwards.
-pub(super) unsafe fn free_context_priv(context_priv: *mut ConnContextPriv) {
-    if !context_priv.is_null() {
-        drop(Box::from_raw(context_priv.cast::<PrivAlloc>()));
-    }
+/// As [`conn`].
+pub(crate) unsafe fn started_conn<'a>(context_priv: *mut ConnContextPriv) -> Option<&'a mut Conn> {
+    (*context_priv.cast::<PrivAlloc>()).conn.as_deref_mut()
 }

@@ -6,7 +6,7 @@ use super::context::{
     otrl_context_force_plaintext, otrl_context_set_trust, otrl_context_update_recent_child,
     ConnContext, OTRL_MSGSTATE_ENCRYPTED, OTRL_MSGSTATE_PLAINTEXT,
 };
-use super::context_priv::conn;
+use super::context_priv::{conn, started_conn};
 use super::dh::{OTRL_SESSIONID_FIRST_HALF_BOLD, OTRL_SESSIONID_SECOND_HALF_BOLD};
 use super::gcrypt::{gcry_error_t, otr_error, GPG_ERR_ENOMEM, GPG_ERR_INV_VALUE};
 use super::instag::{
@@ -1447,17 +1447,19 @@ pub unsafe extern "C" fn otrl_message_poll(
     let mut still_waiting = false;
     let mut context = (*us).context_root;
     while !context.is_null() {
-        let conn = conn((*context).context_priv);
-        let awaiting = (*context).m_context == context
-            && conn.session.auth_state() == AuthState::AwaitingDhKey
-            && conn.session.ake().version() == Some(ProtocolVersion::V3)
-            && conn.commit_sent_time > 0;
-        if awaiting && conn.commit_sent_time < expire_before {
-            conn.session.clear_ake();
-            conn.commit_sent_time = 0;
-            mirror(context);
-        } else if awaiting {
-            still_waiting = true;
+        // A conversation not started yet has sent no D-H Commit.
+        if let Some(conn) = started_conn((*context).context_priv) {
+            let awaiting = (*context).m_context == context
+                && conn.session.auth_state() == AuthState::AwaitingDhKey
+                && conn.session.ake().version() == Some(ProtocolVersion::V3)
+                && conn.commit_sent_time > 0;
+            if awaiting && conn.commit_sent_time < expire_before {
+                conn.session.clear_ake();
+                conn.commit_sent_time = 0;
+                mirror(context);
+            } else if awaiting {
+                still_waiting = true;
+            }
         }
         context = (*context).next;
     }
