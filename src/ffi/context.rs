@@ -15,6 +15,7 @@ use super::{bytes, c_bytes, list_insert, list_remove, malloc_c_string, malloc_co
 use crate::session::MsgState;
 use libc::{c_char, c_int, c_uchar, c_uint, c_void, size_t};
 use std::cmp::Ordering;
+use std::ffi::CStr;
 use std::ptr;
 
 pub type OtrlMessageState = c_uint;
@@ -241,8 +242,8 @@ struct ContextBlock {
 
 /// A new plaintext master context for `key` (username, account name, protocol),
 /// not yet in any list; NULL if memory runs out.
-unsafe fn new_context(key: (&[u8], &[u8], &[u8])) -> *mut ConnContext {
-    let names = [key.0, key.1, key.2];
+unsafe fn new_context(key: BuddyKey) -> *mut ConnContext {
+    let names = [key.0, key.1, key.2].map(|name| CStr::from_ptr(name).to_bytes());
     let names_len: usize = names.iter().map(|n| n.len() + 1).sum();
     let size = std::mem::size_of::<ContextBlock>() + names_len;
     let block = libc::calloc(1, size).cast::<ContextBlock>();
