@@ -496,7 +496,7 @@ impl Sieve {
         let mut composite = vec![false; bound];
         let mut groups = Vec::new();
         let (mut primes, mut product) = (Vec::new(), 1u64);
-        let limb_max = u64::from(Limb::MAX.0);
+        let limb_max = limb_value(Limb::MAX);
         for n in (3..bound).step_by(2) {
             if composite[n] {
                 continue;
@@ -555,8 +555,8 @@ impl Sieve {
     fn strike_small_factors<const L: usize>(&self, start: &Uint<L>, step: &Uint<L>) -> Vec<bool> {
         let mut struck = vec![false; SIEVE_WINDOW];
         for group in &self.groups {
-            let start_rem = u64::from(start.rem_limb_with_reciprocal(&group.product).0);
-            let step_rem = u64::from(step.rem_limb_with_reciprocal(&group.product).0);
+            let start_rem = limb_value(start.rem_limb_with_reciprocal(&group.product));
+            let step_rem = limb_value(step.rem_limb_with_reciprocal(&group.product));
             for &r in &group.primes {
                 let residue = |n: u64| (n % u64::from(r)) as u32; // below r
                 let Some(step_inverse) = inverse_mod_small(residue(step_rem), r) else {
@@ -587,6 +587,13 @@ impl PrimeGroup {
             primes,
         })
     }
+}
+
+/// The value of a limb (32 bits on 32-bit targets, where the conversion is
+/// not a no-op).
+#[allow(clippy::useless_conversion)]
+fn limb_value(limb: Limb) -> u64 {
+    u64::from(limb.0)
 }
 
 /// The inverse of `a` modulo `modulus` (extended Euclid on small integers),
