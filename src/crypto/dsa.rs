@@ -35,8 +35,8 @@ const MAX_P_BYTES: usize = 384;
 const GENERATED_P_BITS: u32 = 1024;
 /// Bits of q of the keys libotr generates.
 const GENERATED_Q_BITS: u32 = 160;
-/// Odd primes below this bound sieve prime candidates (libgcrypt sieves with
-/// its first few thousand primes too).
+/// Odd primes below this bound sieve prime candidates. A larger bound strikes
+/// off few more candidates than it costs to sieve with.
 const SIEVE_BOUND: u32 = 1 << 16;
 /// Candidates examined from one random start. A 1024-bit candidate ≡ 1
 /// (mod 2q) is prime with probability about 1/355: the window misses with
