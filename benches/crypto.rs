@@ -67,6 +67,11 @@ fn main() {
         assert!(key.public().verify(black_box(&data), &signature));
     });
 
+    // Each key takes a random number of prime candidates: many samples.
+    bench("DSA-1024/160 key generation", budget * 5, || {
+        black_box(PrivateKey::generate().expect("key generation"));
+    });
+
     let aes_key = [7u8; 16];
     let mac_key = [9u8; 20];
     let mut message = vec![0u8; 1024];

@@ -18,7 +18,7 @@ use super::mpi::{strip_leading_zeros, uint_from_be, uint_to_be};
 use super::{random, Error};
 use core::fmt;
 use crypto_bigint::modular::{FixedMontyForm, FixedMontyParams};
-use crypto_bigint::{NonZero, Odd, Uint};
+use crypto_bigint::{CheckedAdd, Limb, NonZero, Odd, Reciprocal, Uint, Word, U1024, U192};
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 pub use super::fingerprint::{fingerprint, fingerprint_data, Fingerprint};
@@ -31,8 +31,19 @@ pub const SIGNATURE_BYTES: usize = 2 * SIGNATURE_HALF_BYTES;
 const MAX_Q_BITS: u32 = 160;
 /// Largest supported p, in bytes (3072 bits).
 const MAX_P_BYTES: usize = 384;
-/// Bits of p and q of the keys libotr generates.
+/// Bits of p of the keys libotr generates.
 const GENERATED_P_BITS: u32 = 1024;
+/// Bits of q of the keys libotr generates.
+const GENERATED_Q_BITS: u32 = 160;
+/// Odd primes below this bound sieve prime candidates. A larger bound strikes
+/// off few more candidates than it costs to sieve with.
+const SIEVE_BOUND: u32 = 1 << 16;
+/// Candidates examined from one random start. A 1024-bit candidate ≡ 1
+/// (mod 2q) is prime with probability about 1/355: the window misses with
+/// probability about e^-11.5, and the search then starts afresh.
+const SIEVE_WINDOW: usize = 4096;
+/// Bound on the bases h tried for the generator g = h^((p-1)/q).
+const GENERATOR_ATTEMPTS: u32 = 64;
 /// Attempts at finding a nonce k that gives non-zero r and s.
 const SIGN_ATTEMPTS: usize = 16;
 
@@ -390,26 +401,225 @@ fn verify_with<const L: usize>(key: &PublicKey, data: &[u8], signature: &Signatu
 
 /// Fresh DSA domain parameters (p: 1024 bits, q: 160 bits, g), as a key
 /// whose y is still empty.
-#[allow(deprecated)] // DSA_1024_160 is deprecated as weak, but it is what OTR uses.
+///
+/// The spec does not say how keys are made; libotr has libgcrypt generate a
+/// DSA key with a 1024-bit p (whose q is 160 bits). This takes a random
+/// 160-bit prime q, then the first prime among the numbers ≡ 1 (mod 2q)
+/// from a random 1024-bit start (as the `dsa` crate does, but sieving out
+/// small factors before any modular exponentiation), then g. p, q and g are
+/// public: the search runs in variable time; only x (in [`generate_with`])
+/// is secret.
 fn generate_domain() -> Result<PublicKey, Error> {
-    use dsa::{Components, KeySize};
+    let sieve = Sieve::new();
     loop {
-        let components = Components::try_generate_from_rng_with_key_size(
-            &mut rand::rngs::SysRng,
-            KeySize::DSA_1024_160,
-        )
-        .map_err(|_| Error::Random)?;
-        let minimal = |bytes: Box<[u8]>| strip_leading_zeros(&bytes).to_vec();
-        let p = minimal(components.p().to_be_bytes());
-        if p.len() * 8 == GENERATED_P_BITS as usize && p[0] & 0x80 != 0 {
+        let q = loop {
+            let start = random_with_top_bit::<{ U192::LIMBS }>(GENERATED_Q_BITS)?;
+            let start = start.bitor(&U192::ONE);
+            if let Some(q) = sieve.first_prime(&start, &U192::from_u8(2), GENERATED_Q_BITS) {
+                break q.resize::<{ U1024::LIMBS }>();
+            }
+        };
+        // Under 2^161: cannot overflow.
+        let step = q.wrapping_shl_vartime(1);
+        let Some(step_nz) = NonZero::new(step).into_option() else {
+            continue;
+        };
+        // m - (m mod 2q) + 1 is ≡ 1 (mod 2q); so is every candidate after it.
+        let m = random_with_top_bit::<{ U1024::LIMBS }>(GENERATED_P_BITS)?;
+        let start = m
+            .wrapping_sub(&m.rem_vartime(&step_nz))
+            .wrapping_add(&U1024::ONE);
+        let Some(p) = sieve.first_prime(&start, &step, GENERATED_P_BITS) else {
+            continue;
+        };
+        if let Some(g) = subgroup_generator(&p, &q) {
             return Ok(PublicKey {
-                p,
-                q: minimal(components.q().to_be_bytes()),
-                g: minimal(components.g().to_be_bytes()),
+                p: uint_to_be(&p).to_vec(),
+                q: uint_to_be(&q).to_vec(),
+                g: uint_to_be(&g).to_vec(),
                 y: Vec::new(),
             });
         }
     }
+}
+
+/// A random integer of exactly `bits` bits (top bit set), `bits` ≤ the
+/// integer size.
+fn random_with_top_bit<const L: usize>(bits: u32) -> Result<Uint<L>, Error> {
+    let mut bytes = vec![0u8; Uint::<L>::BYTES];
+    random::fill(&mut bytes)?;
+    let value =
+        Uint::<L>::from_be_slice(&bytes).wrapping_shr_vartime(Uint::<L>::BITS.saturating_sub(bits));
+    let top = Uint::<L>::ONE.wrapping_shl_vartime(bits.saturating_sub(1));
+    Ok(value.bitor(&top))
+}
+
+/// g = h^((p-1)/q) mod p for the first h = 2, 3, ... that gives g ≠ 1
+/// (FIPS 186-4 A.2.1, the unverifiable generator); `None` if none of the
+/// first few does (or q does not divide p-1), which a prime p ≡ 1 (mod q)
+/// makes vanishingly unlikely.
+fn subgroup_generator(p: &U1024, q: &U1024) -> Option<U1024> {
+    let q = NonZero::new(*q).into_option()?;
+    let (e, rem) = p.wrapping_sub(&U1024::ONE).div_rem_vartime(&q);
+    if !rem.is_zero_vartime() {
+        return None;
+    }
+    let params = FixedMontyParams::new_vartime(Odd::new(*p).into_option()?);
+    (2..GENERATOR_ATTEMPTS)
+        .map(|h| {
+            FixedMontyForm::new(&U1024::from_u32(h), &params)
+                .pow_vartime(&e)
+                .retrieve()
+        })
+        .find(|g| g != &U1024::ONE)
+}
+
+/// The odd primes below [`SIEVE_BOUND`], to sieve the candidates of a prime
+/// search before any modular exponentiation. They come in groups whose
+/// product fits a limb: one division of a big integer by the product gives
+/// its residues modulo every prime of the group.
+struct Sieve {
+    groups: Vec<PrimeGroup>,
+}
+
+/// Small primes and a reciprocal of their product, for division by it.
+struct PrimeGroup {
+    product: Reciprocal,
+    primes: Vec<u32>,
+}
+
+impl Sieve {
+    /// Lists the odd primes below [`SIEVE_BOUND`] (sieve of Eratosthenes) and
+    /// groups them.
+    fn new() -> Self {
+        let bound = SIEVE_BOUND as usize;
+        let mut composite = vec![false; bound];
+        let mut groups = Vec::new();
+        let (mut primes, mut product) = (Vec::new(), 1u64);
+        let limb_max = limb_value(Limb::MAX);
+        for n in (3..bound).step_by(2) {
+            if composite[n] {
+                continue;
+            }
+            for multiple in (n * n..bound).step_by(2 * n) {
+                composite[multiple] = true;
+            }
+            let Ok(r) = u32::try_from(n) else {
+                break;
+            };
+            if product > limb_max / u64::from(r) {
+                groups.extend(PrimeGroup::new(core::mem::take(&mut primes), product));
+                product = 1;
+            }
+            primes.push(r);
+            product *= u64::from(r);
+        }
+        groups.extend(PrimeGroup::new(primes, product));
+        Self { groups }
+    }
+
+    /// The first probable prime of exactly `bits` bits among `start`,
+    /// `start + step`, ..., [`SIEVE_WINDOW`] candidates in all; `None` if
+    /// there is none. `start` must be odd and `step` even, and all
+    /// candidates above [`SIEVE_BOUND`] (a small prime would be struck off).
+    ///
+    /// Candidates with a small factor are struck off first; the others must
+    /// pass a Fermat test to base 2 (cheap, and rejects almost every
+    /// composite left), and the first that does must pass crypto-primes'
+    /// Baillie–PSW test (Miller–Rabin to base 2 and a strong Lucas test).
+    fn first_prime<const L: usize>(
+        &self,
+        start: &Uint<L>,
+        step: &Uint<L>,
+        bits: u32,
+    ) -> Option<Uint<L>> {
+        let struck = self.strike_small_factors(start, step);
+        let mut candidate = *start;
+        for struck in struck {
+            if !struck
+                && candidate.bits_vartime() == bits
+                && passes_fermat_base_2(&candidate)
+                && crypto_primes::is_prime(crypto_primes::Flavor::Any, &candidate)
+            {
+                return Some(candidate);
+            }
+            candidate = candidate.checked_add(step).into_option()?;
+        }
+        None
+    }
+
+    /// For each of the [`SIEVE_WINDOW`] candidates `start + i * step`, whether
+    /// one of the small primes divides it. For a prime r not dividing step,
+    /// the multiples of r are the i ≡ -start / step (mod r), every r-th one.
+    /// Residues come from one division per group of primes.
+    fn strike_small_factors<const L: usize>(&self, start: &Uint<L>, step: &Uint<L>) -> Vec<bool> {
+        let mut struck = vec![false; SIEVE_WINDOW];
+        for group in &self.groups {
+            let start_rem = limb_value(start.rem_limb_with_reciprocal(&group.product));
+            let step_rem = limb_value(step.rem_limb_with_reciprocal(&group.product));
+            for &r in &group.primes {
+                let residue = |n: u64| (n % u64::from(r)) as u32; // below r
+                let Some(step_inverse) = inverse_mod_small(residue(step_rem), r) else {
+                    // r divides step: every candidate is ≡ start (mod r).
+                    if residue(start_rem) == 0 {
+                        struck.fill(true);
+                    }
+                    continue;
+                };
+                let minus_start = u64::from(r - residue(start_rem));
+                let first = residue(minus_start * u64::from(step_inverse)) as usize;
+                for i in (first..SIEVE_WINDOW).step_by(r as usize) {
+                    struck[i] = true;
+                }
+            }
+        }
+        struck
+    }
+}
+
+impl PrimeGroup {
+    /// The group of `primes`, whose product is `product` (at most a limb).
+    fn new(primes: Vec<u32>, product: u64) -> Option<Self> {
+        let product = Word::try_from(product).ok()?;
+        let product = NonZero::new(Limb(product)).into_option()?;
+        Some(Self {
+            product: Reciprocal::new(product),
+            primes,
+        })
+    }
+}
+
+/// The value of a limb (32 bits on 32-bit targets, where the conversion is
+/// not a no-op).
+#[allow(clippy::useless_conversion)]
+fn limb_value(limb: Limb) -> u64 {
+    u64::from(limb.0)
+}
+
+/// The inverse of `a` modulo `modulus` (extended Euclid on small integers),
+/// or `None` if they share a factor.
+fn inverse_mod_small(a: u32, modulus: u32) -> Option<u32> {
+    let (mut r0, mut r1) = (i64::from(modulus), i64::from(a));
+    let (mut t0, mut t1) = (0i64, 1i64);
+    while r1 != 0 {
+        let quotient = r0 / r1;
+        (r0, r1) = (r1, r0 - quotient * r1);
+        (t0, t1) = (t1, t0 - quotient * t1);
+    }
+    if r0 != 1 {
+        return None;
+    }
+    u32::try_from(t0.rem_euclid(i64::from(modulus))).ok()
+}
+
+/// Whether 2^(n-1) ≡ 1 (mod n), for odd n > 2 (Fermat's test to base 2).
+fn passes_fermat_base_2<const L: usize>(n: &Uint<L>) -> bool {
+    let Some(modulus) = Odd::new(*n).into_option() else {
+        return false;
+    };
+    let params = FixedMontyParams::new_vartime(modulus);
+    let two = FixedMontyForm::new(&Uint::from_u8(2), &params);
+    two.pow_vartime(&n.wrapping_sub(&Uint::ONE)) == FixedMontyForm::one(&params)
 }
 
 /// A key pair in the domain of `domain`: x random in 1 ..= q-1, y = g^x mod p.
@@ -516,5 +726,108 @@ mod tests {
         let key = rfc6979_key();
         let text = format!("{key:?}");
         assert!(!text.contains("x:"), "{text}");
+    }
+
+    /// A generated key has libotr's shape and a sound domain: p and q prime,
+    /// q divides p-1, g ≠ 1 has order q, y = g^x; and it signs.
+    #[test]
+    fn generated_key_is_well_formed() {
+        let key = PrivateKey::generate().unwrap();
+        let public = key.public();
+        let int = |bytes: &[u8]| uint_from_be::<{ U1024::LIMBS }>(bytes).unwrap();
+        let (p, q, g) = (int(public.p()), int(public.q()), int(public.g()));
+        let (y, x) = (int(public.y()), int(key.x()));
+        assert_eq!((p.bits_vartime(), q.bits_vartime()), (1024, 160));
+        assert!(is_prime(&p) && is_prime(&q));
+        let p_minus_1 = p.wrapping_sub(&U1024::ONE);
+        assert!(p_minus_1
+            .rem_vartime(&NonZero::new(q).unwrap())
+            .is_zero_vartime());
+        let g_form = FixedMontyForm::new(&g, &FixedMontyParams::new_vartime(Odd::new(p).unwrap()));
+        assert_ne!(g, U1024::ONE);
+        assert_eq!(g_form.pow_vartime(&q).retrieve(), U1024::ONE);
+        assert_eq!(g_form.pow_vartime(&x).retrieve(), y);
+        let data = [0x42u8; 32];
+        assert!(public.verify(&data, &key.sign(&data).unwrap()));
+    }
+
+    fn is_prime<const L: usize>(n: &Uint<L>) -> bool {
+        crypto_primes::is_prime(crypto_primes::Flavor::Any, n)
+    }
+
+    /// The sieve strikes off exactly the candidates with an odd prime factor
+    /// below SIEVE_BOUND, as trial division finds them, also for primes that
+    /// divide the step.
+    #[test]
+    fn sieve_strikes_exactly_the_candidates_with_small_factors() {
+        let sieve = Sieve::new();
+        let primes: Vec<u128> = sieve
+            .groups
+            .iter()
+            .flat_map(|group| group.primes.iter().map(|&r| u128::from(r)))
+            .collect();
+        assert_eq!(primes.len(), 6541, "the odd primes below 2^16");
+        let mersenne_61 = (1u128 << 61) - 1;
+        // 17 divides 2^100 + 1: with 17 in the step, it divides every candidate;
+        // 3 divides the last step, but not its start.
+        for (start, step) in [
+            ((1u128 << 100) + 1, 2 * mersenne_61),
+            ((1u128 << 100) + 1, 2),
+            ((1u128 << 100) + 1, 2 * 17 * mersenne_61),
+            ((1u128 << 100) + 3, 6 * mersenne_61),
+        ] {
+            let struck =
+                sieve.strike_small_factors(&U192::from_u128(start), &U192::from_u128(step));
+            for (i, struck) in struck.iter().enumerate().take(200) {
+                let n = start + i as u128 * step;
+                let small_factor = primes.iter().any(|r| n % r == 0);
+                assert_eq!(*struck, small_factor, "{start} + {i} * {step}");
+            }
+        }
+    }
+
+    /// The least prime above 2^64 is 2^64 + 13; one of exactly 66 bits is
+    /// not within reach.
+    #[test]
+    fn first_prime_finds_the_next_prime() {
+        let sieve = Sieve::new();
+        let (start, two) = (U192::from_u128((1 << 64) + 1), U192::from_u8(2));
+        let next = U192::from_u128((1 << 64) + 13);
+        assert_eq!(sieve.first_prime(&start, &two, 65), Some(next));
+        assert_eq!(sieve.first_prime(&start, &two, 66), None);
+    }
+
+    /// 341 = 11 × 31 fools Fermat's test to base 2; the Baillie–PSW test
+    /// that follows it in `first_prime` is not fooled.
+    #[test]
+    fn fermat_test_is_only_a_filter() {
+        let prime = U192::from_u128((1 << 64) + 13);
+        assert!(passes_fermat_base_2(&prime));
+        assert!(!passes_fermat_base_2(
+            &prime.wrapping_add(&U192::from_u8(2))
+        ));
+        assert!(!passes_fermat_base_2(&U192::from_u8(4)));
+        let pseudoprime = U192::from_u32(341);
+        assert!(passes_fermat_base_2(&pseudoprime) && !is_prime(&pseudoprime));
+    }
+
+    #[test]
+    fn small_inverses() {
+        let r = 65521; // the largest prime below 2^16
+        for a in 1..r {
+            let inverse = inverse_mod_small(a, r).unwrap();
+            assert_eq!(u64::from(a) * u64::from(inverse) % u64::from(r), 1, "{a}");
+        }
+        assert_eq!(inverse_mod_small(0, 7), None);
+        assert_eq!(inverse_mod_small(6, 9), None);
+    }
+
+    #[test]
+    fn random_values_have_the_bits_asked_for() {
+        for _ in 0..64 {
+            let q = random_with_top_bit::<{ U192::LIMBS }>(GENERATED_Q_BITS).unwrap();
+            let m = random_with_top_bit::<{ U1024::LIMBS }>(GENERATED_P_BITS).unwrap();
+            assert_eq!((q.bits_vartime(), m.bits_vartime()), (160, 1024));
+        }
     }
 }
