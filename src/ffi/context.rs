@@ -109,9 +109,9 @@ pub unsafe extern "C" fn otrl_context_find(
         return ptr::null_mut();
     }
     let key = (user, accountname, protocol);
-    let slot = list_position(us, key, their_instance);
+    let (slot, same_buddy) = list_position(us, key, their_instance);
     let here = *slot;
-    if !here.is_null() && same_buddy(here, key) && matches_instance(here, their_instance) {
+    if same_buddy && matches_instance(here, their_instance) {
         return select_instance(here, their_instance);
     }
     if add_if_missing == 0 {
@@ -157,26 +157,27 @@ pub unsafe extern "C" fn otrl_context_find(
 }
 
 /// The list slot where the context for `key` and `their_instance` is or belongs.
+/// Also says whether the context in that slot (if any) is the buddy's.
 unsafe fn list_position(
     us: OtrlUserState,
     key: BuddyKey,
     their_instance: otrl_instag_t,
-) -> *mut *mut ConnContext {
+) -> (*mut *mut ConnContext, bool) {
     let mut slot = ptr::addr_of_mut!((*us).context_root);
     while !(*slot).is_null() {
         let here = *slot;
         match buddy_order(here, key) {
-            Ordering::Greater => break,
+            Ordering::Greater => return (slot, false),
             Ordering::Equal
                 if their_instance < OTRL_MIN_VALID_INSTAG
                     || (*here).their_instance >= their_instance =>
             {
-                break
+                return (slot, true)
             }
             _ => slot = ptr::addr_of_mut!((*here).next),
         }
     }
-    slot
+    (slot, false)
 }
 
 /// A buddy's (username, account name, protocol): three C strings, not NULL.
@@ -201,10 +202,6 @@ unsafe fn c_str_order(s: *const c_char, key: *const c_char) -> Ordering {
         };
     }
     libc::strcmp(s, key).cmp(&0)
-}
-
-unsafe fn same_buddy(context: *const ConnContext, key: BuddyKey) -> bool {
-    buddy_order(context, key) == Ordering::Equal
 }
 
 /// Whether a found context answers a request for `their_instance`: any context of the

@@ -25,7 +25,7 @@ use crate::wire::message::{
     data_message_flags, DataMessage, EncodedMessage, Header, ProtocolVersion,
     FLAG_IGNORE_UNREADABLE,
 };
-use crate::wire::parse::{self, Message};
+use crate::wire::parse::{self, Message, ParseError};
 use crate::wire::query::{self, Policy, Versions};
 use crate::wire::tlv::{self, Tlv};
 pub use keys::{DataError, DataKeys};
@@ -290,7 +290,10 @@ impl Session {
     }
     /// Set the account name our query messages carry.
     pub fn set_account_name(&mut self, name: &[u8]) {
-        self.account_name = name.to_vec();
+        // Set before every use by the C API, and nearly always unchanged.
+        if self.account_name != name {
+            self.account_name = name.to_vec();
+        }
     }
     /// Set our instance tag.
     pub fn set_our_instance(&mut self, tag: u32) {
@@ -587,7 +590,7 @@ impl Session {
             Ok(parsed) => self.dispatch(parsed, msg, now, out),
             Err(e) => {
                 self.last_recv = now;
-                self.malformed(kind, msg, e.to_string(), out);
+                self.malformed(kind, msg, describe(&e), out);
             }
         }
     }
@@ -899,4 +902,13 @@ fn split_completed(done: Option<Completed>) -> (Option<EncodedMessage>, Option<A
 /// that are not UTF-8 as replacement characters.
 fn bytes_to_string(bytes: Vec<u8>) -> String {
     String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+/// The text of a parse error, written into a buffer large enough for any of
+/// them, so that a malformed message costs no reallocations to describe.
+fn describe(e: &ParseError) -> String {
+    use core::fmt::Write;
+    let mut text = String::with_capacity(128);
+    let _ = write!(text, "{e}");
+    text
 }

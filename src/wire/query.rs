@@ -248,9 +248,7 @@ pub const ERROR_PREFIX: &[u8] = b"?OTR Error: ";
 
 /// Build an OTR error message carrying `text`.
 pub fn error_message(text: &[u8]) -> Vec<u8> {
-    let mut out = ERROR_PREFIX.to_vec();
-    out.extend_from_slice(text);
-    out
+    [ERROR_PREFIX, text].concat()
 }
 
 /// The human-readable text of an error message, as libotr shows it: what
