@@ -15,6 +15,7 @@ use hmac::{Hmac, KeyInit, Mac};
 use sha1::Sha1;
 use sha2::Sha256;
 use subtle::ConstantTimeEq;
+use zeroize::Zeroize;
 
 /// AES-128 counter mode with a 128-bit big-endian counter, as libgcrypt's
 /// `GCRY_CIPHER_MODE_CTR` uses.
@@ -47,6 +48,27 @@ impl Aes128CtrKey {
         counter[..CTR_TOP_HALF_BYTES].copy_from_slice(top_half);
         let core = ctr::CtrCore::inner_iv_init(self.0.clone(), &counter.into());
         Aes128Ctr::from_core(core).apply_keystream(data);
+    }
+}
+
+impl Aes128CtrKey {
+    /// [`Self::apply`] to a whole message in its buffer. If the buffer has
+    /// room, the message is taken as whole blocks (one pass of the cipher,
+    /// not one for the whole blocks and another for the last, partial one)
+    /// and the keystream of the padding is wiped and cut off again; the
+    /// buffer never moves.
+    pub fn apply_in_place(&self, top_half: &[u8; CTR_TOP_HALF_BYTES], data: &mut Vec<u8>) {
+        let len = data.len();
+        let padded = len.next_multiple_of(16);
+        if padded > data.capacity() {
+            return self.apply(top_half, data);
+        }
+        data.resize(padded, 0);
+        self.apply(top_half, data);
+        if let Some(padding) = data.get_mut(len..) {
+            padding.zeroize();
+        }
+        data.truncate(len);
     }
 }
 
@@ -200,6 +222,24 @@ mod tests {
             data,
             hex("874d6191b620e3261bef6864990db6ce9806f66b7970fdff8617187bb9fffdff")
         );
+    }
+
+    #[test]
+    fn ctr_in_place_is_ctr() {
+        let key = Aes128CtrKey::new(&[3; 16]);
+        for len in [0, 1, 15, 16, 17, 100] {
+            let plain: Vec<u8> = (0..len).map(|i| i as u8).collect();
+            let mut expected = plain.clone();
+            key.apply(&[9; 8], &mut expected);
+            let mut roomy = Vec::with_capacity(len + 16);
+            roomy.extend_from_slice(&plain);
+            key.apply_in_place(&[9; 8], &mut roomy);
+            assert_eq!(roomy, expected);
+            let mut tight = plain.clone();
+            tight.shrink_to_fit();
+            key.apply_in_place(&[9; 8], &mut tight);
+            assert_eq!(tight, expected);
+        }
     }
 
     #[test]

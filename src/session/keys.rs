@@ -241,7 +241,7 @@ impl DataKeys {
         increment(&mut slot.send_ctr);
         let ctr = slot.send_ctr;
         let ready = slot.sending();
-        ready.aes.apply(&ctr, &mut payload);
+        ready.aes.apply_in_place(&ctr, &mut payload);
         // Encrypted in place: what is taken out of the wiping wrapper is
         // ciphertext only.
         let encrypted_message = core::mem::take(&mut *payload);
@@ -299,7 +299,7 @@ impl DataKeys {
         };
         slot.recv_ctr = msg.ctr;
         let mut payload = Zeroizing::new(msg.encrypted_message);
-        slot.receiving().aes.apply(&msg.ctr, &mut payload);
+        slot.receiving().aes.apply_in_place(&msg.ctr, &mut payload);
         let extra_key = Zeroizing::new(*slot.keys.extra_key());
         if msg.recipient_keyid == self.our_keyid {
             self.rotate_ours()

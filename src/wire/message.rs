@@ -249,6 +249,15 @@ impl DataMessage {
     }
 }
 
+/// A copy of an encrypted message with room to round it up to whole 16-byte
+/// cipher blocks, so that it can be decrypted where it is (see
+/// [`crate::crypto::symmetric::Aes128CtrKey::apply_in_place`]).
+fn with_block_room(encrypted: &[u8]) -> Vec<u8> {
+    let mut copy = Vec::with_capacity(encrypted.len().next_multiple_of(16));
+    copy.extend_from_slice(encrypted);
+    copy
+}
+
 /// Any encoded v2/v3 message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EncodedMessage {
@@ -337,7 +346,7 @@ fn read_body(r: &mut Reader<'_>, header: Header, kind: u8) -> Result<EncodedMess
             recipient_keyid: r.int()?,
             next_dh: r.mpi()?,
             ctr: r.ctr()?,
-            encrypted_message: r.data()?.to_vec(),
+            encrypted_message: with_block_room(r.data()?),
             mac: r.mac()?,
             old_mac_keys: r.data()?.to_vec(),
         }),

@@ -111,10 +111,16 @@ pub fn split_payload(payload: &[u8]) -> (&[u8], Vec<Tlv>) {
 
 /// Build a Data Message payload: the message, a NUL, then the TLVs; the
 /// NUL is written even when there are no TLVs, as libotr does.
+/// The buffer never moves while it is filled (a move would leave a copy of
+/// the plaintext behind, unwiped), and it has room to be rounded up to whole
+/// 16-byte cipher blocks, so that it can also be encrypted where it is.
 pub fn join_payload(message: &[u8], tlvs: &[Tlv]) -> Result<Vec<u8>, TlvError> {
-    let mut out = message.to_vec();
+    let records = serialize(tlvs)?;
+    let len = message.len() + 1 + records.len();
+    let mut out = Vec::with_capacity(len.next_multiple_of(16));
+    out.extend_from_slice(message);
     out.push(0);
-    out.extend_from_slice(&serialize(tlvs)?);
+    out.extend_from_slice(&records);
     Ok(out)
 }
 
