@@ -695,13 +695,15 @@ impl Incoming<'_> {
         let session = prepare_session(context, policy);
         let sent_before = session.last_sent();
         let offer_before = session.offer();
-        let received = session.receive_classified(classified, now());
+        let mut received = std::mem::take(&mut conn((*context).context_priv).received);
+        session.receive_classified_into(classified, now(), &mut received);
         if context != offer_context {
             // libotr answers the offer in the context the message arrived in
             // (above), not in the instance it is then routed to.
             session.set_offer(offer_before);
         }
-        let outcome = self.report(context, master, best, kind, policy, message, received);
+        let outcome = self.report(context, master, best, kind, policy, message, &mut received);
+        conn((*context).context_priv).received = received;
         let session = &mut conn((*context).context_priv).session;
         if context == master && session.ake().version() == Some(ProtocolVersion::V3) {
             // libotr's send_or_error_auth: a master's v3 AKE messages are not
@@ -778,7 +780,7 @@ impl Incoming<'_> {
         kind: MessageType,
         policy: OtrlPolicy,
         message: &[u8],
-        received: Received,
+        received: &mut Received,
     ) -> Outcome {
         let mut gone_encrypted = false;
         let mut unencrypted = None;
@@ -804,7 +806,7 @@ impl Incoming<'_> {
         let mut outcome = Outcome::ignored(context);
         match kind {
             MessageType::Data => {
-                if let Some(text) = received.message {
+                if let Some(text) = received.message.take() {
                     outcome.ignore = false;
                     outcome.show = Some(self.convert_received(context, text));
                 }
@@ -814,7 +816,9 @@ impl Incoming<'_> {
             }
             MessageType::TaggedPlaintext | MessageType::NotOtr => {
                 let stripped = match kind {
-                    MessageType::TaggedPlaintext => received.message.or(unencrypted.cloned()),
+                    MessageType::TaggedPlaintext => {
+                        received.message.take().or(unencrypted.cloned())
+                    }
                     _ => None,
                 };
                 let warn = (*best).msgstate != OTRL_MSGSTATE_PLAINTEXT
@@ -830,7 +834,7 @@ impl Incoming<'_> {
             }
             _ => {}
         }
-        outcome.tlvs = received.tlvs;
+        outcome.tlvs = std::mem::take(&mut received.tlvs);
         outcome
     }
 

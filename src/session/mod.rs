@@ -200,6 +200,14 @@ impl Received {
             .collect()
     }
 
+    /// Empties it for reuse, keeping the room of its buffers.
+    pub fn clear(&mut self) {
+        self.outputs.clear();
+        self.message = None;
+        self.tlvs.clear();
+        self.extra_key = None;
+    }
+
     fn send(&mut self, msg: String) {
         self.outputs.push(Output::Send(msg));
     }
@@ -569,8 +577,15 @@ impl Session {
     /// [`Session::receive_unfragmented`] of a message already classified.
     pub fn receive_classified(&mut self, msg: Classified<'_>, now: u64) -> Received {
         let mut out = Received::default();
-        self.receive_whole(msg, now, &mut out);
+        self.receive_classified_into(msg, now, &mut out);
         out
+    }
+
+    /// [`Session::receive_classified`] into `out`, emptied first: a caller
+    /// that handles many messages can keep one [`Received`] and its room.
+    pub fn receive_classified_into(&mut self, msg: Classified<'_>, now: u64, out: &mut Received) {
+        out.clear();
+        self.receive_whole(msg, now, out);
     }
 
     fn receive_whole(&mut self, classified: Classified<'_>, now: u64, out: &mut Received) {

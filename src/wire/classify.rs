@@ -52,31 +52,43 @@ pub struct Classified<'a> {
 }
 
 impl<'a> Classified<'a> {
-    /// Classifies `msg`.
+    /// Classifies `msg` (finding its first `?OTR` once for both answers).
     pub fn new(msg: &'a [u8]) -> Self {
+        let tag = otr_tag(msg);
         Self {
             msg,
-            kind: message_type(msg),
-            version: message_version(msg),
+            kind: tag.map_or_else(|| plaintext_type(msg), tag_type),
+            version: tag.map_or(0, tag_version),
         }
     }
+}
+
+/// The message from its first `?OTR` on, if its C string holds one. Every
+/// prefix the classifiers compare with it is free of NUL bytes, so comparing
+/// them with the bytes after the first `?OTR` of the whole buffer answers as
+/// comparing them with the C string would; only the search for the `?OTR`
+/// itself must not look past a NUL.
+fn otr_tag(msg: &[u8]) -> Option<&[u8]> {
+    msg.get(find_in_c_str(msg, b"?OTR")?..)
 }
 
 /// Classify `msg` (as `otrl_proto_message_type`). Only the first `?OTR` in
 /// the message is examined.
 pub fn message_type(msg: &[u8]) -> MessageType {
-    // Every prefix compared below is free of NUL bytes, so comparing them
-    // with the bytes after the first `?OTR` of the whole buffer answers as
-    // comparing them with the C string would; only the search for the
-    // `?OTR` itself must not look past a NUL.
-    let Some(start) = find_in_c_str(msg, b"?OTR") else {
-        return if find(c_str(msg), super::query::WHITESPACE_BASE).is_some() {
-            MessageType::TaggedPlaintext
-        } else {
-            MessageType::NotOtr
-        };
-    };
-    let tag = msg.get(start..).unwrap_or_default();
+    otr_tag(msg).map_or_else(|| plaintext_type(msg), tag_type)
+}
+
+/// The type of a message without `?OTR`.
+fn plaintext_type(msg: &[u8]) -> MessageType {
+    if find(c_str(msg), super::query::WHITESPACE_BASE).is_some() {
+        MessageType::TaggedPlaintext
+    } else {
+        MessageType::NotOtr
+    }
+}
+
+/// The type of a message by what follows its first `?OTR` (`tag`).
+fn tag_type(tag: &[u8]) -> MessageType {
     if tag.starts_with(b"?OTR:AAM") || tag.starts_with(b"?OTR:AAI") {
         return match tag.get(8) {
             Some(b'C') => MessageType::DhCommit,
@@ -104,11 +116,11 @@ pub fn message_type(msg: &[u8]) -> MessageType {
 /// characters: 3, 2, 1, or 0 if not an encoded message (as
 /// `otrl_proto_message_version`).
 pub fn message_version(msg: &[u8]) -> u32 {
-    // As in `message_type`, only the search for `?OTR` minds the NUL.
-    let Some(start) = find_in_c_str(msg, b"?OTR") else {
-        return 0;
-    };
-    let tag = msg.get(start..).unwrap_or_default();
+    otr_tag(msg).map_or(0, tag_version)
+}
+
+/// The version by what follows the first `?OTR` (`tag`).
+fn tag_version(tag: &[u8]) -> u32 {
     [(b"?OTR:AAM", 3), (b"?OTR:AAI", 2), (b"?OTR:AAE", 1)]
         .into_iter()
         .find(|(p, _)| tag.starts_with(*p))
@@ -170,6 +182,10 @@ mod tests {
             let c = c_str(&msg);
             proptest::prop_assert_eq!(message_type(&msg), message_type(c));
             proptest::prop_assert_eq!(message_version(&msg), message_version(c));
+            proptest::prop_assert_eq!(
+                Classified::new(&msg),
+                Classified { msg: &msg, kind: message_type(&msg), version: message_version(&msg) }
+            );
             proptest::prop_assert_eq!(
                 crate::wire::fragment::fragment_instance_tags(&msg),
                 crate::wire::fragment::fragment_instance_tags(c)
