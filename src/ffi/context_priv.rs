@@ -2,7 +2,7 @@
 
 use super::dh::{DH_keypair, DH_sesskeys};
 use super::gcrypt::gcry_mpi_t;
-use crate::session::{MsgState, Received, Session};
+use crate::session::{MsgState, Session};
 use crate::wire::query::Policy;
 use libc::{c_char, c_int, c_uchar, c_uint, c_ushort, size_t, time_t};
 use zeroize::Zeroizing;
@@ -47,9 +47,6 @@ pub(crate) struct Conn {
     /// When we last sent a v3 D-H Commit from this master context, 0 if
     /// none (libotr's `auth.commit_sent_time`).
     pub commit_sent_time: time_t,
-    /// What the session made of the last incoming message, kept only for
-    /// the room of its buffers (each message starts with it emptied).
-    pub received: Received,
 }
 
 impl Conn {
@@ -62,7 +59,6 @@ impl Conn {
             last_message: None,
             may_retransmit: 0,
             commit_sent_time: 0,
-            received: Received::default(),
         }
     }
 }

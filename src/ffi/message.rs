@@ -33,6 +33,7 @@ use crate::wire::message::{ProtocolVersion, FLAG_IGNORE_UNREADABLE};
 use crate::wire::query::{self, Policy};
 use crate::wire::tlv::{types as tlv_types, Tlv};
 use libc::{c_char, c_int, c_uchar, c_uint, c_ushort, c_void, size_t, time_t};
+use std::cell::Cell;
 use std::ffi::CStr;
 use std::ptr;
 use zeroize::Zeroizing;
@@ -511,6 +512,13 @@ pub unsafe extern "C" fn otrl_message_receiving(
     c_int::from(result.ignore)
 }
 
+thread_local! {
+    /// What a session made of the last incoming message on this thread, kept
+    /// only for the room of its buffers (each message starts with it emptied;
+    /// a call made from a callback meanwhile finds it taken and starts anew).
+    static RECEIVED: Cell<Option<Box<Received>>> = const { Cell::new(None) };
+}
+
 /// One call of `otrl_message_receiving`.
 struct Incoming<'a> {
     us: OtrlUserState,
@@ -695,7 +703,7 @@ impl Incoming<'_> {
         let session = prepare_session(context, policy);
         let sent_before = session.last_sent();
         let offer_before = session.offer();
-        let mut received = std::mem::take(&mut conn((*context).context_priv).received);
+        let mut received = RECEIVED.take().unwrap_or_default();
         session.receive_classified_into(classified, now(), &mut received);
         if context != offer_context {
             // libotr answers the offer in the context the message arrived in
@@ -703,7 +711,7 @@ impl Incoming<'_> {
             session.set_offer(offer_before);
         }
         let outcome = self.report(context, master, best, kind, policy, message, &mut received);
-        conn((*context).context_priv).received = received;
+        RECEIVED.set(Some(received));
         let session = &mut conn((*context).context_priv).session;
         if context == master && session.ake().version() == Some(ProtocolVersion::V3) {
             // libotr's send_or_error_auth: a master's v3 AKE messages are not
