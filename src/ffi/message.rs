@@ -2,16 +2,16 @@
 
 use super::app_ops::AppOps;
 use super::context::{
-    otrl_context_find, otrl_context_find_fingerprint, otrl_context_force_finished,
-    otrl_context_force_plaintext, otrl_context_set_trust, otrl_context_update_recent_child,
-    ConnContext, OTRL_MSGSTATE_ENCRYPTED, OTRL_MSGSTATE_PLAINTEXT,
+    otrl_context_find, otrl_context_find_fingerprint, otrl_context_find_recent_secure_instance,
+    otrl_context_force_finished, otrl_context_force_plaintext, otrl_context_set_trust,
+    otrl_context_update_recent_child, ConnContext, OTRL_MSGSTATE_ENCRYPTED,
+    OTRL_MSGSTATE_PLAINTEXT,
 };
 use super::context_priv::{conn, started_conn};
 use super::dh::{OTRL_SESSIONID_FIRST_HALF_BOLD, OTRL_SESSIONID_SECOND_HALF_BOLD};
 use super::gcrypt::{gcry_error_t, otr_error, GPG_ERR_ENOMEM, GPG_ERR_INV_VALUE};
 use super::instag::{
-    otrl_instag_find, otrl_instag_get_new, otrl_instag_t, OTRL_INSTAG_BEST, OTRL_INSTAG_MASTER,
-    OTRL_MIN_VALID_INSTAG,
+    otrl_instag_find, otrl_instag_get_new, otrl_instag_t, OTRL_INSTAG_MASTER, OTRL_MIN_VALID_INSTAG,
 };
 use super::privkey::{otrl_privkey_find, otrl_privkey_fingerprint_raw, private_key};
 use super::proto::{
@@ -577,20 +577,6 @@ impl Incoming<'_> {
         (context, added != 0)
     }
 
-    unsafe fn best(&self) -> *mut ConnContext {
-        otrl_context_find(
-            self.us,
-            self.sender,
-            self.accountname,
-            self.protocol,
-            OTRL_INSTAG_BEST,
-            0,
-            ptr::null_mut(),
-            None,
-            ptr::null_mut(),
-        )
-    }
-
     /// libotr's `otrl_message_receiving`: find the contexts, reassemble, route v3
     /// messages to their instance, hand the message to that context's session and
     /// turn what it reports into callbacks.
@@ -602,7 +588,10 @@ impl Incoming<'_> {
         if added {
             self.ops.update_context_list();
         }
-        let best = self.best();
+        // What otrl_context_find(..., OTRL_INSTAG_BEST, ...) answers: the
+        // master is the first of the buddy's contexts in the list, where that
+        // lookup would start too.
+        let best = otrl_context_find_recent_secure_instance(master);
         if (*master).our_instance == 0 {
             populate_our_instance(self.us, &self.ops, self.accountname, self.protocol, master);
         }
