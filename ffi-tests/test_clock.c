@@ -208,9 +208,70 @@ static void test_lastrecv(void)
     teardown(&a, &b);
 }
 
+/* Whether `n` bytes at `p` are all zero. */
+static int all_zero(const unsigned char *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (p[i]) return 0;
+    return 1;
+}
+
+/* Whether a private part reads as otrl_context_priv_new leaves one: every member
+ * it sets is 0 or NULL. */
+static int fresh_priv(const ConnContextPriv *p)
+{
+    int ok = p->fragment == NULL && p->fragment_len == 0 && p->fragment_n == 0 && p->fragment_k == 0
+        && p->their_keyid == 0 && p->their_y == NULL && p->their_old_y == NULL && p->our_keyid == 0
+        && p->our_dh_key.groupid == 0 && p->our_dh_key.priv == NULL && p->our_dh_key.pub == NULL
+        && p->our_old_dh_key.groupid == 0 && p->our_old_dh_key.priv == NULL
+        && p->our_old_dh_key.pub == NULL && p->numsavedkeys == 0 && p->saved_mac_keys == NULL
+        && p->generation == 0 && p->lastsent == 0 && p->lastrecv == 0 && p->lastmessage == NULL
+        && p->may_retransmit == 0;
+    for (int i = 0; i < 2; i++)
+        for (int j = 0; j < 2; j++) {
+            const DH_sesskeys *k = &p->sesskeys[i][j];
+            ok = ok && all_zero(k->sendctr, 16) && all_zero(k->rcvctr, 16) && k->sendenc == NULL
+                && k->rcvenc == NULL && k->sendmac == NULL && k->rcvmac == NULL
+                && all_zero(k->sendmackey, 20) && all_zero(k->rcvmackey, 20) && k->sendmacused == 0
+                && k->rcvmacused == 0 && all_zero(k->extrakey, OTRL_EXTRAKEY_BYTES);
+        }
+    return ok;
+}
+
+/* A new context's private part reads as a new one; a message changes only that
+ * of the context it reaches; forgetting contexts, used or not, frees them whole
+ * (valgrind). */
+static void test_private_part(void)
+{
+    party a, b;
+    setup(&a, &b, OTRL_POLICY_MANUAL);
+    ConnContext *carol = otrl_context_find(b.us, "carol", b.account, b.protocol, OTRL_INSTAG_MASTER,
+                                           1, NULL, NULL, NULL);
+    ConnContext *dave = otrl_context_find(b.us, "dave", b.account, b.protocol, OTRL_INSTAG_MASTER,
+                                          1, NULL, NULL, NULL);
+    CHECK(carol->context_priv && fresh_priv(carol->context_priv) && fresh_priv(dave->context_priv),
+          "private part: a new context's reads as a new one");
+    otrl_context_priv_force_finished(dave->context_priv);
+    CHECK(fresh_priv(dave->context_priv) && dave->msgstate == OTRL_MSGSTATE_PLAINTEXT,
+          "private part: forcing a new one finished leaves it new");
+    time_t t0 = fake_now;
+    receive(&b, "just text");
+    ConnContext *mb = master(&b);
+    CHECK(mb && mb->context_priv != carol->context_priv && mb->context_priv->lastrecv == t0,
+          "private part: a message reaches its context's");
+    CHECK(fresh_priv(carol->context_priv) && fresh_priv(dave->context_priv),
+          "private part: the other contexts' stay new");
+    CHECK(otrl_context_forget(carol) == 0 && otrl_context_forget(mb) == 0,
+          "private part: contexts used or not are forgotten");
+    CHECK(b.us->context_root == dave && dave->next == NULL && fresh_priv(dave->context_priv),
+          "private part: the one left is still new");
+    teardown(&a, &b);
+}
+
 int main(void)
 {
     OTRL_INIT;
+    test_private_part();
     test_poll();
     test_heartbeat(OTRL_POLICY_MANUAL, "v3");
     test_heartbeat(OTRL_POLICY_ALLOW_V2, "v2");

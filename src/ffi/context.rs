@@ -2,7 +2,7 @@
 
 use super::auth::otrl_auth_new;
 use super::auth::OtrlAuthInfo;
-use super::context_priv::{ConnContextPriv, PrivAlloc};
+use super::context_priv::{free_private_part, idle_private_part, ConnContextPriv};
 use super::dh::OtrlSessionIdHalf;
 use super::instag::{
     otrl_instag_find, otrl_instag_t, OTRL_INSTAG_BEST, OTRL_INSTAG_MASTER, OTRL_INSTAG_RECENT,
@@ -226,15 +226,16 @@ unsafe fn select_instance(
     }
 }
 
-/// A context with what libotr allocates for it separately (its SMP state, its
-/// private part and, after the block, its three names), in one `calloc` block:
-/// one `malloc` header and rounding instead of six, for the most part of an
-/// idle context's size. Nothing but `free_context` frees any of these parts.
+/// A context with what libotr allocates for it separately (its SMP state and,
+/// after the block, its three names), in one `calloc` block: one `malloc`
+/// header and rounding instead of five, for the most part of an idle context's
+/// size. Nothing but `free_context` frees any of these parts. Its private part
+/// is the shared idle one until the message API needs one of its own
+/// (`context_priv::conn`).
 #[repr(C)]
 struct ContextBlock {
     context: ConnContext,
     smstate: OtrlSMState,
-    context_priv: PrivAlloc,
 }
 
 /// A new plaintext master context for `key` (username, account name, protocol),
@@ -247,7 +248,6 @@ unsafe fn new_context(key: BuddyKey) -> *mut ConnContext {
     if block.is_null() {
         return ptr::null_mut();
     }
-    ptr::addr_of_mut!((*block).context_priv).write(PrivAlloc::new());
     let context = ptr::addr_of_mut!((*block).context);
     otrl_auth_new(context);
     let smstate = ptr::addr_of_mut!((*block).smstate);
@@ -268,7 +268,7 @@ unsafe fn new_context(key: BuddyKey) -> *mut ConnContext {
     c.their_instance = OTRL_INSTAG_MASTER;
     c.fingerprint_root.context = context;
     c.otr_offer = OFFER_NOT;
-    c.context_priv = ptr::addr_of_mut!((*block).context_priv).cast();
+    c.context_priv = idle_private_part();
     c.m_context = context;
     context
 }
@@ -399,7 +399,7 @@ unsafe fn force(context: *mut ConnContext, state: MsgState) {
     c.sessionid_len = 0;
     c.protocol_version = 0;
     otrl_sm_state_free(c.smstate);
-    super::context_priv::force(c.context_priv, state);
+    super::context_priv::force(context, state);
 }
 
 /// Forgets a fingerprint unless it is the one in use; given the list's root (or the
@@ -482,9 +482,9 @@ unsafe fn free_context(context: *mut ConnContext) {
         }
     }
     list_remove(context);
-    let block = context.cast::<ContextBlock>();
-    ptr::drop_in_place(ptr::addr_of_mut!((*block).context_priv));
-    libc::free(block.cast());
+    free_private_part(context);
+    // The context starts its block: this frees the whole `ContextBlock`.
+    libc::free(context.cast());
 }
 
 /// Forgets every context of the userstate, ending their conversations first.
@@ -571,7 +571,9 @@ unsafe fn better_instance(candidate: &ConnContext, best: &ConnContext) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::super::context_priv::conn;
+    use super::super::context_priv::{
+        conn, otrl_context_priv_force_finished, otrl_context_priv_new, started_conn,
+    };
     use super::*;
     use crate::session::Session;
     use crate::wire::query::Policy;
@@ -597,11 +599,19 @@ mod tests {
     }
 
     unsafe fn started(context: *mut ConnContext) -> bool {
-        super::super::context_priv::started_conn((*context).context_priv).is_some()
+        started_conn(context).is_some()
     }
 
-    /// A context that never sees a message gets no Rust session, and is
-    /// whole: names, SMP state and private part as libotr's, freed with it.
+    /// Whether a private part reads as the one `otrl_context_priv_new` gives:
+    /// every byte zero.
+    unsafe fn reads_fresh(context_priv: *const ConnContextPriv) -> bool {
+        let size = std::mem::size_of::<ConnContextPriv>();
+        bytes(context_priv.cast(), size).iter().all(|&b| b == 0)
+    }
+
+    /// A context that never sees a message gets no Rust session nor private
+    /// part of its own, and is whole: names, SMP state and a private part that
+    /// reads as libotr's, freed with it.
     #[test]
     fn idle_context_is_never_started() {
         let us = super::super::userstate::otrl_userstate_create();
@@ -622,68 +632,116 @@ mod tests {
                     (*cc.smstate).nextExpected,
                     super::super::sm::OTRL_SMP_EXPECT1
                 );
-                let p = &*cc.context_priv;
-                assert_eq!((p.their_keyid, p.generation, p.lastrecv), (0, 0, 0));
+                assert_eq!(cc.context_priv, idle_private_part(), "shared");
             }
+            assert!(reads_fresh(idle_private_part()));
             super::super::message::otrl_message_poll(us, ptr::null(), ptr::null_mut());
             assert!(
                 !started(master) && !started(child),
                 "polling starts nothing"
             );
             otrl_context_force_plaintext(child);
+            otrl_context_priv_force_finished((*master).context_priv);
             assert!(
-                !started(child),
+                !started(child) && !started(master),
                 "PLAINTEXT is the state a session starts in"
             );
+            assert_eq!((*child).context_priv, idle_private_part());
             assert_eq!(otrl_context_forget(master), 0);
             assert!((*us).context_root.is_null());
             add(us, "carol@example.org", OTRL_INSTAG_MASTER);
             super::super::userstate::otrl_userstate_free(us);
+            assert!(reads_fresh(idle_private_part()));
         }
     }
 
     /// A session started on first use starts in the state one made with the
-    /// context would have had; forcing an idle context FINISHED starts it.
+    /// context would have had, in a private part of the context's own;
+    /// forcing an idle context FINISHED starts it.
     #[test]
     fn session_starts_fresh_on_first_use() {
         let us = super::super::userstate::otrl_userstate_create();
         // SAFETY: a live userstate and its context, freed at the end.
         unsafe {
             let c = add(us, "bob@example.org", OTRL_INSTAG_MASTER);
-            let first = conn((*c).context_priv);
+            let first = conn(c);
             let fresh = Session::new(Policy(0), b"", 0, None);
             assert_eq!(format!("{:?}", first.session), format!("{fresh:?}"));
             assert!(first.last_message.is_none());
             assert_eq!((first.may_retransmit, first.commit_sent_time), (0, 0));
             assert!(started(c));
+            assert_ne!((*c).context_priv, idle_private_part());
+            assert!(reads_fresh((*c).context_priv));
 
             let d = add(us, "dave@example.org", OTRL_INSTAG_MASTER);
             otrl_context_force_finished(d);
             assert!(started(d));
+            assert_ne!((*d).context_priv, idle_private_part());
+            assert_ne!((*d).context_priv, (*c).context_priv);
             assert_eq!((*d).msgstate, OTRL_MSGSTATE_FINISHED);
-            assert_eq!(
-                conn((*d).context_priv).session.msgstate(),
-                MsgState::Finished
-            );
+            assert_eq!(conn(d).session.msgstate(), MsgState::Finished);
             otrl_context_force_plaintext(d);
-            assert_eq!(
-                conn((*d).context_priv).session.msgstate(),
-                MsgState::Plaintext
-            );
+            assert_eq!(conn(d).session.msgstate(), MsgState::Plaintext);
+            let e = add(us, "erin@example.org", OTRL_INSTAG_MASTER);
+            assert_eq!((*e).context_priv, idle_private_part());
+            assert!(reads_fresh(idle_private_part()));
             super::super::userstate::otrl_userstate_free(us);
         }
     }
 
-    /// `otrl_context_priv_new` alone: zeroed, not started, and (as libotr's) freed
-    /// with `free`.
+    /// The message API gives a context it uses a private part of its own, and
+    /// the mirrored members go there, not into the shared idle one.
+    #[test]
+    fn message_api_owns_a_private_part() {
+        let us = super::super::userstate::otrl_userstate_create();
+        // SAFETY: a live userstate, an all-None callback table (every callback
+        // optional), NUL-terminated strings; everything freed at the end.
+        unsafe {
+            let ops: super::super::message::OtrlMessageAppOps = std::mem::zeroed();
+            let idle = add(us, "carol@example.org", OTRL_INSTAG_MASTER);
+            let mut context = ptr::null_mut();
+            let mut sent = ptr::null_mut();
+            let err = super::super::message::otrl_message_sending(
+                us,
+                &ops,
+                ptr::null_mut(),
+                c"alice@example.org".as_ptr(),
+                c"prpl-jabber".as_ptr(),
+                c"bob@example.org".as_ptr(),
+                OTRL_INSTAG_BEST,
+                c"hello".as_ptr(),
+                ptr::null_mut(),
+                &mut sent,
+                super::super::proto::OTRL_FRAGMENT_SEND_SKIP,
+                &mut context,
+                None,
+                ptr::null_mut(),
+            );
+            assert_eq!(err, 0);
+            assert!(!context.is_null() && started(context));
+            assert_ne!((*context).context_priv, idle_private_part());
+            assert_eq!(
+                (*context).otr_offer,
+                OFFER_SENT,
+                "default policy: a whitespace tag"
+            );
+            assert_eq!((*idle).context_priv, idle_private_part());
+            assert!(!started(idle) && reads_fresh(idle_private_part()));
+            super::super::message::otrl_message_free(sent);
+            assert_eq!(otrl_context_forget(context), 0);
+            super::super::userstate::otrl_userstate_free(us);
+        }
+    }
+
+    /// `otrl_context_priv_new` alone: zeroed, its own, not started, and (as
+    /// libotr's) freed with `free`.
     #[test]
     fn standalone_private_part_is_malloced() {
-        let p = super::super::context_priv::otrl_context_priv_new();
-        assert!(!p.is_null());
+        let p = otrl_context_priv_new();
+        assert!(!p.is_null() && p != idle_private_part());
         // SAFETY: a fresh private part, freed once.
         unsafe {
-            assert!(super::super::context_priv::started_conn(p).is_none());
-            assert!((*p).fragment.is_null() && (*p).lastmessage.is_null());
+            assert!(reads_fresh(p));
             libc::free(p.cast());
         }
     }

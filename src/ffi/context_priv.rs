@@ -1,10 +1,12 @@
 //! `context_priv.h`: the part of a context meant for libotr alone.
 
+use super::context::ConnContext;
 use super::dh::{DH_keypair, DH_sesskeys};
 use super::gcrypt::gcry_mpi_t;
 use crate::session::{MsgState, Session};
 use crate::wire::query::Policy;
 use libc::{c_char, c_int, c_uchar, c_uint, c_ushort, size_t, time_t};
+use std::ptr;
 use zeroize::Zeroizing;
 
 /// Per-context protocol state libotr keeps private; only its layout is public.
@@ -64,27 +66,65 @@ impl Conn {
 }
 
 /// `ConnContextPriv` followed by a pointer to the Rust state; the C part comes
-/// first so a `*mut ConnContextPriv` is also a pointer to the whole.
+/// first so a `*mut ConnContextPriv` is also a pointer to the whole. A context
+/// has one of its own only once the message API has needed it ([`conn`]);
+/// until then its `context_priv` is the shared [`IDLE`].
 #[repr(C)]
 pub(super) struct PrivAlloc {
     c: ConnContextPriv,
-    /// `None` until the message API first needs the conversation (most
-    /// contexts of a busy buddy list never see an OTR message), which then
-    /// starts in [`Conn::new`]'s state: an idle context costs one pointer.
+    /// `None` until the message API first needs the conversation, which then
+    /// starts in [`Conn::new`]'s state.
     conn: Option<Box<Conn>>,
 }
 
 impl PrivAlloc {
     /// libotr's initial private state.
-    pub(super) fn new() -> Self {
+    fn new() -> Self {
         Self {
-            // SAFETY: all-zero is libotr's initial private state (no fragment, no
-            // keys, key ids 0); every member is an integer, a pointer or an array
-            // of them.
-            c: unsafe { std::mem::zeroed() },
+            c: fresh_private_part(),
             conn: None,
         }
     }
+
+    /// The conversation, started if it was not.
+    fn conn_mut(&mut self) -> &mut Conn {
+        self.conn.get_or_insert_with(|| Box::new(Conn::new()))
+    }
+}
+
+/// The private part `otrl_context_priv_new` gives: every member libotr sets
+/// there (no fragment, no keys, key ids, counters and times 0) is zero or NULL,
+/// and so are the ones it leaves unset.
+const fn fresh_private_part() -> ConnContextPriv {
+    // SAFETY: every member is an integer, a pointer or an array of them, for
+    // which all-zero is a valid value.
+    unsafe { std::mem::zeroed() }
+}
+
+/// The one private part of every context the message API has not used yet
+/// (most contexts of a busy buddy list never see an OTR message): it reads as
+/// a fresh one, and an idle context costs no allocation for it. Never written:
+/// it is immutable, so it lies in read-only memory, and every writer goes
+/// through [`conn`] or [`private_part`], which give the context its own part
+/// first. Clients do not touch `context_priv` (libotr-abi.md).
+static IDLE: Idle = Idle(fresh_private_part());
+
+/// [`IDLE`]'s type: a `ConnContextPriv` may be shared between threads when,
+/// as this one, it is never written.
+struct Idle(ConnContextPriv);
+
+// SAFETY: `IDLE` is never written (see there): its pointers are NULL and only
+// ever read.
+unsafe impl Sync for Idle {}
+
+/// The private part a new context starts with: the shared idle one.
+pub(super) fn idle_private_part() -> *mut ConnContextPriv {
+    ptr::addr_of!(IDLE.0).cast_mut()
+}
+
+/// Whether `context_priv` is the shared idle part.
+fn is_idle(context_priv: *const ConnContextPriv) -> bool {
+    ptr::eq(context_priv, &IDLE.0)
 }
 
 /// A new private context part, as libotr initialises it (NULL if memory runs out).
@@ -101,15 +141,67 @@ pub extern "C" fn otrl_context_priv_new() -> *mut ConnContextPriv {
     }
 }
 
-/// The Rust state of a private context part, started on first use.
+/// The context's own private part: the idle one is replaced by a new one the
+/// first time something is to be written (as `Box`, this aborts if memory
+/// runs out).
 ///
 /// # Safety
-/// `context_priv` must come from `otrl_context_priv_new` or a context, and
-/// outlive the borrow, with no other borrow of it alive.
-pub(crate) unsafe fn conn<'a>(context_priv: *mut ConnContextPriv) -> &'a mut Conn {
-    (*context_priv.cast::<PrivAlloc>())
-        .conn
-        .get_or_insert_with(|| Box::new(Conn::new()))
+/// `context` must be a valid context, with no borrow of its `context_priv`
+/// member alive.
+unsafe fn own_private_part(context: *mut ConnContext) -> *mut PrivAlloc {
+    let p = (*context).context_priv;
+    if !is_idle(p) {
+        return p.cast();
+    }
+    let own = otrl_context_priv_new();
+    if own.is_null() {
+        std::alloc::handle_alloc_error(std::alloc::Layout::new::<PrivAlloc>());
+    }
+    (*context).context_priv = own;
+    own.cast()
+}
+
+/// The Rust state of a context's private part, started on first use (and the
+/// context given its own private part).
+///
+/// # Safety
+/// `context` must be a valid context whose private part outlives the borrow,
+/// with no other borrow of it alive.
+pub(crate) unsafe fn conn<'a>(context: *mut ConnContext) -> &'a mut Conn {
+    (*own_private_part(context)).conn_mut()
+}
+
+/// The C members of a context's own private part, to write them.
+///
+/// # Safety
+/// As [`conn`].
+pub(crate) unsafe fn private_part<'a>(context: *mut ConnContext) -> &'a mut ConnContextPriv {
+    &mut (*own_private_part(context)).c
+}
+
+/// The Rust state of a context's private part if the message API has started it
+/// (`None`: the conversation is in [`Conn::new`]'s state); allocates nothing.
+///
+/// # Safety
+/// As [`conn`].
+pub(crate) unsafe fn started_conn<'a>(context: *mut ConnContext) -> Option<&'a mut Conn> {
+    let p = (*context).context_priv;
+    if is_idle(p) {
+        return None;
+    }
+    (*p.cast::<PrivAlloc>()).conn.as_deref_mut()
+}
+
+/// Frees a context's own private part, if it has one (the idle one stays).
+///
+/// # Safety
+/// `context` must be a valid context, not used afterwards.
+pub(super) unsafe fn free_private_part(context: *mut ConnContext) {
+    let p = (*context).context_priv;
+    if !is_idle(p) {
+        ptr::drop_in_place(p.cast::<PrivAlloc>());
+        libc::free(p.cast());
+    }
 }
 
 /// Drops a context's session state (keys, fragments, saved MAC keys, last message),
@@ -120,38 +212,40 @@ pub(crate) unsafe fn conn<'a>(context_priv: *mut ConnContextPriv) -> &'a mut Con
 /// `context_priv` must be NULL or come from `otrl_context_priv_new` or a context.
 #[no_mangle]
 pub unsafe extern "C" fn otrl_context_priv_force_finished(context_priv: *mut ConnContextPriv) {
-    force(context_priv, MsgState::Finished);
+    // The idle part already reads as one with nothing left to drop.
+    if context_priv.is_null() || is_idle(context_priv) {
+        return;
+    }
+    force_part(context_priv.cast(), MsgState::Finished);
+}
+
+/// Ends the conversation of a context's private part, leaving its session in
+/// `state`. A context still on the idle part keeps it for PLAINTEXT, the state
+/// a session starts in.
+///
+/// # Safety
+/// `context` must be a valid context.
+pub(super) unsafe fn force(context: *mut ConnContext, state: MsgState) {
+    if state == MsgState::Plaintext && is_idle((*context).context_priv) {
+        return;
+    }
+    force_part(own_private_part(context), state);
 }
 
 /// As `otrl_context_priv_force_finished`, leaving the session in `state`. A
-/// conversation not yet started stays so when `state` is PLAINTEXT, the state
-/// it starts in.
-///
-/// # Safety
-/// As `otrl_context_priv_force_finished`.
-pub(super) unsafe fn force(context_priv: *mut ConnContextPriv, state: MsgState) {
-    if context_priv.is_null() {
-        return;
-    }
-    if started_conn(context_priv).is_some() || state != MsgState::Plaintext {
-        let conn = conn(context_priv);
+/// conversation not yet started stays so when `state` is PLAINTEXT.
+unsafe fn force_part(alloc: *mut PrivAlloc, state: MsgState) {
+    let alloc = &mut *alloc;
+    if alloc.conn.is_some() || state != MsgState::Plaintext {
+        let conn = alloc.conn_mut();
         conn.session.force(state);
         conn.last_message = None;
         conn.may_retransmit = 0;
     }
-    let p = &mut *context_priv;
+    let p = &mut alloc.c;
     let (generation, lastsent, lastrecv) = (p.generation, p.lastsent, p.lastrecv);
-    std::ptr::write_bytes(context_priv, 0, 1);
+    *p = fresh_private_part();
     p.generation = generation;
     p.lastsent = lastsent;
     p.lastrecv = lastrecv;
-}
-
-/// The Rust state of a private context part if the message API has started it
-/// (`None`: the conversation is in [`Conn::new`]'s state).
-///
-/// # Safety
-/// As [`conn`].
-pub(crate) unsafe fn started_conn<'a>(context_priv: *mut ConnContextPriv) -> Option<&'a mut Conn> {
-    (*context_priv.cast::<PrivAlloc>()).conn.as_deref_mut()
 }

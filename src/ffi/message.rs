@@ -7,7 +7,7 @@ use super::context::{
     otrl_context_update_recent_child, ConnContext, OTRL_MSGSTATE_ENCRYPTED,
     OTRL_MSGSTATE_PLAINTEXT,
 };
-use super::context_priv::{conn, started_conn};
+use super::context_priv::{conn, private_part, started_conn};
 use super::dh::{OTRL_SESSIONID_FIRST_HALF_BOLD, OTRL_SESSIONID_SECOND_HALF_BOLD};
 use super::gcrypt::{gcry_error_t, otr_error, GPG_ERR_ENOMEM, GPG_ERR_INV_VALUE};
 use super::instag::{
@@ -322,7 +322,7 @@ unsafe fn outgoing(
 ) -> (gcry_error_t, Option<Vec<u8>>) {
     let c = &mut *context;
     let account = c_bytes(c.accountname).unwrap_or_default().to_vec();
-    let conn = conn(c.context_priv);
+    let conn = conn(context);
     let policy_bits = Policy(policy);
     if classify::message_type(original) == MessageType::Query {
         conn.session.set_offer(Offer::Sent);
@@ -332,7 +332,7 @@ unsafe fn outgoing(
     match conn.session.msgstate() {
         MsgState::Plaintext if policy & OTRL_POLICY_REQUIRE_ENCRYPTION != 0 => {
             ops.msg_event(OTRL_MSGEVENT_ENCRYPTION_REQUIRED, context, None, 0);
-            let conn = self::conn((*context).context_priv);
+            let conn = self::conn(context);
             conn.last_message = Some(Zeroizing::new(original.to_vec()));
             conn.may_retransmit = 2;
             conn.session.note_sent(now);
@@ -356,7 +356,7 @@ unsafe fn outgoing(
             let plain = converted.as_deref().unwrap_or(original);
             match encrypt(context, plain, tlvs, 0) {
                 Some(msg) => {
-                    self::conn((*context).context_priv).session.note_sent(now);
+                    self::conn(context).session.note_sent(now);
                     otrl_context_update_recent_child(context, 1);
                     (0, Some(msg.into_bytes()))
                 }
@@ -382,7 +382,7 @@ pub(super) unsafe fn encrypt(
     tlvs: &[Tlv],
     flags: u8,
 ) -> Option<String> {
-    let conn = conn((*context).context_priv);
+    let conn = conn(context);
     let msg = conn.session.encrypt(text, tlvs, flags)?;
     conn.last_message = Some(Zeroizing::new(text.to_vec()));
     conn.may_retransmit = 0;
@@ -614,10 +614,7 @@ impl Incoming<'_> {
             (context, context_added) = self.find(their);
         }
         let reassembled;
-        let whole = match conn((*context).context_priv)
-            .session
-            .reassemble_searched(&searched)
-        {
+        let whole = match conn(context).session.reassemble_searched(&searched) {
             Accumulated::Unfragmented => message,
             Accumulated::Incomplete => return Outcome::unrouted(),
             Accumulated::Complete(whole) => {
@@ -643,7 +640,7 @@ impl Incoming<'_> {
         let offer_context = context;
         if policy & OTRL_POLICY_SEND_WHITESPACE_TAG != 0 {
             // Any OTR message answers our offer; plain text after it declines it.
-            let session = &mut conn((*context).context_priv).session;
+            let session = &mut conn(context).session;
             let before = session.offer();
             if kind != MessageType::NotOtr {
                 session.set_offer(Offer::Accepted);
@@ -701,7 +698,7 @@ impl Incoming<'_> {
         }
         let outcome = self.report(context, master, best, kind, policy, message, &mut received);
         RECEIVED.set(Some(received));
-        let session = &mut conn((*context).context_priv).session;
+        let session = &mut conn(context).session;
         if context == master && session.ake().version() == Some(ProtocolVersion::V3) {
             // libotr's send_or_error_auth: a master's v3 AKE messages are not
             // counted as sent.
@@ -721,15 +718,15 @@ impl Incoming<'_> {
         added: bool,
         kind: MessageType,
     ) -> bool {
-        let master_session = &conn((*master).context_priv).session;
-        let session = &mut conn((*context).context_priv).session;
+        let master_session = &conn(master).session;
+        let session = &mut conn(context).session;
         if added {
             session.adopt(master_session, kind == MessageType::DhKey);
-            let master_conn = conn((*master).context_priv);
+            let master_conn = conn(master);
             if master_conn.may_retransmit != 0 {
                 let last = master_conn.last_message.take();
                 let may = std::mem::take(&mut master_conn.may_retransmit);
-                let child = conn((*context).context_priv);
+                let child = conn(context);
                 child.last_message = last;
                 child.may_retransmit = may;
             }
@@ -760,9 +757,7 @@ impl Incoming<'_> {
         let Some(key) = private_key(key) else {
             return false;
         };
-        conn(c.context_priv)
-            .session
-            .set_private_key(Some(key.clone()));
+        conn(context).session.set_private_key(Some(key.clone()));
         true
     }
 
@@ -856,7 +851,7 @@ impl Incoming<'_> {
             ),
             Event::GeneralError(text) => {
                 if (*context).msgstate == OTRL_MSGSTATE_ENCRYPTED {
-                    conn((*context).context_priv).may_retransmit = 1;
+                    conn(context).may_retransmit = 1;
                 }
                 let text = c_string(text);
                 self.ops
@@ -944,7 +939,7 @@ impl Incoming<'_> {
         if kind == MessageType::Data {
             // Like every Data Message libotr makes, an empty one (heartbeat or
             // SMP reply) becomes the last message sent, not to be resent.
-            let conn = conn((*context).context_priv);
+            let conn = conn(context);
             conn.last_message = Some(Zeroizing::new(Vec::new()));
             conn.may_retransmit = 0;
         }
@@ -964,7 +959,7 @@ impl Incoming<'_> {
             }
         }
         let _ = fragment_and_send(&self.ops, context, &c_string(msg), OTRL_FRAGMENT_SEND_ALL);
-        let conn = conn((*context).context_priv);
+        let conn = conn(context);
         let v3 = conn.session.ake().version() == Some(ProtocolVersion::V3);
         if context != master || !v3 {
             otrl_context_update_recent_child(context, 1);
@@ -983,7 +978,7 @@ impl Incoming<'_> {
     /// announced if new), the context updated, then `gone_secure` or
     /// `still_secure`.
     unsafe fn go_encrypted(&self, context: *mut ConnContext, refresh: bool) {
-        let conn = conn((*context).context_priv);
+        let conn = conn(context);
         let Some(fingerprint) = conn.session.their_fingerprint() else {
             return;
         };
@@ -994,7 +989,7 @@ impl Incoming<'_> {
             self.ops.new_fingerprint(self.us, context, &mut hash);
             self.ops.write_fingerprints();
         }
-        (*(*context).context_priv).generation += 1;
+        private_part(context).generation += 1;
         mirror(context);
         (*context).active_fingerprint = found;
         self.ops.update_context_list();
@@ -1009,7 +1004,7 @@ impl Incoming<'_> {
     /// After an AKE, sends again the message the user sent last if it is recent
     /// and marked for retransmission (libotr's `maybe_resend`).
     unsafe fn maybe_resend(&self, context: *mut ConnContext) {
-        let conn = conn((*context).context_priv);
+        let conn = conn(context);
         let recent =
             time_t::try_from(conn.session.last_sent()).unwrap_or(0) >= now_secs() - RESEND_INTERVAL;
         let (Some(last), true) = (conn.last_message.as_ref(), recent) else {
@@ -1036,7 +1031,7 @@ impl Incoming<'_> {
             &c_string(msg.as_bytes()),
             OTRL_FRAGMENT_SEND_ALL,
         );
-        self::conn((*context).context_priv).session.note_sent(now());
+        self::conn(context).session.note_sent(now());
         otrl_context_update_recent_child(context, 1);
         if resending {
             self.event(OTRL_MSGEVENT_MSG_RESENT, context);
@@ -1070,7 +1065,7 @@ unsafe fn smp_event(ops: &AppOps, context: *mut ConnContext, event: &smp::Event)
 /// Copies the SMP state into the `OtrlSMState` clients read.
 unsafe fn mirror_smp(context: *mut ConnContext) {
     let c = &mut *context;
-    let smp = conn(c.context_priv).session.smp();
+    let smp = conn(context).session.smp();
     let Some(sm) = c.smstate.as_mut() else {
         return;
     };
@@ -1093,7 +1088,7 @@ unsafe fn adopt_smp_reset(context: *mut ConnContext) {
     let Some(sm) = c.smstate.as_ref() else {
         return;
     };
-    let smp = conn(c.context_priv).session.smp_mut();
+    let smp = conn(context).session.smp_mut();
     let freed = sm.secret.is_null() && smp.is_initialized();
     let rewound = sm.nextExpected == OTRL_SMP_EXPECT1 && smp.expected() != NextExpected::Expect1;
     if freed || rewound {
@@ -1130,7 +1125,7 @@ unsafe fn start_or_respond_smp(
     let ssid = c.sessionid.get(..c.sessionid_len).unwrap_or_default();
     let combined = Zeroizing::new(smp::combined_secret(first, second, ssid, secret));
     adopt_smp_reset(context);
-    let smp = conn(c.context_priv).session.smp_mut();
+    let smp = conn(context).session.smp_mut();
     let tlv = if initiating {
         smp.start(&combined, question)
     } else {
@@ -1157,7 +1152,7 @@ unsafe fn send_smp(ops: &AppOps, context: *mut ConnContext, tlv: Tlv) {
 /// The context's session, told the current policy, our instance tag and account.
 unsafe fn prepare_session<'a>(context: *mut ConnContext, policy: OtrlPolicy) -> &'a mut Session {
     let c = &*context;
-    let session = &mut conn(c.context_priv).session;
+    let session = &mut conn(context).session;
     session.set_policy(Policy(policy));
     session.set_our_instance(c.our_instance);
     session.set_account_name(c_bytes(c.accountname).unwrap_or_default());
@@ -1186,9 +1181,13 @@ fn now() -> u64 {
 /// # Safety
 /// `context` must be a valid context.
 pub(super) unsafe fn mirror(context: *mut ConnContext) {
+    // A conversation not started yet is already shown as a new session's.
+    let Some(conn) = started_conn(context) else {
+        return;
+    };
+    let session = &conn.session;
+    let priv_ = private_part(context);
     let c = &mut *context;
-    let priv_ = &mut *c.context_priv;
-    let session = &conn(c.context_priv).session;
     let version = |v: Option<ProtocolVersion>| match v {
         Some(ProtocolVersion::V2) => 2,
         Some(ProtocolVersion::V3) => 3,
@@ -1371,7 +1370,7 @@ pub unsafe extern "C" fn otrl_message_abort_smp(
         return;
     }
     adopt_smp_reset(context);
-    let tlv = conn((*context).context_priv).session.smp_mut().abort();
+    let tlv = conn(context).session.smp_mut().abort();
     send_smp(&AppOps::new(ops, opdata), context, tlv);
 }
 
@@ -1401,7 +1400,7 @@ pub unsafe extern "C" fn otrl_message_symkey(
     if c.msgstate != OTRL_MSGSTATE_ENCRYPTED || (*c.context_priv).their_keyid == 0 {
         return otr_error(GPG_ERR_INV_VALUE);
     }
-    let Some(key) = conn(c.context_priv).session.extra_symmetric_key().copied() else {
+    let Some(key) = conn(context).session.extra_symmetric_key().copied() else {
         return otr_error(GPG_ERR_INV_VALUE);
     };
     let mut value = r#use.to_be_bytes().to_vec();
@@ -1449,7 +1448,7 @@ pub unsafe extern "C" fn otrl_message_poll(
     let mut context = (*us).context_root;
     while !context.is_null() {
         // A conversation not started yet has sent no D-H Commit.
-        if let Some(conn) = started_conn((*context).context_priv) {
+        if let Some(conn) = started_conn(context) {
             let awaiting = (*context).m_context == context
                 && conn.session.auth_state() == AuthState::AwaitingDhKey
                 && conn.session.ake().version() == Some(ProtocolVersion::V3)

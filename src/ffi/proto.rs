@@ -228,10 +228,7 @@ pub unsafe extern "C" fn otrl_proto_create_data(
     let Some(encrypted) = encrypt(context, text, &from_c_list(tlvs), flags) else {
         return otr_error(GPG_ERR_CONFLICT);
     };
-    let key = conn((*context).context_priv)
-        .session
-        .extra_symmetric_key()
-        .copied();
+    let key = conn(context).session.extra_symmetric_key().copied();
     if let (false, Some(key)) = (extrakey.is_null(), key) {
         ptr::copy_nonoverlapping(key.as_ptr(), extrakey, key.len());
     }
@@ -310,7 +307,7 @@ pub unsafe extern "C" fn otrl_proto_accept_data(
     let Ok(EncodedMessage::Data(message)) = EncodedMessage::from_otr(text) else {
         return otr_error(GPG_ERR_INV_VALUE);
     };
-    let decrypted = conn((*context).context_priv).session.accept_data(message);
+    let decrypted = conn(context).session.accept_data(message);
     mirror(context);
     let decrypted = match decrypted {
         Ok(d) => d,
@@ -351,7 +348,7 @@ pub unsafe extern "C" fn otrl_proto_fragment_accumulate(
     else {
         return OTRL_FRAGMENT_INCOMPLETE;
     };
-    match conn((*context).context_priv).session.reassemble(text) {
+    match conn(context).session.reassemble(text) {
         Accumulated::Unfragmented => OTRL_FRAGMENT_UNFRAGMENTED,
         Accumulated::Incomplete => OTRL_FRAGMENT_INCOMPLETE,
         Accumulated::Complete(whole) => {
