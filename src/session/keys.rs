@@ -243,8 +243,11 @@ impl DataKeys {
         let ready = slot.sending();
         ready.aes.apply_in_place(&ctr, &mut payload);
         // Encrypted in place: what is taken out of the wiping wrapper is
-        // ciphertext only.
+        // ciphertext only. The wrapper is left holding an empty vector, with
+        // nothing to wipe or free: it is forgotten rather than dropped, which
+        // would still call `memset` for its zero bytes of room.
         let encrypted_message = core::mem::take(&mut *payload);
+        core::mem::forget(payload);
         let mut msg = DataMessage {
             header,
             flags,
