@@ -115,7 +115,7 @@ pub enum Event {
     /// A Data Message could not be read (`OTRL_MSGEVENT_RCVDMSG_UNREADABLE`).
     Unreadable(DataError),
     /// A message was malformed (`OTRL_MSGEVENT_RCVDMSG_MALFORMED`).
-    Malformed(String),
+    Malformed(Malformation),
     /// A message for another instance (`OTRL_MSGEVENT_RCVDMSG_FOR_OTHER_INSTANCE`).
     ForOtherInstance,
     /// An OTR message of unknown kind (`OTRL_MSGEVENT_RCVDMSG_UNRECOGNIZED`).
@@ -150,6 +150,28 @@ pub enum Event {
     SendError(ErrorCode),
     /// The message was dropped silently.
     Ignored(Ignored),
+}
+
+/// What was wrong with a malformed message. Kept as found and only put into
+/// words when shown, so that rejecting bad input costs no formatting.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Malformation {
+    /// It does not parse.
+    Unparsable(ParseError),
+    /// A Data Message whose contents cannot be used (e.g. its next D-H key).
+    BadData(String),
+    /// Its sender instance tag is below the smallest valid one.
+    SenderInstanceTag,
+}
+
+impl core::fmt::Display for Malformation {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Self::Unparsable(e) => write!(f, "{e}"),
+            Self::BadData(why) => f.write_str(why),
+            Self::SenderInstanceTag => f.write_str("sender instance tag"),
+        }
+    }
 }
 
 /// One thing [`Session::receive`] asks of its caller, in the order libotr
@@ -605,7 +627,7 @@ impl Session {
             Ok(parsed) => self.dispatch(parsed, msg, now, out),
             Err(e) => {
                 self.last_recv = now;
-                self.malformed(kind, msg, describe(&e), out);
+                self.malformed(kind, msg, e, out);
             }
         }
     }
@@ -624,22 +646,24 @@ impl Session {
     /// A message that does not parse. A Data Message whose header is readable
     /// and flagged IGNORE_UNREADABLE is dropped silently, as libotr reads the
     /// flags before the rest.
-    fn malformed(&mut self, kind: MessageType, raw: &[u8], why: String, out: &mut Received) {
+    fn malformed(&mut self, kind: MessageType, raw: &[u8], e: ParseError, out: &mut Received) {
         let flags = data_message_flags(raw).unwrap_or(0);
         if kind == MessageType::Data && flags & FLAG_IGNORE_UNREADABLE != 0 {
             let ignored = match self.msgstate {
-                MsgState::Encrypted => Ignored::UnreadableFlagged(DataError::Malformed(why)),
+                MsgState::Encrypted => {
+                    Ignored::UnreadableFlagged(DataError::Malformed(e.to_string()))
+                }
                 _ => Ignored::NotInPrivateFlagged,
             };
             return out.event(Event::Ignored(ignored));
         }
         match kind {
             MessageType::Data if self.msgstate == MsgState::Encrypted => {
-                out.event(Event::Malformed(why));
+                out.event(Event::Malformed(Malformation::Unparsable(e)));
                 out.event(Event::SendError(ErrorCode::MsgMalformed));
             }
             MessageType::Data => out.event(Event::NotInPrivate),
-            _ => out.event(Event::SetupError(AkeError::Malformed(why))),
+            _ => out.event(Event::SetupError(AkeError::Malformed(e.to_string()))),
         }
     }
 
@@ -733,7 +757,7 @@ impl Session {
             return false;
         }
         if header.sender_instance < MIN_VALID_INSTAG {
-            out.event(Event::Malformed("sender instance tag".into()));
+            out.event(Event::Malformed(Malformation::SenderInstanceTag));
             out.event(Event::SendError(ErrorCode::MsgMalformed));
             return false;
         }
@@ -881,7 +905,7 @@ impl Session {
         }
         let code = match e {
             DataError::Malformed(ref why) => {
-                out.event(Event::Malformed(why.clone()));
+                out.event(Event::Malformed(Malformation::BadData(why.clone())));
                 ErrorCode::MsgMalformed
             }
             other => {
@@ -917,13 +941,4 @@ fn split_completed(done: Option<Completed>) -> (Option<EncodedMessage>, Option<A
 /// that are not UTF-8 as replacement characters.
 fn bytes_to_string(bytes: Vec<u8>) -> String {
     String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
-}
-
-/// The text of a parse error, written into a buffer large enough for any of
-/// them, so that a malformed message costs no reallocations to describe.
-fn describe(e: &ParseError) -> String {
-    use core::fmt::Write;
-    let mut text = String::with_capacity(128);
-    let _ = write!(text, "{e}");
-    text
 }
