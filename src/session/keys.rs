@@ -14,7 +14,7 @@ use crate::crypto::dh::{self, KeyPair, MacKey, SessionKeys};
 use crate::crypto::symmetric::{macs_equal, Aes128CtrKey, HmacSha1};
 use crate::crypto::{self, dh::ExtraKey};
 use crate::wire::codec::{Ctr, Mpi};
-use crate::wire::message::{DataMessage, Header};
+use crate::wire::message::{DataHead, DataMessage, Header};
 use core::fmt;
 use zeroize::Zeroizing;
 
@@ -224,7 +224,7 @@ impl DataKeys {
             .and_then(Option::as_ref)
     }
 
-    /// Encrypt `payload` into a Data Message (libotr's
+    /// Encrypt `payload` into an encoded Data Message (libotr's
     /// `otrl_proto_create_data`): keys `[1][0]`, counter incremented first,
     /// HMAC-SHA1 over everything up to the encrypted message, saved MAC keys
     /// revealed and then forgotten.
@@ -233,9 +233,8 @@ impl DataKeys {
         header: Header,
         flags: u8,
         mut payload: Zeroizing<Vec<u8>>,
-    ) -> Option<DataMessage> {
+    ) -> Option<Vec<u8>> {
         let sender_keyid = self.our_keyid.wrapping_sub(1);
-        let next_dh = self.our_next_dh.clone();
         let recipient_keyid = self.their_keyid;
         let slot = self.slots.get_mut(1)?.get_mut(0)?.as_mut()?;
         increment(&mut slot.send_ctr);
@@ -248,21 +247,20 @@ impl DataKeys {
         // would still call `memset` for its zero bytes of room.
         let encrypted_message = core::mem::take(&mut *payload);
         core::mem::forget(payload);
-        let mut msg = DataMessage {
+        let head = DataHead {
             header,
             flags,
             sender_keyid,
             recipient_keyid,
-            next_dh,
+            next_dh: &self.our_next_dh,
             ctr,
-            encrypted_message,
-            mac: [0; 20],
-            old_mac_keys: core::mem::take(&mut *self.saved_mac_keys),
         };
-        msg.mac = ready
-            .hmac
-            .mac_pieces(&[&msg.mac_input_head(), &msg.encrypted_message]);
-        Some(msg)
+        let revealed = core::mem::take(&mut *self.saved_mac_keys);
+        Some(head.encode(
+            &encrypted_message,
+            |authenticated| ready.hmac.mac(authenticated),
+            &revealed,
+        ))
     }
 
     /// Verify and decrypt a Data Message (libotr's

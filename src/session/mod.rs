@@ -19,6 +19,7 @@ use crate::crypto::dh::ExtraKey;
 use crate::crypto::dsa::{self, PrivateKey};
 use crate::crypto::Fingerprint;
 use crate::smp::{self, Smp};
+use crate::wire::base64;
 use crate::wire::classify::{Classified, MessageType};
 use crate::wire::fragment::{self, Accumulated, Reassembler};
 use crate::wire::message::{
@@ -506,7 +507,7 @@ impl Session {
         let header = self.header(self.protocol_version?);
         let payload = Zeroizing::new(tlv::join_payload(text, tlvs).ok()?);
         let msg = self.keys.as_mut()?.encrypt(header, flags, payload)?;
-        Some(EncodedMessage::Data(msg).to_otr())
+        Some(base64::otr_encode(&msg))
     }
 
     /// Verify and decrypt a Data Message with the session's keys, rotating

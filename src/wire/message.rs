@@ -206,13 +206,18 @@ impl DataMessage {
 
     /// The authenticated fields up to the encrypted message's bytes.
     fn write_authenticated_head(&self, w: &mut Writer) {
-        self.header.write(w, TYPE_DATA);
-        w.byte(self.flags)
-            .int(self.sender_keyid)
-            .int(self.recipient_keyid)
-            .mpi(&self.next_dh)
-            .raw(&self.ctr)
-            .data_length(self.encrypted_message.len());
+        self.head().write(w, self.encrypted_message.len());
+    }
+
+    fn head(&self) -> DataHead<'_> {
+        DataHead {
+            header: self.header,
+            flags: self.flags,
+            sender_keyid: self.sender_keyid,
+            recipient_keyid: self.recipient_keyid,
+            next_dh: &self.next_dh,
+            ctr: self.ctr,
+        }
     }
 
     /// The exact bytes the MAC covers: protocol version through encrypted
@@ -246,6 +251,58 @@ impl DataMessage {
             + self.next_dh.magnitude().len()
             + self.encrypted_message.len()
             + self.old_mac_keys.len()
+    }
+}
+
+/// The fields of a Data Message before its encrypted message (spec "Data
+/// Message"), borrowed: what a sender needs to encode one without first
+/// gathering it into a [`DataMessage`].
+#[derive(Debug, Clone, Copy)]
+pub struct DataHead<'a> {
+    /// See [`DataMessage::header`].
+    pub header: Header,
+    /// See [`DataMessage::flags`].
+    pub flags: u8,
+    /// See [`DataMessage::sender_keyid`].
+    pub sender_keyid: u32,
+    /// See [`DataMessage::recipient_keyid`].
+    pub recipient_keyid: u32,
+    /// See [`DataMessage::next_dh`].
+    pub next_dh: &'a Mpi,
+    /// See [`DataMessage::ctr`].
+    pub ctr: Ctr,
+}
+
+impl DataHead<'_> {
+    /// These fields, ending with the length of an encrypted message of
+    /// `encrypted_len` bytes.
+    fn write(&self, w: &mut Writer, encrypted_len: usize) {
+        self.header.write(w, TYPE_DATA);
+        w.byte(self.flags)
+            .int(self.sender_keyid)
+            .int(self.recipient_keyid)
+            .mpi(self.next_dh)
+            .raw(&self.ctr)
+            .data_length(encrypted_len);
+    }
+
+    /// The whole encoded Data Message: these fields, `encrypted`, the MAC
+    /// that `mac` makes of all that, and `old_mac_keys` (the same bytes as
+    /// [`EncodedMessage::encode`] of the [`DataMessage`]).
+    pub fn encode(
+        &self,
+        encrypted: &[u8],
+        mac: impl FnOnce(&[u8]) -> Mac,
+        old_mac_keys: &[u8],
+    ) -> Vec<u8> {
+        const FIXED: usize = 11 + 1 + 4 + 4 + 4 + 8 + 4 + 20 + 4;
+        let len = FIXED + self.next_dh.wire_bytes().len() + encrypted.len() + old_mac_keys.len();
+        let mut w = Writer::with_capacity(len);
+        self.write(&mut w, encrypted.len());
+        w.raw(encrypted);
+        let mac = mac(w.as_bytes());
+        w.raw(&mac).data(old_mac_keys);
+        w.into_bytes()
     }
 }
 
@@ -615,6 +672,24 @@ mod tests {
             EncodedMessage::decode(&b),
             Err(DecodeError::UnknownMessageType(0x13))
         );
+    }
+
+    #[test]
+    fn data_head_encodes_as_the_message() {
+        let EncodedMessage::Data(d) = samples().remove(4) else {
+            unreachable!()
+        };
+        let mut seen = Vec::new();
+        let bytes = d.head().encode(
+            &d.encrypted_message,
+            |authenticated| {
+                seen = authenticated.to_vec();
+                d.mac
+            },
+            &d.old_mac_keys,
+        );
+        assert_eq!(seen, d.mac_input());
+        assert_eq!(bytes, EncodedMessage::Data(d).encode());
     }
 
     #[test]
