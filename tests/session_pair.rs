@@ -512,3 +512,16 @@ fn garbage_ake_messages_do_not_break_encrypted_session() {
     let m = send(&mut a, b"ok", 2);
     assert_eq!(deliver(&mut b, &m, 2).message.as_deref(), Some(&b"ok"[..]));
 }
+
+/// A message reassembled from fragments is classified, never taken for a
+/// fragment again (as in libotr): `?OTR|abcd`, sent as two fragments, is an
+/// OTR message of no known kind, not a malformed v3 fragment.
+#[test]
+fn reassembled_fragment_lookalike_is_unrecognized() {
+    let (mut a, _) = pair(ALLOW_V23, ALLOW_V23);
+    let first = a.receive(b"?OTR,1,2,?OTR,", 0);
+    assert_eq!(first.events(), vec![Event::Ignored(Ignored::Fragment)]);
+    let second = a.receive(b"?OTR,2,2,|abcd,", 0);
+    assert!(second.to_send().is_empty());
+    assert_eq!(second.events(), vec![Event::Unrecognized]);
+}
