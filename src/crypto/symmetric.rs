@@ -49,9 +49,7 @@ impl Aes128CtrKey {
         let core = ctr::CtrCore::inner_iv_init(self.0.clone(), &counter.into());
         Aes128Ctr::from_core(core).apply_keystream(data);
     }
-}
 
-impl Aes128CtrKey {
     /// [`Self::apply`] to a whole message in its buffer. If the buffer has
     /// room, the message is taken as whole blocks (one pass of the cipher,
     /// not one for the whole blocks and another for the last, partial one)

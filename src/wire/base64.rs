@@ -208,8 +208,8 @@ fn decode_whole_groups<'a>(text: &'a [u8], out: &mut Vec<u8>) -> &'a [u8] {
         if (first | second) & NOT_IN_GROUP != 0 {
             break;
         }
-        let bits = (u64::from(first) << 24) | u64::from(second);
-        six.copy_from_slice(bits.to_be_bytes().get(2..).unwrap_or_default());
+        let [_, _, bytes @ ..] = ((u64::from(first) << 24) | u64::from(second)).to_be_bytes();
+        six.copy_from_slice(&bytes);
         blocks += 1;
     }
     out.truncate(start + blocks * 6);
