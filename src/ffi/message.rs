@@ -535,7 +535,7 @@ struct Incoming<'a> {
 struct Outcome {
     context: Option<*mut ConnContext>,
     ignore: bool,
-    show: Option<Vec<u8>>,
+    show: Option<Zeroizing<Vec<u8>>>,
     tlvs: Vec<Tlv>,
 }
 
@@ -808,16 +808,17 @@ impl Incoming<'_> {
             }
             MessageType::TaggedPlaintext | MessageType::NotOtr => {
                 let stripped = match kind {
-                    MessageType::TaggedPlaintext => {
-                        received.message.take().or(unencrypted.cloned())
-                    }
+                    MessageType::TaggedPlaintext => received
+                        .message
+                        .take()
+                        .or_else(|| unencrypted.cloned().map(Zeroizing::new)),
                     _ => None,
                 };
                 let warn = (*best).msgstate != OTRL_MSGSTATE_PLAINTEXT
                     || policy & OTRL_POLICY_REQUIRE_ENCRYPTION != 0;
                 outcome.ignore = warn && self.ops.can_report();
                 if outcome.ignore {
-                    let text = c_string(stripped.as_deref().unwrap_or(message));
+                    let text = c_string(stripped.as_deref().map_or(message, Vec::as_slice));
                     self.ops
                         .msg_event(OTRL_MSGEVENT_RCVDMSG_UNENCRYPTED, context, Some(&text), 0);
                 } else {
@@ -1039,10 +1040,14 @@ impl Incoming<'_> {
     }
 
     /// A decrypted message as the client converts it for display.
-    unsafe fn convert_received(&self, context: *mut ConnContext, text: Vec<u8>) -> Vec<u8> {
+    unsafe fn convert_received(
+        &self,
+        context: *mut ConnContext,
+        text: Zeroizing<Vec<u8>>,
+    ) -> Zeroizing<Vec<u8>> {
         self.ops
             .convert(context, OTRL_CONVERT_RECEIVING, &text)
-            .unwrap_or(text)
+            .map_or(text, Zeroizing::new)
     }
 }
 

@@ -191,8 +191,9 @@ pub struct Received {
     /// Messages to transmit and events to report, in order.
     pub outputs: Vec<Output>,
     /// The message to show the user, if any (libotr's `*newmessagep` when
-    /// it does not ask to ignore the message).
-    pub message: Option<Vec<u8>>,
+    /// it does not ask to ignore the message); wiped when dropped, as it may
+    /// be decrypted text.
+    pub message: Option<Zeroizing<Vec<u8>>>,
     /// TLVs of a decrypted Data Message (also of heartbeats).
     pub tlvs: Vec<Tlv>,
     /// The extra symmetric key of the keys that protected a decrypted Data
@@ -719,7 +720,7 @@ impl Session {
         {
             out.event(Event::ReceivedUnencrypted(text));
         } else {
-            out.message = Some(text);
+            out.message = Some(Zeroizing::new(text));
         }
     }
 
@@ -859,7 +860,9 @@ impl Session {
             Ok(d) => d,
             Err(e) => return self.unreadable(e, flagged, out),
         };
-        let (text, tlvs) = tlv::split_payload(&decrypted.payload);
+        let mut text = decrypted.payload;
+        let (shown, tlvs) = tlv::split_payload(&text);
+        let text_len = shown.len();
         out.tlvs = tlvs;
         out.extra_key = Some(decrypted.extra_key);
         if tlv::find(&out.tlvs, tlv::types::DISCONNECTED).is_some() {
@@ -875,11 +878,14 @@ impl Session {
             }
         }
         self.smp_messages(out);
-        if text.is_empty() {
+        if text_len == 0 {
             out.event(Event::HeartbeatReceived);
             return;
         }
-        out.message = Some(text.to_vec());
+        // The payload's own buffer, cut before the TLVs: what is cut off
+        // stays in its room, which is wiped with it.
+        text.truncate(text_len);
+        out.message = Some(text);
         self.maybe_heartbeat(now, out);
     }
 
