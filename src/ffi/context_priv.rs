@@ -148,6 +148,7 @@ pub extern "C" fn otrl_context_priv_new() -> *mut ConnContextPriv {
 /// # Safety
 /// `context` must be a valid context, with no borrow of its `context_priv`
 /// member alive.
+#[inline]
 unsafe fn own_private_part(context: *mut ConnContext) -> *mut PrivAlloc {
     let p = (*context).context_priv;
     if !is_idle(p) {
@@ -167,6 +168,7 @@ unsafe fn own_private_part(context: *mut ConnContext) -> *mut PrivAlloc {
 /// # Safety
 /// `context` must be a valid context whose private part outlives the borrow,
 /// with no other borrow of it alive.
+#[inline]
 pub(crate) unsafe fn conn<'a>(context: *mut ConnContext) -> &'a mut Conn {
     (*own_private_part(context)).conn_mut()
 }

@@ -87,9 +87,14 @@ fn plaintext_type(msg: &[u8]) -> MessageType {
     }
 }
 
+/// Whether `tag` starts with `prefix` (compared as one fixed-size value).
+fn has_prefix<const N: usize>(tag: &[u8], prefix: &[u8; N]) -> bool {
+    tag.first_chunk::<N>() == Some(prefix)
+}
+
 /// The type of a message by what follows its first `?OTR` (`tag`).
 fn tag_type(tag: &[u8]) -> MessageType {
-    if tag.starts_with(b"?OTR:AAM") || tag.starts_with(b"?OTR:AAI") {
+    if has_prefix(tag, b"?OTR:AAM") || has_prefix(tag, b"?OTR:AAI") {
         return match tag.get(8) {
             Some(b'C') => MessageType::DhCommit,
             Some(b'K') => MessageType::DhKey,
@@ -99,17 +104,17 @@ fn tag_type(tag: &[u8]) -> MessageType {
             _ => MessageType::Unknown,
         };
     }
-    const PREFIXES: [(&[u8], MessageType); 5] = [
-        (b"?OTR?", MessageType::Query),
-        (b"?OTRv", MessageType::Query),
-        (b"?OTR:AAEK", MessageType::V1KeyExch),
-        (b"?OTR:AAED", MessageType::Data),
-        (b"?OTR Error:", MessageType::Error),
-    ];
-    PREFIXES
-        .iter()
-        .find(|(p, _)| tag.starts_with(p))
-        .map_or(MessageType::Unknown, |&(_, t)| t)
+    if has_prefix(tag, b"?OTR?") || has_prefix(tag, b"?OTRv") {
+        MessageType::Query
+    } else if has_prefix(tag, b"?OTR:AAEK") {
+        MessageType::V1KeyExch
+    } else if has_prefix(tag, b"?OTR:AAED") {
+        MessageType::Data
+    } else if has_prefix(tag, b"?OTR Error:") {
+        MessageType::Error
+    } else {
+        MessageType::Unknown
+    }
 }
 
 /// The protocol version of an encoded message judged from its header
@@ -123,7 +128,7 @@ pub fn message_version(msg: &[u8]) -> u32 {
 fn tag_version(tag: &[u8]) -> u32 {
     [(b"?OTR:AAM", 3), (b"?OTR:AAI", 2), (b"?OTR:AAE", 1)]
         .into_iter()
-        .find(|(p, _)| tag.starts_with(*p))
+        .find(|(p, _)| has_prefix(tag, p))
         .map_or(0, |(_, v)| v)
 }
 
