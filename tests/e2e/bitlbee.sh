@@ -85,17 +85,7 @@ root "otr info"
 expect $T-key-read "carol@localhost/jabber - DSA"
 
 PROF=$WORK/alice
-mkdir -p "$PROF/data/profanity" "$PROF/config"
-cat >"$PROF/data/profanity/accounts" <<CONF
-[alice@localhost]
-enabled=true
-jid=alice@localhost
-server=127.0.0.1
-port=$RELAY_PORT
-tls.policy=disable
-password=pw
-resource=prof
-CONF
+profanity_home "$PROF"
 A=$(tmux_start alice env HOME="$PROF" XDG_CONFIG_HOME="$PROF/config" XDG_DATA_HOME="$PROF/data" TERM=screen \
     LD_LIBRARY_PATH="$ROOT/build" profanity -a alice@localhost)
 on_alice() { # on_alice NAME REGEX [COUNT]

@@ -161,6 +161,22 @@ check_loaded() { # check_loaded NAME PID ours|system
     if [ "$got" = "$3" ]; then pass "$1"; else fail "$1" "PID $2 maps libotr: $got, expected $3"; fi
 }
 
+# profanity_home DIR : a profanity home in DIR (data and config) with the account
+# alice@localhost (password "pw"), connecting without TLS to 127.0.0.1:$RELAY_PORT.
+profanity_home() {
+    mkdir -p "$1/data/profanity" "$1/config"
+    cat >"$1/data/profanity/accounts" <<CONF
+[alice@localhost]
+enabled=true
+jid=alice@localhost
+server=127.0.0.1
+port=$RELAY_PORT
+tls.policy=disable
+password=pw
+resource=prof
+CONF
+}
+
 # start_prosody USER... : a prosody on 127.0.0.1:$XMPP_PORT (no TLS, plain logins,
 # no s2s or HTTP) in $WORK/prosody, with an account USER@localhost (password "pw")
 # for each USER.

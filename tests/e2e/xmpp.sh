@@ -34,17 +34,7 @@ wait_port "$XMPP_PORT" 15 && wait_port "$RELAY_PORT" 10 ||
 
 # profanity for alice: an account connecting without TLS through the relay.
 PROF=$WORK/alice
-mkdir -p "$PROF/data/profanity" "$PROF/config"
-cat >"$PROF/data/profanity/accounts" <<CONF
-[alice@localhost]
-enabled=true
-jid=alice@localhost
-server=127.0.0.1
-port=$RELAY_PORT
-tls.policy=disable
-password=pw
-resource=prof
-CONF
+profanity_home "$PROF"
 start_profanity() { # start_profanity ours|system
     local env="HOME=$PROF XDG_CONFIG_HOME=$PROF/config XDG_DATA_HOME=$PROF/data TERM=screen"
     [ "$1" = ours ] && env="$env LD_LIBRARY_PATH=$ROOT/build"
