@@ -595,18 +595,14 @@ impl Session {
     /// Handle one whole message: unfragmented, or reassembled by
     /// [`Session::reassemble`].
     pub fn receive_unfragmented(&mut self, msg: &[u8], now: u64) -> Received {
-        self.receive_classified(Classified::new(msg), now)
-    }
-
-    /// [`Session::receive_unfragmented`] of a message already classified.
-    pub fn receive_classified(&mut self, msg: Classified<'_>, now: u64) -> Received {
         let mut out = Received::default();
-        self.receive_classified_into(msg, now, &mut out);
+        self.receive_whole(Classified::new(msg), now, &mut out);
         out
     }
 
-    /// [`Session::receive_classified`] into `out`, emptied first: a caller
-    /// that handles many messages can keep one [`Received`] and its room.
+    /// [`Session::receive_unfragmented`] of a message already classified, into
+    /// `out`, emptied first: a caller that handles many messages can keep one
+    /// [`Received`] and its room.
     pub fn receive_classified_into(&mut self, msg: Classified<'_>, now: u64, out: &mut Received) {
         out.clear();
         self.receive_whole(msg, now, out);
