@@ -41,6 +41,12 @@ lib:
 	sed -e 's|^prefix=.*|prefix=$(PREFIX)|' -e 's|^libdir=.*|libdir=$(LIBDIR)|' \
 	    -e 's|^includedir=.*|includedir=$(INCLUDEDIR)|' pkgconfig/libotr.pc > $(BUILD)/libotr.pc
 
+# Installing into the live system (no DESTDIR) refreshes the loader's cache, as libotr's
+# libtool install does: the system's clients load the new libotr.so.5 at once (and the
+# previous one again after uninstall). Staged installs leave the cache alone.
+LDCONFIG ?= /sbin/ldconfig
+LDCONFIG_LIVE = @if [ -z "$(DESTDIR)" ]; then $(LDCONFIG) || echo "make: ldconfig failed: run it as root"; fi
+
 install: lib
 	$(INSTALL) -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR)/libotr $(DESTDIR)$(PKGCONFIGDIR)
 	$(INSTALL) -m 0644 $(BUILD)/$(REALNAME) $(DESTDIR)$(LIBDIR)/$(REALNAME)
@@ -49,6 +55,7 @@ install: lib
 	$(INSTALL) -m 0644 $(BUILD)/libotr.a $(DESTDIR)$(LIBDIR)/libotr.a
 	$(INSTALL) -m 0644 $(HEADERS) $(DESTDIR)$(INCLUDEDIR)/libotr/
 	$(INSTALL) -m 0644 $(BUILD)/libotr.pc $(DESTDIR)$(PKGCONFIGDIR)/libotr.pc
+	$(LDCONFIG_LIVE)
 
 uninstall:
 	rm -f $(DESTDIR)$(LIBDIR)/$(REALNAME) $(DESTDIR)$(LIBDIR)/$(SONAME) \
@@ -56,6 +63,14 @@ uninstall:
 	      $(DESTDIR)$(PKGCONFIGDIR)/libotr.pc
 	rm -f $(addprefix $(DESTDIR)$(INCLUDEDIR)/libotr/,$(notdir $(HEADERS)))
 	-rmdir $(DESTDIR)$(INCLUDEDIR)/libotr
+	$(LDCONFIG_LIVE)
+
+# Debian's libotr 4.1.1, the reference, is always named by path: ours may be installed
+# system-wide (in /usr/local, ahead of Debian's on every default search path).
+# tests/ref/debian-cc compiles against Debian's headers and library; REF_LIB is the real
+# path of Debian's libotr.so.5, whose directory a run on the reference puts first.
+REF_CC  := tests/ref/debian-cc
+REF_LIB  = $(shell $(REF_CC) --lib)
 
 # The reference libotr and the tools the tests compare against; the clients of make e2e.
 TEST_PACKAGES := libotr5 libotr5-dev libotr5-bin libgcrypt20-dev python3-potr pkg-config valgrind
@@ -102,23 +117,22 @@ demo: lib
 INTEROP_PEER := tests/interop/build/peer
 $(INTEROP_PEER): tests/interop/peer.c
 	@mkdir -p $(@D)
-	$(CC) -O1 -g -Wall -Wextra -Wno-unused-parameter -rdynamic $$(pkg-config --cflags libotr) -o $@ $< -lotr -lgcrypt -ldl
+	$(REF_CC) -O1 -g -Wall -Wextra -Wno-unused-parameter -rdynamic -o $@ $< -lotr -lgcrypt -ldl
 
 interop: lib test-deps $(INTEROP_PEER)
-	python3 tests/interop/run.py --peer $(INTEROP_PEER) --ours $(BUILD)
+	python3 tests/interop/run.py --peer $(INTEROP_PEER) --ours $(BUILD) --reference-lib $(REF_LIB)
 
 check: lint cargo-test abi-check install-check interop ffi-tests-system ffi-tests e2e
 
 # One program, built once against Debian's headers, timed on Debian's libotr and on ours
 # alternately (bench/compare.py); not part of check. BENCH_FLAGS go to compare.py
 # (e.g. BENCH_FLAGS="--rounds 3").
-DEBIAN_LIBOTR = $(realpath $(shell $(CC) -print-file-name=libotr.so.5))
 BENCH_FLAGS ?=
 bench: lib test-deps
-	$(CC) -O2 -g -Wall -Wextra -Wno-unused-parameter $$(pkg-config --cflags libotr) \
+	$(REF_CC) -O2 -g -Wall -Wextra -Wno-unused-parameter \
 	    -o $(BUILD)/otrbench bench/otrbench.c -lotr -ldl
 	python3 bench/compare.py --bin $(BUILD)/otrbench --ours $(BUILD) \
-	    --reference-lib $(DEBIAN_LIBOTR) --out $(BUILD)/bench $(BENCH_FLAGS)
+	    --reference-lib $(REF_LIB) --out $(BUILD)/bench $(BENCH_FLAGS)
 	$(CARGO) bench --bench wire --bench crypto --bench session
 
 # Real clients on our library, headless: Debian's OTR toolkit byte for byte against

@@ -2,8 +2,8 @@
 """Runs bench/otrbench on Debian's libotr and on ours, alternately, and prints the
 medians side by side (`make bench`).
 
-One binary, built once against Debian's headers, runs on both libraries: the reference
-with the loader's default search path, ours with LD_LIBRARY_PATH pointing at build/.
+One binary, built once against Debian's headers, runs on both libraries, each found by
+LD_LIBRARY_PATH: the reference in the directory of --reference-lib, ours in build/.
 Every run reports the path of the libotr.so.5 it loaded and this script refuses a run
 that loaded the wrong one. Wall-clock figures come from ROUNDS rounds of "reference,
 ours"; peak RSS from separate processes, one per measurement; instruction counts from
@@ -76,8 +76,9 @@ class Runner:
 
     def env(self, lib):
         env = {k: v for k, v in os.environ.items() if k not in ("LD_LIBRARY_PATH", "LD_PRELOAD")}
-        if lib == "ours":
-            env["LD_LIBRARY_PATH"] = self.ours_dir
+        # Each library by its directory: with ours installed system-wide, the loader's
+        # default search would find ours for the reference too.
+        env["LD_LIBRARY_PATH"] = self.ours_dir if lib == "ours" else os.path.dirname(self.reference)
         return env
 
     def check_library(self, lib, output):

@@ -1,11 +1,14 @@
 //! Differential tests of `otr::files` against Debian's libotr 4.1.1.
 //!
-//! `tests/ref/files_ref.c` is compiled against the installed libotr and libgcrypt; it
+//! `tests/ref/files_ref.c` is built against Debian's libotr, pinned by path (`tests/reference`); it
 //! reads the same files with `otrl_privkey_read`, `otrl_privkey_read_fingerprints` and
 //! `otrl_instag_read`, prints what libotr loaded, and writes the files back with libotr's
 //! writers. These tests print our results in the same form and compare. Without the
 //! reference (libotr5-dev, libgcrypt20-dev, a C compiler) they fail: they never pass
 //! silently.
+
+#[path = "reference/mod.rs"]
+mod reference;
 
 use std::collections::BTreeMap;
 use std::ffi::{CStr, CString};
@@ -23,26 +26,10 @@ const SAMPLE_KEY: &[u8] = include_bytes!("files_data/sample.private_key");
 const SAMPLE_FP: &[u8] = include_bytes!("files_data/sample.fingerprints");
 const SAMPLE_INSTAG: &[u8] = include_bytes!("files_data/sample.instag");
 
-/// The compiled reference program; panics with instructions when it cannot be built.
+/// The compiled reference program, built against Debian's libotr.
 fn reference() -> &'static Path {
     static REF: OnceLock<PathBuf> = OnceLock::new();
-    REF.get_or_init(|| {
-        let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("files_ref");
-        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/ref/files_ref.c");
-        let script = format!(
-            "cc -o '{}' '{}' $(libgcrypt-config --cflags 2>/dev/null) -lotr -lgcrypt",
-            out.display(),
-            src.display()
-        );
-        let status = Command::new("sh").arg("-c").arg(&script).status();
-        assert!(
-            matches!(status, Ok(s) if s.success()),
-            "REFERENCE MISSING: cannot build {} against libotr 4.1.1 ({script}); \
-             install a C compiler, libotr5-dev and libgcrypt20-dev",
-            src.display()
-        );
-        out
-    })
+    REF.get_or_init(|| reference::build("files_ref.c", "files_ref"))
 }
 
 fn run_reference(args: &[String]) -> String {

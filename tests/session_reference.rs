@@ -1,9 +1,13 @@
 //! Transcripts against the real libotr 4.1.1: tests/ref/session_peer.c,
-//! linked to Debian's -lotr -lgcrypt, is the peer (through
+//! built against Debian's libotr pinned by path
+//! (`tests/reference`), is the peer (through
 //! `otrl_message_receiving` / `otrl_message_sending`); our [`Session`] is
 //! the other side. AKE in v3 and v2 started from either side, messages in
 //! both directions with key rotation, and the disconnected TLV. Fails
 //! loudly when the reference cannot be built.
+
+#[path = "reference/mod.rs"]
+mod reference;
 
 use otr::crypto::dsa::PrivateKey;
 use otr::files::privkey::parse_private_keys;
@@ -16,30 +20,11 @@ use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 use std::sync::OnceLock;
 
 const KEY_FILE: &str = "tests/files_data/sample.private_key";
-const HINT: &str = "needs cc, libotr-dev 4.1.1 and libgcrypt20-dev (Debian)";
 
 /// The compiled peer, built once per test binary.
 fn peer_binary() -> &'static Path {
     static PEER: OnceLock<PathBuf> = OnceLock::new();
-    PEER.get_or_init(build_peer)
-}
-
-fn build_peer() -> PathBuf {
-    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/ref/session_peer.c");
-    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("session_peer");
-    let status = Command::new("cc")
-        .args(["-O1", "-o"])
-        .arg(&out)
-        .arg(&source)
-        .args(["-lotr", "-lgcrypt"])
-        .status()
-        .unwrap_or_else(|e| panic!("cannot run cc: {e}; {HINT}"));
-    assert!(
-        status.success(),
-        "compiling {} failed; {HINT}",
-        source.display()
-    );
-    out
+    PEER.get_or_init(|| reference::build("session_peer.c", "session_peer"))
 }
 
 struct Peer {

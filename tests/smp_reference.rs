@@ -1,7 +1,7 @@
 //! The Socialist Millionaires' Protocol against Debian's libotr 4.1.1: one
 //! side is our [`Smp`], the other is libotr's own `otrl_sm_step1` …
-//! `otrl_sm_step5`, run by `tests/ref/smp_ref.c` (compiled here with `cc ...
-//! -lotr -lgcrypt`). Both roles, equal and different secrets, a question,
+//! `otrl_sm_step5`, run by `tests/ref/smp_ref.c` (built against Debian's
+//! libotr pinned by path, `tests/reference`). Both roles, equal and different secrets, a question,
 //! and the same verdict as libotr on malformed and tampered messages. Fails
 //! loudly when the reference cannot be built.
 //!
@@ -12,7 +12,7 @@
 
 mod crypto_support;
 
-use crypto_support::{hex, unhex};
+use crypto_support::{hex, reference, unhex};
 use otr::smp::{combined_secret, Event, NextExpected, Progress, Received, Smp};
 use otr::wire::tlv::{types, Tlv};
 use std::io::{BufRead, BufReader, Write};
@@ -20,30 +20,12 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 use std::sync::OnceLock;
 
-const HINT: &str = "needs cc, libotr5-dev 4.1.1 and libgcrypt20-dev (Debian)";
-
 /// libgpg-error's `GPG_ERR_INV_VALUE`.
 const INV_VALUE: i32 = 55;
 
 fn helper() -> &'static Path {
     static HELPER: OnceLock<PathBuf> = OnceLock::new();
-    HELPER.get_or_init(|| {
-        let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/ref/smp_ref.c");
-        let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("smp_ref");
-        let status = Command::new("cc")
-            .args(["-O1", "-o"])
-            .arg(&out)
-            .arg(&source)
-            .args(["-lotr", "-lgcrypt"])
-            .status()
-            .unwrap_or_else(|e| panic!("cannot run cc: {e}; {HINT}"));
-        assert!(
-            status.success(),
-            "compiling {} failed; {HINT}",
-            source.display()
-        );
-        out
-    })
+    HELPER.get_or_init(|| reference::build("smp_ref.c", "smp_ref"))
 }
 
 /// One libotr `OtrlSMState`, in a helper process.
@@ -68,7 +50,7 @@ impl Libotr {
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .spawn()
-            .unwrap_or_else(|e| panic!("cannot start the libotr helper: {e}; {HINT}"));
+            .unwrap_or_else(|e| panic!("cannot start the libotr helper: {e}"));
         let stdin = child.stdin.take().unwrap();
         let stdout = BufReader::new(child.stdout.take().unwrap());
         Self {

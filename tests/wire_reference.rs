@@ -1,9 +1,13 @@
 //! Differential tests: our wire code against Debian's libotr 4.1.1.
 //!
 //! The reference is driven through `tests/ref/wire_oracle.py` (python3 +
-//! ctypes on libotr.so.5) and the `otr_parse` tool from libotr5-bin. If
+//! ctypes on Debian's libotr.so.5, loaded by path) and Debian's `otr_parse` tool
+//! from libotr5-bin (`tests/reference` pins both). If
 //! either is missing these tests fail with a message saying so; they never
 //! pass silently.
+
+#[path = "reference/mod.rs"]
+mod reference;
 
 use otr::wire::{base64, classify, fragment, message, query, tlv};
 use std::io::Write;
@@ -30,6 +34,7 @@ impl Oracle {
         let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/ref/wire_oracle.py");
         let mut child = Command::new("python3")
             .arg(script)
+            .arg(reference::library())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -662,7 +667,7 @@ fn otr_parse_text(msg: &message::EncodedMessage) -> String {
 }
 
 fn run_otr_parse(line: &[u8]) -> String {
-    let mut child = Command::new("otr_parse")
+    let mut child = reference::toolkit("otr_parse")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()

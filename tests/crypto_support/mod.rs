@@ -2,11 +2,15 @@
 //! 4.1.1 as the oracle, and hex.
 //!
 //! The oracle is (1) the libotr toolkit programs `otr_sesskeys` and
-//! `otr_mackey`, and (2) `tests/ref/otr_crypto_ref.c`, a thin command-line
-//! front end to libotr's own functions, compiled here with `cc ... -lotr
-//! -lgcrypt`. When either is missing the tests fail with a message saying
-//! what to install; they never pass silently.
+//! `otr_mackey` (Debian's, in `/usr/bin`, on Debian's library), and (2)
+//! `tests/ref/otr_crypto_ref.c`, a thin command-line front end to libotr's own
+//! functions, built against Debian's libotr pinned by path (`tests/reference`).
+//! When either is missing the tests fail with a message saying what to install;
+//! they never pass silently.
 #![allow(dead_code)]
+
+#[path = "../reference/mod.rs"]
+pub mod reference;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -48,15 +52,14 @@ pub fn random_bytes(len: usize) -> Vec<u8> {
     buf
 }
 
-fn run(program: &Path, args: &[&str]) -> String {
-    let output = Command::new(program)
+fn run(mut command: Command, args: &[&str]) -> String {
+    let output = command
         .args(args)
         .output()
-        .unwrap_or_else(|e| panic!("cannot run {}: {e}; {INSTALL_HINT}", program.display()));
+        .unwrap_or_else(|e| panic!("cannot run {command:?}: {e}; {INSTALL_HINT}"));
     assert!(
         output.status.success(),
-        "{} {args:?} failed: {}",
-        program.display(),
+        "{command:?} failed: {}",
         String::from_utf8_lossy(&output.stderr)
     );
     String::from_utf8(output.stdout).expect("UTF-8 output")
@@ -66,30 +69,15 @@ fn run(program: &Path, args: &[&str]) -> String {
 pub fn reference_helper() -> &'static Path {
     static HELPER: OnceLock<PathBuf> = OnceLock::new();
     HELPER.get_or_init(|| {
-        let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/ref/otr_crypto_ref.c");
         let exe = std::env::current_exe().expect("test binary path");
         let name = exe.file_stem().and_then(|s| s.to_str()).unwrap_or("test");
-        let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("otr_crypto_ref-{name}"));
-        let status = Command::new("cc")
-            .arg("-O1")
-            .arg("-o")
-            .arg(&out)
-            .arg(&source)
-            .args(["-lotr", "-lgcrypt"])
-            .status()
-            .unwrap_or_else(|e| panic!("cannot run cc: {e}; {INSTALL_HINT}"));
-        assert!(
-            status.success(),
-            "compiling {} failed; {INSTALL_HINT}",
-            source.display()
-        );
-        out
+        reference::build("otr_crypto_ref.c", &format!("otr_crypto_ref-{name}"))
     })
 }
 
 /// Runs the oracle and returns its `key=value` lines.
 pub fn reference(args: &[&str]) -> HashMap<String, String> {
-    run(reference_helper(), args)
+    run(Command::new(reference_helper()), args)
         .lines()
         .filter_map(|line| line.split_once('='))
         .map(|(k, v)| (k.to_string(), v.to_string()))
@@ -98,16 +86,9 @@ pub fn reference(args: &[&str]) -> HashMap<String, String> {
 
 /// Runs the oracle and returns its whole output, trimmed.
 pub fn reference_text(args: &[&str]) -> String {
-    run(reference_helper(), args).trim().to_string()
-}
-
-/// Finds one of libotr's toolkit programs.
-fn toolkit(name: &str) -> PathBuf {
-    ["/usr/bin", "/usr/local/bin"]
-        .iter()
-        .map(|dir| Path::new(dir).join(name))
-        .find(|p| p.exists())
-        .unwrap_or_else(|| panic!("{name} not found; {INSTALL_HINT}"))
+    run(Command::new(reference_helper()), args)
+        .trim()
+        .to_string()
 }
 
 /// What `otr_sesskeys OURPRIV THEIRPUB` prints.
@@ -124,7 +105,7 @@ pub struct SessKeys {
 
 pub fn otr_sesskeys(our_private: &[u8], their_public: &[u8]) -> SessKeys {
     let text = run(
-        &toolkit("otr_sesskeys"),
+        reference::toolkit("otr_sesskeys"),
         &[&arg_hex(our_private), &arg_hex(their_public)],
     );
     let mut keys = SessKeys::default();
@@ -155,7 +136,7 @@ pub fn otr_sesskeys(our_private: &[u8], their_public: &[u8]) -> SessKeys {
 
 /// What `otr_mackey AESKEY` prints: the MAC key.
 pub fn otr_mackey(aes_key: &[u8]) -> Vec<u8> {
-    let text = run(&toolkit("otr_mackey"), &[&hex(aes_key)]);
+    let text = run(reference::toolkit("otr_mackey"), &[&hex(aes_key)]);
     let line = text
         .lines()
         .find_map(|l| l.strip_prefix("MAC key:").map(|v| v.trim().to_string()))

@@ -50,8 +50,7 @@ PluginDir = /usr/lib/bitlbee
 AuthMode = Open
 PidFile = $WORK/bitlbee/bitlbee.pid
 CONF
-BB_ENV=
-[ "$BITLBEE_LIB" = ours ] && BB_ENV=LD_LIBRARY_PATH=$ROOT/build
+BB_ENV=$(lib_env "$BITLBEE_LIB")
 spawn "$WORK/bitlbee/daemon.log" env $BB_ENV bitlbee -n -c "$WORK/bitlbee/bitlbee.conf" -d "$WORK/bitlbee"
 BB=$!
 wait_port "$XMPP_PORT" 15 && wait_port "$RELAY_PORT" 10 && wait_port "$IRC_PORT" 10 ||
@@ -87,7 +86,7 @@ expect $T-key-read "carol@localhost/jabber - DSA"
 PROF=$WORK/alice
 profanity_home "$PROF"
 A=$(tmux_start alice env HOME="$PROF" XDG_CONFIG_HOME="$PROF/config" XDG_DATA_HOME="$PROF/data" TERM=screen \
-    LD_LIBRARY_PATH="$ROOT/build" profanity -a alice@localhost)
+    "$(lib_env ours)" profanity -a alice@localhost)
 on_alice() { # on_alice NAME REGEX [COUNT]
     local deadline=$((SECONDS + SECS))
     while [ $SECONDS -lt $deadline ]; do

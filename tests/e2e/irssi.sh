@@ -51,8 +51,7 @@ CONF
 }
 # Starts irssi for NICK on LIB (ours|system), echoes its PID.
 start_irssi() { # start_irssi NICK LIB
-    local env="HOME=$WORK/$1 TERM=screen"
-    [ "$2" = ours ] && env="$env LD_LIBRARY_PATH=$ROOT/build"
+    local env="HOME=$WORK/$1 TERM=screen $(lib_env "$2")"
     : >"$WORK/$1/all.log"
     tmux_start "$1" env $env irssi --home="$WORK/$1"
 }

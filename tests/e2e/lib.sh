@@ -8,7 +8,10 @@ set -u
 E2E_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$E2E_DIR/../.." && pwd)
 OUR_LIB=$(readlink -f "$ROOT/build/libotr.so.5")
-SYSTEM_LIB=$(readlink -f /usr/lib/x86_64-linux-gnu/libotr.so.5)
+# Debian's libotr by path: ours may be installed system-wide, ahead of it in the loader's
+# cache, so a client meant to run on Debian's is given its directory (lib_env).
+SYSTEM_LIBDIR=$("$ROOT/tests/ref/debian-cc" --libdir) || exit 1
+SYSTEM_LIB=$(readlink -f "$SYSTEM_LIBDIR/libotr.so.5")
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/otr-e2e.XXXXXX")
 TMUX_SOCKET="otr-e2e-$$"
 PIDS=()
@@ -140,6 +143,11 @@ wait_exit() { # wait_exit PID SECONDS
     local deadline=$((SECONDS + $2))
     while [ $SECONDS -lt $deadline ]; do kill -0 "$1" 2>/dev/null || return 0; sleep 0.2; done
     return 1
+}
+
+# The environment that makes a client load our libotr.so.5 or Debian's.
+lib_env() { # lib_env ours|system
+    if [ "$1" = ours ]; then echo "LD_LIBRARY_PATH=$ROOT/build"; else echo "LD_LIBRARY_PATH=$SYSTEM_LIBDIR"; fi
 }
 
 # Which libotr.so.5 process PID mapped: "ours", "system", "both" or "none".

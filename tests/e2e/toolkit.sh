@@ -6,24 +6,30 @@
 # The messages are real ones: tests/e2e/capture.c runs two parties on our library.
 source "$(dirname "$0")/lib.sh"
 
+# Debian's tools by path (/usr/local/bin may hold others of the same names), each run
+# once on our library and once on Debian's, each named by its directory.
 TOOLS="otr_parse otr_sesskeys otr_mackey otr_readforge otr_modify otr_remac"
 for t in $TOOLS; do
-    command -v "$t" >/dev/null || { fail "toolkit-$t-installed" "$t missing (apt-get install libotr5-bin)"; exit 0; }
-    if LD_LIBRARY_PATH="$ROOT/build" ldd "$(command -v "$t")" | grep -qF "$ROOT/build/libotr.so.5"; then
-        pass "toolkit-$t-loads-ours"
-    else
-        fail "toolkit-$t-loads-ours" "$(LD_LIBRARY_PATH="$ROOT/build" ldd "$(command -v "$t")" | grep libotr)"
-    fi
+    [ -x "/usr/bin/$t" ] || { fail "toolkit-$t-installed" "/usr/bin/$t missing (apt-get install libotr5-bin)"; exit 0; }
+    for lib in ours system; do
+        want=$OUR_LIB
+        [ $lib = system ] && want=$SYSTEM_LIB
+        if env "$(lib_env $lib)" ldd "/usr/bin/$t" | grep -qF "$(dirname "$want")/libotr.so.5"; then
+            pass "toolkit-$t-loads-$lib"
+        else
+            fail "toolkit-$t-loads-$lib" "$(env "$(lib_env $lib)" ldd "/usr/bin/$t" | grep libotr)"
+        fi
+    done
 done
 
-# Runs CMD... with INPUT on stdin on both libraries; NAME passes if the bytes agree.
-# Leaves our run's stdout in $WORK/NAME.out.
-same() { # same NAME INPUTFILE CMD...
-    local name=$1 input=$2
-    shift 2
-    LD_LIBRARY_PATH="$ROOT/build" "$@" <"$input" >"$WORK/$name.out" 2>"$WORK/$name.err"
+# Runs Debian's TOOL with ARGS and INPUT on stdin on both libraries; NAME passes if the
+# bytes agree. Leaves our run's stdout in $WORK/NAME.out.
+same() { # same NAME INPUTFILE TOOL ARGS...
+    local name=$1 input=$2 tool=/usr/bin/$3
+    shift 3
+    env "$(lib_env ours)" "$tool" "$@" <"$input" >"$WORK/$name.out" 2>"$WORK/$name.err"
     echo "exit $?" >>"$WORK/$name.err"
-    "$@" <"$input" >"$WORK/$name.debian.out" 2>"$WORK/$name.debian.err"
+    env "$(lib_env system)" "$tool" "$@" <"$input" >"$WORK/$name.debian.out" 2>"$WORK/$name.debian.err"
     echo "exit $?" >>"$WORK/$name.debian.err"
     if cmp -s "$WORK/$name.out" "$WORK/$name.debian.out" && cmp -s "$WORK/$name.err" "$WORK/$name.debian.err"; then
         pass "$name"
@@ -70,7 +76,7 @@ same toolkit-otr_modify-reads-back "$WORK/modified" otr_readforge "$AES"
 expect_in toolkit-modification-reads-back "$WORK/toolkit-otr_modify-reads-back.out" "Plaintext: \`\`FORGED by the toolkit''"
 
 # otr_remac with the forged message's own fields gives the forged message back.
-otr_parse <"$WORK/forged" >"$WORK/forged.parsed"
+env "$(lib_env system)" /usr/bin/otr_parse <"$WORK/forged" >"$WORK/forged.parsed"
 field() { awk -F': ' -v k="$1" '$1 == "\t" k {print $2}' "$WORK/forged.parsed"; }
 same toolkit-otr_remac /dev/null otr_remac "$MAC" "$(field 'Sender instance')" "$(field 'Receiver instance')" \
     "$(field Flags)" "$(field 'Sender keyid')" "$(field 'Rcpt keyid')" "$(field 'DH y')" "$(field Counter)" \

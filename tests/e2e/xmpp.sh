@@ -36,8 +36,7 @@ wait_port "$XMPP_PORT" 15 && wait_port "$RELAY_PORT" 10 ||
 PROF=$WORK/alice
 profanity_home "$PROF"
 start_profanity() { # start_profanity ours|system
-    local env="HOME=$PROF XDG_CONFIG_HOME=$PROF/config XDG_DATA_HOME=$PROF/data TERM=screen"
-    [ "$1" = ours ] && env="$env LD_LIBRARY_PATH=$ROOT/build"
+    local env="HOME=$PROF XDG_CONFIG_HOME=$PROF/config XDG_DATA_HOME=$PROF/data TERM=screen $(lib_env "$1")"
     tmux_start alice env $env profanity -a alice@localhost
 }
 # mcabber for bob.
@@ -62,8 +61,7 @@ otrpolicy default manual
 CONF
 chmod 600 "$MC/mcabberrc"
 start_mcabber() { # start_mcabber ours|system
-    local env="HOME=$MC TERM=screen"
-    [ "$1" = ours ] && env="$env LD_LIBRARY_PATH=$ROOT/build"
+    local env="HOME=$MC TERM=screen $(lib_env "$1")"
     tmux_start bob env $env mcabber -f "$MC/mcabberrc"
 }
 

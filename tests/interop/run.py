@@ -139,9 +139,12 @@ class Peer:
         self.dir = directory
         os.makedirs(directory, exist_ok=True)
         env = dict(os.environ)
-        env.pop("LD_LIBRARY_PATH", None)
+        # Each library by its directory: with ours installed system-wide, the loader's
+        # default search would find ours for the reference too.
         if impl == "ours":
             env["LD_LIBRARY_PATH"] = world.config.ours
+        else:
+            env["LD_LIBRARY_PATH"] = os.path.dirname(world.config.expect_lib["ref"])
         program = ([POTR_PYTHON, world.config.potr_peer] if impl == "potr"
                    else [world.config.peer])
         self.proc = subprocess.Popen(program + [account, PROTOCOL, directory],
@@ -996,6 +999,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--peer", default="tests/interop/build/peer")
     parser.add_argument("--ours", default="build")
+    parser.add_argument("--reference-lib", required=True,
+                        help="Debian's libotr.so.5, by path (tests/ref/debian-cc --lib)")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--only", default="")
     parser.add_argument("--pairings", default="", help="run only these (and their references)")
@@ -1016,7 +1021,7 @@ class Config:
         self.ours = os.path.abspath(args.ours)
         self.tmp = tempfile.mkdtemp(prefix="otr-interop-")
         self.expect_lib = {"ours": os.path.realpath(os.path.join(self.ours, "libotr.so.5")),
-                           "ref": debian_libotr(), "potr": "potr"}
+                           "ref": os.path.realpath(args.reference_lib), "potr": "potr"}
         self.keys, self.fingerprints = {}, {}
         self.make_keys()
 
@@ -1030,11 +1035,6 @@ class Config:
             world.close()
             self.keys[account] = os.path.join(peer.dir, "private_key")
             self.fingerprints[account] = re.search(r"fp=(.*)$", line).group(1)
-
-
-def debian_libotr():
-    out = subprocess.run(["cc", "-print-file-name=libotr.so.5"], capture_output=True, text=True)
-    return os.path.realpath(out.stdout.strip())
 
 
 def run_one(config, func, pairing):

@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
 """Reference oracle for the wire tests: answers queries with Debian's real
 libotr 4.1.1 (via ctypes). One request per stdin line, one answer per stdout
-line. Arguments are hex-encoded byte strings or decimal integers.
+line. Arguments are hex-encoded byte strings or decimal integers. The one
+command-line argument is the path of Debian's libotr.so.5 (loaded by path: ours
+may be installed system-wide).
 
 Exits with status 2 and a clear message if the reference is unavailable."""
 import ctypes
 import sys
 
-LIB = "/usr/lib/x86_64-linux-gnu/libotr.so.5"
+LIB = sys.argv[1]
 try:
     L = ctypes.CDLL(LIB)
 except OSError as e:
