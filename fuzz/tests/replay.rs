@@ -1,0 +1,35 @@
+//! Replays every checked-in corpus and regression input through its target, on the
+//! stable toolchain: `make fuzz-replay` (part of `make check`). A crash, panic or
+//! failed assertion aborts the run and names the file.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// The files of `dir`, sorted (none if it does not exist).
+fn inputs(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = fs::read_dir(dir)
+        .map(|d| d.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.is_file()).collect())
+        .unwrap_or_default();
+    files.sort();
+    files
+}
+
+#[test]
+fn replay_corpora_and_regressions() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut total = 0;
+    for (name, run) in otr_fuzz::TARGETS {
+        let mut count = 0;
+        for kind in ["corpus", "regressions"] {
+            for file in inputs(&root.join(kind).join(name)) {
+                eprintln!("replay {}", file.display());
+                run(&fs::read(&file).expect("readable input"));
+                count += 1;
+            }
+        }
+        assert!(count > 0, "no corpus for target {name}");
+        println!("{name}: {count} inputs");
+        total += count;
+    }
+    println!("{total} inputs replayed");
+}
