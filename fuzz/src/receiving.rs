@@ -52,6 +52,9 @@ fn long_text() -> Vec<u8> {
 
 /// Bob in state `state` (an index into [`STATES`]).
 pub fn build(state: usize) -> Built {
+    if std::env::var_os("OTR_FUZZ_VERBOSE").is_some() {
+        eprintln!("receiving: building state {state} ({})", STATES[state]);
+    }
     reseed(100 + state as u64);
     let mut alice = Party::new(ALICE, BOB);
     let mut bob = Party::new(BOB, ALICE);

@@ -116,7 +116,7 @@ pub fn tlv(data: &[u8]) {
 /// Fragments: every line of the input (v2 `?OTR,k,n,piece,` or v3
 /// `?OTR|s|r,k,n,piece,`) is parsed and fed to a reassembler with a small cap, and
 /// the input split by the sender's rules reassembles to itself, in either format (when
-/// it has no comma, as no OTR message has).
+/// it holds no comma and no `?OTR|`, as no OTR message does).
 pub fn fragment(data: &[u8]) {
     let mut reassembler = Reassembler::with_max_len(4096);
     for line in data.split(|&b| b == b'\n') {
@@ -133,8 +133,9 @@ pub fn fragment(data: &[u8]) {
         return;
     };
     let msg = crate::until_nul(msg);
-    if msg.contains(&b',') {
-        // A piece ends at a comma: only comma-free messages (OTR's) survive the trip.
+    if msg.contains(&b',') || msg.windows(5).any(|w| w == b"?OTR|") {
+        // A piece ends at a comma, and a receiver takes the first `?OTR|` for the
+        // header (as libotr does): only messages free of both (OTR's) make the trip.
         return;
     }
     for format in [
