@@ -9,7 +9,11 @@
 #   make e2e                  real Debian clients and tools, unmodified, on build/libotr.so.5 (tests/e2e)
 #   make headers              regenerates include/libotr/*.h from src/ffi with cbindgen
 #   make abi-check            compares headers and library with libotr 4.1.1 (../shared/abi/check)
-#   make lint                 cargo fmt --check and clippy -D warnings
+#   make lint                 cargo fmt --check and clippy -D warnings (the library and fuzz/)
+#   make fuzz                 every fuzz target for FUZZ_SECONDS (default 60) each; nightly
+#                             and cargo-fuzz (installed if missing); fails on a crash (fuzz/)
+#   make fuzz-replay          every checked-in fuzz corpus and regression input, on stable
+#   make fuzz-seeds           adds seeds from real sessions (ours and Debian's) to fuzz/corpus
 #   make bench                bench/otrbench.c on Debian's libotr and on ours, side by side
 #                             (BENCHMARKS.md), then the Rust benchmarks (cargo bench); not in check
 
@@ -27,7 +31,7 @@ SONAME  := libotr.so.5
 HEADERS := $(wildcard include/libotr/*.h)
 ABI_CHECK ?= ../shared/abi/check
 
-.PHONY: all lib install uninstall check demo bench lint test-deps cargo-test ffi-tests ffi-tests-system interop e2e headers install-check abi-check clean
+.PHONY: fuzz fuzz-replay fuzz-seeds all lib install uninstall check demo bench lint test-deps cargo-test ffi-tests ffi-tests-system interop e2e headers install-check abi-check clean
 
 all: lib
 
@@ -97,6 +101,23 @@ ffi-tests-system: test-deps
 lint:
 	$(CARGO) fmt --check
 	$(CARGO) clippy --all-targets -- -D warnings
+	$(CARGO) fmt --check --manifest-path fuzz/Cargo.toml
+	cd fuzz && RUSTFLAGS="--cfg fuzzing" $(CARGO) clippy --release --no-default-features --all-targets -- -D warnings
+
+# Fuzzing (fuzz/README.md). The targets are functions of the fuzz/ crate; built with
+# --cfg fuzzing, the library's random numbers are deterministic, so every input replays.
+FUZZ_SECONDS ?= 60
+fuzz:
+	@cargo +nightly fuzz --version >/dev/null 2>&1 || $(CARGO) install cargo-fuzz
+	fuzz/run.sh $(FUZZ_SECONDS)
+
+# The checked-in corpora and regression inputs, replayed by a cargo test on stable.
+fuzz-replay:
+	cd fuzz && RUSTFLAGS="--cfg fuzzing" $(CARGO) test --release --no-default-features --test replay
+
+fuzz-seeds: lib test-deps
+	cd fuzz && RUSTFLAGS="--cfg fuzzing" $(CARGO) test --release --no-default-features --test seeds -- --ignored
+	fuzz/seeds.sh $(BUILD)
 
 # The ABI comparison needs ../shared (beside the clone, as in CI); say so when absent.
 abi-check: lib
@@ -122,7 +143,7 @@ $(INTEROP_PEER): tests/interop/peer.c
 interop: lib test-deps $(INTEROP_PEER)
 	python3 tests/interop/run.py --peer $(INTEROP_PEER) --ours $(BUILD) --reference-lib $(REF_LIB)
 
-check: lint cargo-test abi-check install-check interop ffi-tests-system ffi-tests e2e
+check: lint cargo-test fuzz-replay abi-check install-check interop ffi-tests-system ffi-tests e2e
 
 # One program, built once against Debian's headers, timed on Debian's libotr and on ours
 # alternately (bench/compare.py); not part of check. BENCH_FLAGS go to compare.py

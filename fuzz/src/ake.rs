@@ -91,22 +91,52 @@ pub fn scenario(state: u8, version: ProtocolVersion) -> Scenario {
     let mut bob = Ake::new();
     if state == 0 {
         let commit = alice.start(ha).expect("start");
-        return Scenario { ake: bob, alice: false, next: Some(commit) };
+        return Scenario {
+            ake: bob,
+            alice: false,
+            next: Some(commit),
+        };
     }
     let commit = alice.start(ha).expect("start");
     if state == 1 {
-        let key = bob.handle_commit(commit_of(&commit), hb, true).expect("commit");
-        return Scenario { ake: alice, alice: true, next: Some(key) };
+        let key = bob
+            .handle_commit(commit_of(&commit), hb, true)
+            .expect("commit");
+        return Scenario {
+            ake: alice,
+            alice: true,
+            next: Some(key),
+        };
     }
-    let key = bob.handle_commit(commit_of(&commit), hb, true).expect("commit");
-    let EncodedMessage::DhKey(dh_key) = &key else { unreachable!() };
-    let reveal = alice.handle_key(dh_key, ha, alice_key).expect("key").expect("reveal");
+    let key = bob
+        .handle_commit(commit_of(&commit), hb, true)
+        .expect("commit");
+    let EncodedMessage::DhKey(dh_key) = &key else {
+        unreachable!()
+    };
+    let reveal = alice
+        .handle_key(dh_key, ha, alice_key)
+        .expect("key")
+        .expect("reveal");
     if state == 2 {
-        return Scenario { ake: bob, alice: false, next: Some(reveal) };
+        return Scenario {
+            ake: bob,
+            alice: false,
+            next: Some(reveal),
+        };
     }
-    let EncodedMessage::RevealSignature(r) = &reveal else { unreachable!() };
-    let done = bob.handle_reveal_signature(r, hb, bob_key).expect("reveal").expect("done");
-    Scenario { ake: alice, alice: true, next: done.reply }
+    let EncodedMessage::RevealSignature(r) = &reveal else {
+        unreachable!()
+    };
+    let done = bob
+        .handle_reveal_signature(r, hb, bob_key)
+        .expect("reveal")
+        .expect("done");
+    Scenario {
+        ake: alice,
+        alice: true,
+        next: done.reply,
+    }
 }
 
 fn commit_of(m: &EncodedMessage) -> &otr::wire::message::DhCommit {
@@ -139,7 +169,11 @@ fn check_completed(done: Option<Completed>, s: &Scenario) {
     if let Some(done) = done {
         let (alice_key, bob_key) = long_term_keys();
         let peer = if s.alice { bob_key } else { alice_key };
-        assert_eq!(&done.result.their_long_term_key, peer.public(), "a forged peer key");
+        assert_eq!(
+            &done.result.their_long_term_key,
+            peer.public(),
+            "a forged peer key"
+        );
         assert_eq!(s.ake.state(), AuthState::None);
     }
 }
@@ -147,11 +181,16 @@ fn check_completed(done: Option<Completed>, s: &Scenario) {
 /// A D-H Commit, to an AKE in each state.
 pub fn commit(data: &[u8]) {
     ake_target(data, DH_COMMIT, |s, msg| {
-        let EncodedMessage::DhCommit(m) = msg else { return };
+        let EncodedMessage::DhCommit(m) = msg else {
+            return;
+        };
         let header = header(m.header.version, s.alice);
         let master = m.header.version == ProtocolVersion::V2;
         if s.ake.handle_commit(&m, header, master).is_ok() {
-            assert!(matches!(s.ake.state(), AuthState::AwaitingDhKey | AuthState::AwaitingRevealSig));
+            assert!(matches!(
+                s.ake.state(),
+                AuthState::AwaitingDhKey | AuthState::AwaitingRevealSig
+            ));
         }
     });
 }
@@ -159,20 +198,29 @@ pub fn commit(data: &[u8]) {
 /// A D-H Key, to an AKE in each state.
 pub fn key(data: &[u8]) {
     ake_target(data, DH_KEY, |s, msg| {
-        let EncodedMessage::DhKey(m) = msg else { return };
+        let EncodedMessage::DhKey(m) = msg else {
+            return;
+        };
         let (alice_key, bob_key) = long_term_keys();
         let ours = if s.alice { alice_key } else { bob_key };
-        let _ = s.ake.handle_key(&m, header(m.header.version, s.alice), ours);
+        let _ = s
+            .ake
+            .handle_key(&m, header(m.header.version, s.alice), ours);
     });
 }
 
 /// A Reveal Signature, to an AKE in each state.
 pub fn reveal_signature(data: &[u8]) {
     ake_target(data, REVEAL_SIGNATURE, |s, msg| {
-        let EncodedMessage::RevealSignature(m) = msg else { return };
+        let EncodedMessage::RevealSignature(m) = msg else {
+            return;
+        };
         let (alice_key, bob_key) = long_term_keys();
         let ours = if s.alice { alice_key } else { bob_key };
-        if let Ok(done) = s.ake.handle_reveal_signature(&m, header(m.header.version, s.alice), ours) {
+        if let Ok(done) = s
+            .ake
+            .handle_reveal_signature(&m, header(m.header.version, s.alice), ours)
+        {
             check_completed(done, s);
         }
     });
@@ -181,7 +229,9 @@ pub fn reveal_signature(data: &[u8]) {
 /// A Signature, to an AKE in each state.
 pub fn signature(data: &[u8]) {
     ake_target(data, SIGNATURE, |s, msg| {
-        let EncodedMessage::Signature(m) = msg else { return };
+        let EncodedMessage::Signature(m) = msg else {
+            return;
+        };
         if let Ok(done) = s.ake.handle_signature(&m) {
             check_completed(done, s);
         }
@@ -215,7 +265,10 @@ pub fn established(version: ProtocolVersion) -> Pair {
             to_bob.extend(alice.receive(m.as_bytes(), 1).to_send());
         }
     }
-    assert_eq!((alice.msgstate(), bob.msgstate()), (MsgState::Encrypted, MsgState::Encrypted));
+    assert_eq!(
+        (alice.msgstate(), bob.msgstate()),
+        (MsgState::Encrypted, MsgState::Encrypted)
+    );
     Pair { alice, bob }
 }
 

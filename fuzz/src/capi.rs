@@ -7,13 +7,13 @@ use crate::{c_string, memfile, SAMPLE_INSTAGS, SAMPLE_KEYS};
 use otr::ffi::context::{otrl_context_find, ConnContext};
 /// libgcrypt's error type, as the C API returns it.
 type GcryError = c_uint;
+use libc::{c_char, c_int, c_uchar, c_uint, c_ushort, c_void, size_t};
 use otr::ffi::instag::{otrl_instag_read_FILEp, OTRL_INSTAG_BEST, OTRL_INSTAG_MASTER};
 use otr::ffi::message::*;
 use otr::ffi::privkey::otrl_privkey_read_FILEp;
 use otr::ffi::proto::{OtrlPolicy, OTRL_FRAGMENT_SEND_ALL_BUT_LAST, OTRL_POLICY_DEFAULT};
 use otr::ffi::tlv::{otrl_tlv_free, OtrlTLV};
 use otr::ffi::userstate::{otrl_userstate_create, otrl_userstate_free, OtrlUserState};
-use libc::{c_char, c_int, c_uchar, c_uint, c_ushort, c_void, size_t};
 use std::ffi::{CStr, CString};
 use std::ptr;
 
@@ -102,10 +102,10 @@ impl Party {
         (self as *mut Party).cast()
     }
 
-    /// `otrl_message_sending` of `text` (with `tlvs`) to the best instance of the peer,
+    /// `otrl_message_sending` of `text` (no TLVs) to the best instance of the peer,
     /// as Pidgin does it: all fragments but the last injected, the last one (or the
     /// whole message) left for the client to send. Returns the library's error.
-    pub fn send(&mut self, text: &[u8], tlvs: *mut OtrlTLV) -> GcryError {
+    pub fn send(&mut self, text: &[u8]) -> GcryError {
         let text = c_string(text);
         let mut out: *mut c_char = ptr::null_mut();
         // SAFETY: valid userstate, table, strings and out-parameter.
@@ -119,7 +119,7 @@ impl Party {
                 self.peer.as_ptr(),
                 OTRL_INSTAG_BEST,
                 text.as_ptr(),
-                tlvs,
+                ptr::null_mut(),
                 &mut out,
                 OTRL_FRAGMENT_SEND_ALL_BUT_LAST,
                 ptr::null_mut(),
@@ -220,9 +220,24 @@ impl Party {
             match question {
                 Some(q) => {
                     let q = c_string(q);
-                    otrl_message_initiate_smp_q(self.us, &OPS, self.opdata(), context, q.as_ptr(), secret.as_ptr(), secret.len())
+                    otrl_message_initiate_smp_q(
+                        self.us,
+                        &OPS,
+                        self.opdata(),
+                        context,
+                        q.as_ptr(),
+                        secret.as_ptr(),
+                        secret.len(),
+                    )
                 }
-                None => otrl_message_initiate_smp(self.us, &OPS, self.opdata(), context, secret.as_ptr(), secret.len()),
+                None => otrl_message_initiate_smp(
+                    self.us,
+                    &OPS,
+                    self.opdata(),
+                    context,
+                    secret.as_ptr(),
+                    secret.len(),
+                ),
             }
         }
     }
@@ -232,7 +247,16 @@ impl Party {
         let context = self.best();
         if !context.is_null() {
             // SAFETY: as above.
-            unsafe { otrl_message_respond_smp(self.us, &OPS, self.opdata(), context, secret.as_ptr(), secret.len()) }
+            unsafe {
+                otrl_message_respond_smp(
+                    self.us,
+                    &OPS,
+                    self.opdata(),
+                    context,
+                    secret.as_ptr(),
+                    secret.len(),
+                )
+            }
         }
     }
 
@@ -254,7 +278,16 @@ impl Party {
         let mut key = [0u8; 32];
         // SAFETY: as above; `key` has the 32 bytes the function writes.
         let err = unsafe {
-            otrl_message_symkey(self.us, &OPS, self.opdata(), context, usage, usedata.as_ptr(), usedata.len(), key.as_mut_ptr())
+            otrl_message_symkey(
+                self.us,
+                &OPS,
+                self.opdata(),
+                context,
+                usage,
+                usedata.as_ptr(),
+                usedata.len(),
+                key.as_mut_ptr(),
+            )
         };
         (err == 0).then_some(key)
     }
@@ -264,12 +297,27 @@ impl Party {
         // SAFETY: valid userstate, table and strings.
         unsafe {
             if all {
-                otrl_message_disconnect_all_instances(self.us, &OPS, self.opdata(), self.account.as_ptr(), self.protocol.as_ptr(), self.peer.as_ptr());
+                otrl_message_disconnect_all_instances(
+                    self.us,
+                    &OPS,
+                    self.opdata(),
+                    self.account.as_ptr(),
+                    self.protocol.as_ptr(),
+                    self.peer.as_ptr(),
+                );
             } else {
                 let context = self.best();
                 if !context.is_null() {
                     let instance = (*context).their_instance;
-                    otrl_message_disconnect(self.us, &OPS, self.opdata(), self.account.as_ptr(), self.protocol.as_ptr(), self.peer.as_ptr(), instance);
+                    otrl_message_disconnect(
+                        self.us,
+                        &OPS,
+                        self.opdata(),
+                        self.account.as_ptr(),
+                        self.protocol.as_ptr(),
+                        self.peer.as_ptr(),
+                        instance,
+                    );
                 }
             }
         }
@@ -294,7 +342,12 @@ impl Party {
         self.msg_events.clear();
         self.smp_events.clear();
         self.symkeys.clear();
-        (self.gone_secure, self.gone_insecure, self.still_secure, self.new_fingerprints) = (0, 0, 0, 0);
+        (
+            self.gone_secure,
+            self.gone_insecure,
+            self.still_secure,
+            self.new_fingerprints,
+        ) = (0, 0, 0, 0);
         self.timer = None;
     }
 }
@@ -321,15 +374,35 @@ unsafe extern "C" fn policy(opdata: *mut c_void, _: *mut ConnContext) -> OtrlPol
     party(opdata).policy
 }
 
-unsafe extern "C" fn is_logged_in(_: *mut c_void, _: *const c_char, _: *const c_char, _: *const c_char) -> c_int {
+unsafe extern "C" fn is_logged_in(
+    _: *mut c_void,
+    _: *const c_char,
+    _: *const c_char,
+    _: *const c_char,
+) -> c_int {
     1
 }
 
-unsafe extern "C" fn inject_message(opdata: *mut c_void, _: *const c_char, _: *const c_char, _: *const c_char, message: *const c_char) {
-    party(opdata).outbox.push(CStr::from_ptr(message).to_bytes().to_vec());
+unsafe extern "C" fn inject_message(
+    opdata: *mut c_void,
+    _: *const c_char,
+    _: *const c_char,
+    _: *const c_char,
+    message: *const c_char,
+) {
+    party(opdata)
+        .outbox
+        .push(CStr::from_ptr(message).to_bytes().to_vec());
 }
 
-unsafe extern "C" fn new_fingerprint(opdata: *mut c_void, _: OtrlUserState, _: *const c_char, _: *const c_char, _: *const c_char, _: *mut c_uchar) {
+unsafe extern "C" fn new_fingerprint(
+    opdata: *mut c_void,
+    _: OtrlUserState,
+    _: *const c_char,
+    _: *const c_char,
+    _: *const c_char,
+    _: *mut c_uchar,
+) {
     party(opdata).new_fingerprints += 1;
 }
 
@@ -349,14 +422,29 @@ unsafe extern "C" fn max_message_size(opdata: *mut c_void, _: *mut ConnContext) 
     party(opdata).mms
 }
 
-unsafe extern "C" fn received_symkey(opdata: *mut c_void, _: *mut ConnContext, usage: c_uint, usedata: *const c_uchar, usedatalen: size_t, symkey: *const c_uchar) {
-    let data = if usedatalen == 0 { Vec::new() } else { std::slice::from_raw_parts(usedata, usedatalen).to_vec() };
+unsafe extern "C" fn received_symkey(
+    opdata: *mut c_void,
+    _: *mut ConnContext,
+    usage: c_uint,
+    usedata: *const c_uchar,
+    usedatalen: size_t,
+    symkey: *const c_uchar,
+) {
+    let data = if usedatalen == 0 {
+        Vec::new()
+    } else {
+        std::slice::from_raw_parts(usedata, usedatalen).to_vec()
+    };
     let mut key = [0u8; 32];
     key.copy_from_slice(std::slice::from_raw_parts(symkey, 32));
     party(opdata).symkeys.push((usage, data, key));
 }
 
-unsafe extern "C" fn otr_error_message(_: *mut c_void, _: *mut ConnContext, code: OtrlErrorCode) -> *const c_char {
+unsafe extern "C" fn otr_error_message(
+    _: *mut c_void,
+    _: *mut ConnContext,
+    code: OtrlErrorCode,
+) -> *const c_char {
     let text = CString::new(format!("error {code}")).unwrap();
     libc::strdup(text.as_ptr())
 }
@@ -369,11 +457,23 @@ unsafe extern "C" fn resent_msg_prefix(_: *mut c_void, _: *mut ConnContext) -> *
     c"[resent]".as_ptr()
 }
 
-unsafe extern "C" fn handle_smp_event(opdata: *mut c_void, event: OtrlSMPEvent, _: *mut ConnContext, _: c_ushort, _: *mut c_char) {
+unsafe extern "C" fn handle_smp_event(
+    opdata: *mut c_void,
+    event: OtrlSMPEvent,
+    _: *mut ConnContext,
+    _: c_ushort,
+    _: *mut c_char,
+) {
     party(opdata).smp_events.push(event);
 }
 
-unsafe extern "C" fn handle_msg_event(opdata: *mut c_void, event: OtrlMessageEvent, _: *mut ConnContext, message: *const c_char, _: GcryError) {
+unsafe extern "C" fn handle_msg_event(
+    opdata: *mut c_void,
+    event: OtrlMessageEvent,
+    _: *mut ConnContext,
+    message: *const c_char,
+    _: GcryError,
+) {
     let text = (!message.is_null()).then(|| CStr::from_ptr(message).to_bytes().to_vec());
     party(opdata).msg_events.push((event, text));
 }

@@ -51,19 +51,45 @@ pub enum Fault {
 #[derive(Arbitrary, Debug)]
 pub enum Op {
     /// The user types a message (prefixed `#n#` so it can be recognised).
-    Send { from: Side, text: Vec<u8> },
+    Send {
+        from: Side,
+        text: Vec<u8>,
+    },
     /// The client sends a query message, as "start private conversation" does.
-    Query { from: Side },
+    Query {
+        from: Side,
+    },
     /// The next message in flight to `to`, with a fault.
-    Deliver { to: Side, fault: Fault },
+    Deliver {
+        to: Side,
+        fault: Fault,
+    },
     /// Everything in flight, both ways, as sent (a few rounds).
     DeliverAll,
-    SmpStart { from: Side, question: bool, secret: u8 },
-    SmpRespond { from: Side, secret: u8 },
-    SmpAbort { from: Side },
-    Symkey { from: Side, usage: u32, data: Vec<u8> },
-    Disconnect { from: Side, all: bool },
-    Poll { from: Side },
+    SmpStart {
+        from: Side,
+        question: bool,
+        secret: u8,
+    },
+    SmpRespond {
+        from: Side,
+        secret: u8,
+    },
+    SmpAbort {
+        from: Side,
+    },
+    Symkey {
+        from: Side,
+        usage: u32,
+        data: Vec<u8>,
+    },
+    Disconnect {
+        from: Side,
+        all: bool,
+    },
+    Poll {
+        from: Side,
+    },
 }
 
 /// The versions both sides allow; there is always one in common.
@@ -118,9 +144,18 @@ impl World {
         let mut bob = Party::new(BOB, ALICE);
         let base = OTRL_POLICY_DEFAULT & !OTRL_POLICY_VERSION_MASK;
         let (a, b) = match script.versions {
-            Versions::Both => (OTRL_POLICY_ALLOW_V2 | OTRL_POLICY_ALLOW_V3, OTRL_POLICY_ALLOW_V2 | OTRL_POLICY_ALLOW_V3),
-            Versions::AliceV2 => (OTRL_POLICY_ALLOW_V2, OTRL_POLICY_ALLOW_V2 | OTRL_POLICY_ALLOW_V3),
-            Versions::AliceV3 => (OTRL_POLICY_ALLOW_V3, OTRL_POLICY_ALLOW_V2 | OTRL_POLICY_ALLOW_V3),
+            Versions::Both => (
+                OTRL_POLICY_ALLOW_V2 | OTRL_POLICY_ALLOW_V3,
+                OTRL_POLICY_ALLOW_V2 | OTRL_POLICY_ALLOW_V3,
+            ),
+            Versions::AliceV2 => (
+                OTRL_POLICY_ALLOW_V2,
+                OTRL_POLICY_ALLOW_V2 | OTRL_POLICY_ALLOW_V3,
+            ),
+            Versions::AliceV3 => (
+                OTRL_POLICY_ALLOW_V3,
+                OTRL_POLICY_ALLOW_V2 | OTRL_POLICY_ALLOW_V3,
+            ),
             Versions::OnlyV2 => (OTRL_POLICY_ALLOW_V2, OTRL_POLICY_ALLOW_V2),
             Versions::OnlyV3 => (OTRL_POLICY_ALLOW_V3, OTRL_POLICY_ALLOW_V3),
         };
@@ -159,7 +194,10 @@ impl World {
         party.msg_events.clear();
         party.symkeys.clear();
         let incoming = party.receive(msg);
-        let unencrypted = party.msg_events.iter().any(|(e, _)| *e == otr::ffi::message::OTRL_MSGEVENT_RCVDMSG_UNENCRYPTED);
+        let unencrypted = party
+            .msg_events
+            .iter()
+            .any(|(e, _)| *e == otr::ffi::message::OTRL_MSGEVENT_RCVDMSG_UNENCRYPTED);
         let reported: Vec<_> = party.symkeys.drain(..).collect();
         if let (Some(text), Some(1)) = (&incoming.message, incoming.msgstate) {
             if !unencrypted && !incoming.ignore {
@@ -168,7 +206,10 @@ impl World {
         }
         for (usage, data, key) in reported {
             let keys = self.symkeys[from].get(&symkey_use(usage, &data));
-            assert!(keys.is_some_and(|k| k.contains(&key)), "a symmetric key nobody sent (use {usage})");
+            assert!(
+                keys.is_some_and(|k| k.contains(&key)),
+                "a symmetric key nobody sent (use {usage})"
+            );
         }
         self.collect();
     }
@@ -180,8 +221,17 @@ impl World {
             Some(rest) => (true, rest),
             None => (false, text),
         };
-        let n = parse_number(body).unwrap_or_else(|| panic!("decrypted text nobody sent: {:?}", String::from_utf8_lossy(text)));
-        assert_eq!(self.sent[from].get(n).map(Vec::as_slice), Some(body), "decrypted text differs from the one sent");
+        let n = parse_number(body).unwrap_or_else(|| {
+            panic!(
+                "decrypted text nobody sent: {:?}",
+                String::from_utf8_lossy(text)
+            )
+        });
+        assert_eq!(
+            self.sent[from].get(n).map(Vec::as_slice),
+            Some(body),
+            "decrypted text differs from the one sent"
+        );
         if !resent {
             let count = self.decrypted[from].entry(n).or_default();
             *count += 1;
@@ -194,7 +244,9 @@ impl World {
             Side::Alice => &mut self.to_alice,
             Side::Bob => &mut self.to_bob,
         };
-        let Some(mut msg) = queue.pop_front() else { return };
+        let Some(mut msg) = queue.pop_front() else {
+            return;
+        };
         match fault {
             Fault::None => {}
             Fault::Drop => return,
@@ -243,7 +295,7 @@ impl World {
         let mut full = format!("#{n}#").into_bytes();
         full.extend_from_slice(crate::until_nul(&text[..text.len().min(MAX_TEXT)]));
         self.sent[index(from)].push(full.clone());
-        let ok = self.party(from).send(&full, std::ptr::null_mut()) == 0;
+        let ok = self.party(from).send(&full) == 0;
         self.collect();
         ok
     }
@@ -258,7 +310,11 @@ impl World {
             }
             Op::Deliver { to, fault } => self.deliver(*to, fault),
             Op::DeliverAll => self.deliver_all(4),
-            Op::SmpStart { from, question, secret } => {
+            Op::SmpStart {
+                from,
+                question,
+                secret,
+            } => {
                 let q = question.then_some(&b"what is the secret?"[..]);
                 self.party(*from).initiate_smp(q, &[*secret]);
             }
@@ -268,7 +324,10 @@ impl World {
                 let data = &data[..data.len().min(64)];
                 if let Some(key) = self.party(*from).symkey(*usage, data) {
                     // The same use may be announced again under newer keys.
-                    self.symkeys[index(*from)].entry(symkey_use(*usage, data)).or_default().push(key);
+                    self.symkeys[index(*from)]
+                        .entry(symkey_use(*usage, data))
+                        .or_default()
+                        .push(key);
                 }
             }
             Op::Disconnect { from, all } => self.party(*from).disconnect(*all),
@@ -284,13 +343,28 @@ impl World {
         self.alice.outbox.push(b"?OTRv23?".to_vec());
         self.collect();
         self.deliver_all(8);
-        assert_eq!((self.alice.msgstate(), self.bob.msgstate()), (1, 1), "the fresh AKE did not bring both sides to encrypted");
+        assert_eq!(
+            (self.alice.msgstate(), self.bob.msgstate()),
+            (1, 1),
+            "the fresh AKE did not bring both sides to encrypted"
+        );
         for from in [Side::Alice, Side::Bob] {
-            let to = if from == Side::Alice { Side::Bob } else { Side::Alice };
+            let to = if from == Side::Alice {
+                Side::Bob
+            } else {
+                Side::Alice
+            };
             let n = self.sent[index(from)].len();
-            assert!(self.send(from, b"after the storm"), "sending failed after the fresh AKE");
+            assert!(
+                self.send(from, b"after the storm"),
+                "sending failed after the fresh AKE"
+            );
             self.deliver_all(2);
-            assert_eq!(self.decrypted[index(from)].get(&n), Some(&1), "the message after the fresh AKE did not arrive ({to:?})");
+            assert_eq!(
+                self.decrypted[index(from)].get(&n),
+                Some(&1),
+                "the message after the fresh AKE did not arrive ({to:?})"
+            );
         }
     }
 }

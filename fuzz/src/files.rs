@@ -48,7 +48,10 @@ pub fn fingerprint_file(data: &[u8]) {
             (&a.username, &a.account_name, &a.protocol, a.fingerprint),
             (&b.username, &b.account_name, &b.protocol, b.fingerprint)
         );
-        assert_eq!(a.trust.as_deref().unwrap_or_default(), b.trust.as_deref().unwrap_or_default());
+        assert_eq!(
+            a.trust.as_deref().unwrap_or_default(),
+            b.trust.as_deref().unwrap_or_default()
+        );
     }
     let us = userstate();
     // SAFETY: a fresh userstate and streams we own.

@@ -20,8 +20,11 @@ pub mod wire;
 use otr::ffi::userstate::{otrl_userstate_create, otrl_userstate_free, OtrlUserState};
 use std::ffi::CString;
 
+/// A fuzz target: a function of libFuzzer's input.
+pub type Target = fn(&[u8]);
+
 /// Every target: its name (the name of its corpus directory) and its function.
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+pub const TARGETS: &[(&str, Target)] = &[
     ("base64", wire::base64),
     ("classify", wire::classify),
     ("query", wire::query),
@@ -43,15 +46,6 @@ pub const TARGETS: &[(&str, fn(&[u8]))] = &[
     ("receiving", receiving::receiving),
     ("conversation", conversation::conversation),
 ];
-
-/// The target called `name`.
-pub fn target(name: &str) -> fn(&[u8]) {
-    TARGETS
-        .iter()
-        .find(|(n, _)| *n == name)
-        .map(|&(_, f)| f)
-        .unwrap_or_else(|| panic!("no fuzz target {name}"))
-}
 
 /// The bytes up to the first NUL: what C sees of a string.
 pub fn until_nul(bytes: &[u8]) -> &[u8] {

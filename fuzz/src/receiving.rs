@@ -11,7 +11,9 @@
 
 use crate::capi::{pump, Party, ALICE, BOB};
 use crate::reseed;
-use otr::ffi::proto::{OTRL_POLICY_ALLOW_V2, OTRL_POLICY_ERROR_START_AKE, OTRL_POLICY_WHITESPACE_START_AKE};
+use otr::ffi::proto::{
+    OTRL_POLICY_ALLOW_V2, OTRL_POLICY_ERROR_START_AKE, OTRL_POLICY_WHITESPACE_START_AKE,
+};
 use std::cell::RefCell;
 
 /// The states, in the order of the selector byte.
@@ -59,7 +61,8 @@ pub fn build(state: usize) -> Built {
     let mut alice = Party::new(ALICE, BOB);
     let mut bob = Party::new(BOB, ALICE);
     if matches!(state, 6 | 13) {
-        let v2 = OTRL_POLICY_ALLOW_V2 | OTRL_POLICY_WHITESPACE_START_AKE | OTRL_POLICY_ERROR_START_AKE;
+        let v2 =
+            OTRL_POLICY_ALLOW_V2 | OTRL_POLICY_WHITESPACE_START_AKE | OTRL_POLICY_ERROR_START_AKE;
         (alice.policy, bob.policy) = (v2, v2);
     }
     let mut next = Vec::new();
@@ -118,7 +121,7 @@ fn encrypted(state: usize, alice: &mut Party, bob: &mut Party, next: &mut Vec<Ve
     const SECRET: &[u8] = b"the same secret";
     match state {
         5 | 6 => {
-            alice.send(TEXTS[0], std::ptr::null_mut());
+            alice.send(TEXTS[0]);
             alice.symkey(1, b"file");
             next.append(&mut alice.outbox);
             alice.initiate_smp(Some(b"question?"), SECRET);
@@ -127,7 +130,7 @@ fn encrypted(state: usize, alice: &mut Party, bob: &mut Party, next: &mut Vec<Ve
         7 => {
             alice.disconnect(false);
             deliver(alice, bob);
-            alice.send(TEXTS[0], std::ptr::null_mut());
+            alice.send(TEXTS[0]);
             next.append(&mut alice.outbox);
         }
         8 => {
@@ -157,7 +160,7 @@ fn encrypted(state: usize, alice: &mut Party, bob: &mut Party, next: &mut Vec<Ve
         }
         12 | 13 => {
             alice.mms = 120;
-            alice.send(&long_text(), std::ptr::null_mut());
+            alice.send(&long_text());
             let mut pieces = std::mem::take(&mut alice.outbox);
             assert!(pieces.len() > 2, "the text is fragmented");
             bob.receive(&pieces.remove(0));
@@ -171,10 +174,18 @@ fn encrypted(state: usize, alice: &mut Party, bob: &mut Party, next: &mut Vec<Ve
 /// reports of a rejected message (and the error message sent back).
 fn untouched(bob: &Party) -> bool {
     bob.outbox.iter().all(|m| m.starts_with(b"?OTR Error:"))
-        && bob.msg_events.iter().all(|(e, _)| matches!(*e, 4 | 5 | 7 | 8 | 9 | 12 | 13 | 14 | 15))
+        && bob
+            .msg_events
+            .iter()
+            .all(|(e, _)| matches!(*e, 4 | 5 | 7 | 8 | 9 | 12 | 13 | 14 | 15))
         && bob.smp_events.is_empty()
         && bob.symkeys.is_empty()
-        && (bob.gone_secure, bob.gone_insecure, bob.still_secure, bob.new_fingerprints) == (0, 0, 0, 0)
+        && (
+            bob.gone_secure,
+            bob.gone_insecure,
+            bob.still_secure,
+            bob.new_fingerprints,
+        ) == (0, 0, 0, 0)
 }
 
 /// The state of every context of a userstate that the C API shows, to tell whether an
@@ -203,7 +214,12 @@ fn digest(p: &Party) -> Vec<u64> {
                 priv_.may_retransmit as u64,
             ]);
             if let Some(sm) = ctx.smstate.as_ref() {
-                out.extend([u64::from(sm.nextExpected), sm.sm_prog_state as u64, sm.received_question as u64, sm.secret.is_null() as u64]);
+                out.extend([
+                    u64::from(sm.nextExpected),
+                    sm.sm_prog_state as u64,
+                    sm.received_question as u64,
+                    sm.secret.is_null() as u64,
+                ]);
             }
             c = ctx.next;
         }
@@ -252,7 +268,9 @@ pub fn receiving(data: &[u8]) {
 /// Whether `msg` holds a v2 or v3 Data Message (a fragment of one counts too).
 fn is_data_message(msg: &[u8]) -> bool {
     let m = crate::until_nul(msg);
-    m.windows(9).any(|w| w == b"?OTR:AAMD" || w == b"?OTR:AAID") || m.starts_with(b"?OTR,") || m.starts_with(b"?OTR|")
+    m.windows(9).any(|w| w == b"?OTR:AAMD" || w == b"?OTR:AAID")
+        || m.starts_with(b"?OTR,")
+        || m.starts_with(b"?OTR|")
 }
 
 /// Seed inputs: for each state, its selector and Alice's real next messages.

@@ -57,8 +57,14 @@ pub fn classify(data: &[u8]) {
     let text = c_string(data);
     // SAFETY: NUL-terminated strings and out-parameters.
     unsafe {
-        assert_eq!(proto::otrl_proto_message_type(text.as_ptr()) as u32, kind as u32);
-        assert_eq!(proto::otrl_proto_message_version(text.as_ptr()), version as i32);
+        assert_eq!(
+            proto::otrl_proto_message_type(text.as_ptr()) as u32,
+            kind as u32
+        );
+        assert_eq!(
+            proto::otrl_proto_message_version(text.as_ptr()),
+            version as i32
+        );
         let (mut sender, mut receiver) = (0, 0);
         let rc = proto::otrl_proto_instance(text.as_ptr(), &mut sender, &mut receiver);
         if let Ok(tags) = classify::proto_instance(data) {
@@ -83,10 +89,18 @@ pub fn query(data: &[u8]) {
         }
         // SAFETY: NUL-terminated strings; NULL is allowed for the out-parameters.
         unsafe {
-            assert_eq!(proto::otrl_proto_query_bestversion(text.as_ptr(), policy) as u32, best);
+            assert_eq!(
+                proto::otrl_proto_query_bestversion(text.as_ptr(), policy) as u32,
+                best
+            );
             if data.contains(&b' ') {
                 let (mut start, mut end) = (ptr::null(), ptr::null());
-                let c = proto::otrl_proto_whitespace_bestversion(text.as_ptr(), &mut start, &mut end, policy);
+                let c = proto::otrl_proto_whitespace_bestversion(
+                    text.as_ptr(),
+                    &mut start,
+                    &mut end,
+                    policy,
+                );
                 assert_eq!(c as u32, ws_best);
             }
         }
@@ -165,6 +179,9 @@ pub fn parse(data: &[u8]) {
     if let Ok(Message::Encoded(m)) = parse::parse(data) {
         let again = EncodedMessage::decode(&m.encode()).expect("an encoded message decodes");
         assert_eq!(again, m);
-        assert_eq!(EncodedMessage::from_otr(m.to_otr().as_bytes()).ok(), Some(m));
+        assert_eq!(
+            EncodedMessage::from_otr(m.to_otr().as_bytes()).ok(),
+            Some(m)
+        );
     }
 }

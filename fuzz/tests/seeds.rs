@@ -10,14 +10,20 @@ use std::fs;
 use std::path::Path;
 
 fn write(target: &str, name: &str, bytes: &[u8]) {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus").join(target);
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("corpus")
+        .join(target);
     fs::create_dir_all(&dir).unwrap();
     fs::write(dir.join(name), bytes).unwrap();
 }
 
 /// The messages after their header, as the AKE and data targets take them.
 fn body(bytes: &[u8], version: ProtocolVersion) -> &[u8] {
-    &bytes[if version == ProtocolVersion::V3 { 11 } else { 3 }..]
+    &bytes[if version == ProtocolVersion::V3 {
+        11
+    } else {
+        3
+    }..]
 }
 
 #[test]
@@ -37,10 +43,17 @@ fn write_seeds() {
             let mut seed = vec![state | vbit];
             seed.extend_from_slice(body(&next.encode(), version));
             write(target, &format!("seed-state{state}-v{vbit}"), &seed);
-            write("parse", &format!("seed-{target}-v{vbit}"), next.to_otr().as_bytes());
+            write(
+                "parse",
+                &format!("seed-{target}-v{vbit}"),
+                next.to_otr().as_bytes(),
+            );
         }
         let mut pair = ake::established(version);
-        for (i, text) in [&b"hello"[..], b"", b"with TLVs\0\x00\x01\x00\x00"].iter().enumerate() {
+        for (i, text) in [&b"hello"[..], b"", b"with TLVs\0\x00\x01\x00\x00"]
+            .iter()
+            .enumerate()
+        {
             let sent = pair.alice.send(text, &[], 2);
             let msg = sent.message.unwrap();
             let bytes = otr::wire::base64::otr_decode_data(&msg).unwrap();
@@ -73,7 +86,10 @@ fn write_seeds() {
     for (name, text) in [
         ("query", &b"?OTRv23?"[..]),
         ("query-v2", b"?OTR?v2?"),
-        ("tag", b"hello \t  \t\t\t\t \t \t \t    \t\t  \t   \t\t  \t\t"),
+        (
+            "tag",
+            b"hello \t  \t\t\t\t \t \t \t    \t\t  \t   \t\t  \t\t",
+        ),
         ("error", b"?OTR Error: something went wrong"),
         ("fragments", b"?OTR,00001,00002,abc,\n?OTR,00002,00002,def,"),
     ] {
@@ -83,6 +99,10 @@ fn write_seeds() {
     }
     write("privkey_file", "seed-sample", otr_fuzz::SAMPLE_KEYS);
     write("instag_file", "seed-sample", otr_fuzz::SAMPLE_INSTAGS);
-    write("fingerprint_file", "seed-sample", include_bytes!("../../tests/files_data/sample.fingerprints"));
+    write(
+        "fingerprint_file",
+        "seed-sample",
+        include_bytes!("../../tests/files_data/sample.fingerprints"),
+    );
     write("conversation", "seed-empty", b"");
 }
