@@ -11,7 +11,9 @@ use libc::{c_char, c_int, c_uchar, c_uint, c_ushort, c_void, size_t};
 use otr::ffi::instag::{otrl_instag_read_FILEp, OTRL_INSTAG_BEST, OTRL_INSTAG_MASTER};
 use otr::ffi::message::*;
 use otr::ffi::privkey::otrl_privkey_read_FILEp;
-use otr::ffi::proto::{OtrlPolicy, OTRL_FRAGMENT_SEND_ALL_BUT_LAST, OTRL_POLICY_DEFAULT};
+use otr::ffi::proto::{
+    otrl_proto_default_query_msg, OtrlPolicy, OTRL_FRAGMENT_SEND_ALL_BUT_LAST, OTRL_POLICY_DEFAULT,
+};
 use otr::ffi::tlv::{otrl_tlv_free, OtrlTLV};
 use otr::ffi::userstate::{otrl_userstate_create, otrl_userstate_free, OtrlUserState};
 use std::ffi::{CStr, CString};
@@ -143,9 +145,29 @@ impl Party {
         err
     }
 
+    /// Sends the query message of the party's policy (`otrl_proto_default_query_msg`),
+    /// as a client's "start private conversation" does.
+    pub fn query(&mut self) {
+        // SAFETY: a NUL-terminated account name; the result is malloc'd.
+        unsafe {
+            let q = otrl_proto_default_query_msg(self.account.as_ptr(), self.policy);
+            if !q.is_null() {
+                self.outbox.push(CStr::from_ptr(q).to_bytes().to_vec());
+                libc::free(q.cast());
+            }
+        }
+    }
+
     /// `otrl_message_receiving` of `msg` from the peer.
     pub fn receive(&mut self, msg: &[u8]) -> Incoming {
         let msg = c_string(msg);
+        if std::env::var_os("OTR_FUZZ_VERBOSE").is_some() {
+            eprintln!(
+                "{:?} receives {:?}",
+                self.account,
+                String::from_utf8_lossy(msg.as_bytes())
+            );
+        }
         let mut newmsg: *mut c_char = ptr::null_mut();
         let mut tlvs: *mut OtrlTLV = ptr::null_mut();
         let mut context: *mut ConnContext = ptr::null_mut();

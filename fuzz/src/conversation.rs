@@ -305,9 +305,7 @@ impl World {
             Op::Send { from, text } => {
                 self.send(*from, text);
             }
-            Op::Query { from } => {
-                self.party(*from).outbox.push(b"?OTRv23?".to_vec());
-            }
+            Op::Query { from } => self.party(*from).query(),
             Op::Deliver { to, fault } => self.deliver(*to, fault),
             Op::DeliverAll => self.deliver_all(4),
             Op::SmpStart {
@@ -340,7 +338,7 @@ impl World {
     /// send one message each way.
     fn finish(&mut self) {
         self.deliver_all(8);
-        self.alice.outbox.push(b"?OTRv23?".to_vec());
+        self.alice.query();
         self.collect();
         self.deliver_all(8);
         assert_eq!(
@@ -393,6 +391,10 @@ pub fn conversation(data: &[u8]) {
 
 /// Runs a script (also used to write the seed corpus).
 pub fn run(script: &Script) {
+    let verbose = std::env::var_os("OTR_FUZZ_VERBOSE").is_some();
+    if verbose {
+        eprintln!("conversation: {script:#?}");
+    }
     reseed(7);
     let mut world = World::new(script);
     for op in script.ops.iter().take(MAX_OPS) {

@@ -38,3 +38,17 @@ fn replay_corpora_and_regressions() {
     }
     println!("{total} inputs replayed");
 }
+
+/// Runs one input through one target: `OTR_FUZZ_TARGET=name OTR_FUZZ_INPUT=file`
+/// (with `--ignored`), to look at what an input does (`OTR_FUZZ_VERBOSE=1`).
+#[test]
+#[ignore]
+fn replay_one() {
+    let name = std::env::var("OTR_FUZZ_TARGET").expect("OTR_FUZZ_TARGET");
+    let input = fs::read(std::env::var("OTR_FUZZ_INPUT").expect("OTR_FUZZ_INPUT")).unwrap();
+    let (_, run) = otr_fuzz::TARGETS
+        .iter()
+        .find(|(n, _)| *n == name)
+        .expect("a target");
+    run(&input);
+}
