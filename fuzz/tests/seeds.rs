@@ -4,7 +4,9 @@
 //! message of the state its target builds. Ignored by `cargo test`; run it with
 //! `--ignored`. Captures from Debian's libotr are added by fuzz/seeds.sh.
 
+use arbitrary::{Arbitrary, Unstructured};
 use otr::wire::message::ProtocolVersion;
+use otr_fuzz::conversation::{self, Fault, Op, Script, Side, Versions};
 use otr_fuzz::{ake, capi, receiving, smp};
 use std::fs;
 use std::path::Path;
@@ -105,4 +107,159 @@ fn write_seeds() {
         include_bytes!("../../tests/files_data/sample.fingerprints"),
     );
     write("conversation", "seed-empty", b"");
+    for (i, script) in conversation_scripts().iter().enumerate() {
+        let bytes = conversation::encode(script);
+        let decoded = conversation::Script::arbitrary_take_rest(Unstructured::new(&bytes)).unwrap();
+        assert_eq!(
+            format!("{decoded:?}"),
+            format!("{script:?}"),
+            "the encoder agrees with arbitrary"
+        );
+        write("conversation", &format!("seed-script-{i}"), &bytes);
+        conversation::run(script);
+    }
+}
+
+/// Conversations for the structure-aware target: every call, every fault, both
+/// versions, with and without fragmentation.
+fn conversation_scripts() -> Vec<Script> {
+    use Side::{Alice, Bob};
+    let happy = |versions, mms| Script {
+        versions,
+        mms,
+        ops: vec![
+            Op::Query { from: Alice },
+            Op::DeliverAll,
+            Op::Send {
+                from: Alice,
+                len: 20,
+                fill: b'a',
+            },
+            Op::Send {
+                from: Bob,
+                len: 300,
+                fill: b'b',
+            },
+            Op::DeliverAll,
+            Op::SmpStart {
+                from: Alice,
+                question: true,
+                secret: 7,
+            },
+            Op::DeliverAll,
+            Op::SmpRespond {
+                from: Bob,
+                secret: 7,
+            },
+            Op::DeliverAll,
+            Op::DeliverAll,
+            Op::Symkey {
+                from: Alice,
+                usage: 1,
+                data_len: 5,
+            },
+            Op::DeliverAll,
+            Op::Send {
+                from: Bob,
+                len: 3,
+                fill: b'c',
+            },
+            Op::DeliverAll,
+            Op::Disconnect {
+                from: Bob,
+                all: false,
+            },
+            Op::DeliverAll,
+            Op::Poll { from: Alice },
+        ],
+    };
+    let faults = |versions| Script {
+        versions,
+        mms: (0, 0),
+        ops: vec![
+            Op::Query { from: Bob },
+            Op::Deliver {
+                to: Alice,
+                fault: Fault::None,
+            },
+            Op::Deliver {
+                to: Bob,
+                fault: Fault::Duplicate,
+            },
+            Op::Deliver {
+                to: Bob,
+                fault: Fault::None,
+            },
+            Op::DeliverAll,
+            Op::Send {
+                from: Alice,
+                len: 10,
+                fill: b'x',
+            },
+            Op::Send {
+                from: Alice,
+                len: 11,
+                fill: b'y',
+            },
+            Op::Deliver {
+                to: Bob,
+                fault: Fault::Reorder,
+            },
+            Op::Deliver {
+                to: Bob,
+                fault: Fault::Duplicate,
+            },
+            Op::DeliverAll,
+            Op::Send {
+                from: Bob,
+                len: 5,
+                fill: b'z',
+            },
+            Op::Deliver {
+                to: Alice,
+                fault: Fault::Flip { at: 40, xor: 1 },
+            },
+            Op::DeliverAll,
+            Op::Send {
+                from: Bob,
+                len: 5,
+                fill: b'w',
+            },
+            Op::Deliver {
+                to: Alice,
+                fault: Fault::Truncate(30),
+            },
+            Op::Deliver {
+                to: Alice,
+                fault: Fault::Replay(3),
+            },
+            Op::Deliver {
+                to: Alice,
+                fault: Fault::Splice { at: 20, other: 4 },
+            },
+            Op::SmpStart {
+                from: Bob,
+                question: false,
+                secret: 1,
+            },
+            Op::Deliver {
+                to: Alice,
+                fault: Fault::Drop,
+            },
+            Op::SmpAbort { from: Bob },
+            Op::DeliverAll,
+            Op::Disconnect {
+                from: Alice,
+                all: true,
+            },
+            Op::DeliverAll,
+        ],
+    };
+    vec![
+        happy(Versions::Both, (0, 0)),
+        happy(Versions::OnlyV2, (40, 100)),
+        happy(Versions::AliceV3, (100, 0)),
+        faults(Versions::Both),
+        faults(Versions::AliceV2),
+    ]
 }
