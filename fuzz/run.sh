@@ -18,7 +18,7 @@ mkdir -p logs
 failed=()
 for t in "${targets[@]}"; do
     mkdir -p "corpus/$t" "artifacts/$t"
-    log="logs/$t.log"
+    log="logs/$t-$(date +%Y%m%d-%H%M%S).log"
     echo "== $t: ${seconds}s" >&2
     start=$(date +%s)
     if ! /usr/bin/time -f "cpu_seconds %U %S" -a -o "$log.time" \
@@ -30,6 +30,7 @@ for t in "${targets[@]}"; do
     fi
     grep -E "^#[0-9]+.*DONE|stat::number_of_executed_units|cov:" "$log" | tail -1 >&2 || true
     echo "   wall $(( $(date +%s) - start ))s, $(tail -1 "$log.time")" >&2
+    mkdir -p "corpus/$t"
 done
 if [ ${#failed[@]} -gt 0 ]; then
     echo "fuzz: crashes in: ${failed[*]} (inputs in fuzz/artifacts/)" >&2
