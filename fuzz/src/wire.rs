@@ -143,6 +143,7 @@ pub fn fragment(data: &[u8]) {
         let (k, n) = reassembler.progress();
         assert!(k <= n);
     }
+    fragment_c_api(data);
     let Some((&mms, msg)) = data.split_first() else {
         return;
     };
@@ -183,5 +184,53 @@ pub fn parse(data: &[u8]) {
             EncodedMessage::from_otr(m.to_otr().as_bytes()).ok(),
             Some(m)
         );
+    }
+}
+
+/// The C API's reassembly and splitting with a context: `otrl_proto_fragment_accumulate`
+/// of every line (what completes is freed), then `otrl_proto_fragment_create` of the
+/// input with a size and count from its first bytes, and `otrl_proto_fragment_free`.
+fn fragment_c_api(data: &[u8]) {
+    let us = crate::userstate();
+    // SAFETY: a context of a live userstate; NUL-terminated strings; what the library
+    // allocates is freed with its functions or free().
+    unsafe {
+        let (name, account, protocol) = (c"bob", c"alice", c"prpl");
+        let context = otr::ffi::context::otrl_context_find(
+            us.0,
+            name.as_ptr(),
+            account.as_ptr(),
+            protocol.as_ptr(),
+            0x100,
+            1,
+            ptr::null_mut(),
+            None,
+            ptr::null_mut(),
+        );
+        assert!(!context.is_null());
+        for line in data.split(|&b| b == b'\n') {
+            let line = c_string(line);
+            let mut whole = ptr::null_mut();
+            let r = proto::otrl_proto_fragment_accumulate(&mut whole, context, line.as_ptr());
+            assert_eq!(r == proto::OTRL_FRAGMENT_COMPLETE, !whole.is_null());
+            libc::free(whole.cast());
+        }
+        let (mms, count) = match data {
+            [a, b, c, ..] => (
+                i32::from(*a) * 4 - 200,
+                i32::from(*b) * 2 + i32::from(*c) - 100,
+            ),
+            _ => return,
+        };
+        let text = c_string(data);
+        let mut pieces = ptr::null_mut();
+        let err =
+            proto::otrl_proto_fragment_create(mms, count, &mut pieces, context, text.as_ptr());
+        if err == 0 {
+            let n = u16::try_from(count).expect("a count that worked fits");
+            proto::otrl_proto_fragment_free(&mut pieces, n);
+        } else {
+            assert!(pieces.is_null());
+        }
     }
 }
