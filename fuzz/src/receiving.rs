@@ -45,7 +45,7 @@ pub struct Built {
     pub next: Vec<Vec<u8>>,
 }
 
-/// A text of Alice's long enough to be fragmented at a maximum message size of 120.
+/// A text of Alice's long enough to be fragmented at a maximum message size of 200 (into at most 8 pieces).
 fn long_text() -> Vec<u8> {
     let mut t = TEXTS[1].to_vec();
     t.extend(std::iter::repeat_n(b'x', 300));
@@ -159,7 +159,7 @@ fn encrypted(state: usize, alice: &mut Party, bob: &mut Party, next: &mut Vec<Ve
             answer(alice, bob, next);
         }
         12 | 13 => {
-            alice.mms = 120;
+            alice.mms = 200;
             alice.send(&long_text());
             let mut pieces = std::mem::take(&mut alice.outbox);
             assert!(pieces.len() > 2, "the text is fragmented");
@@ -245,6 +245,9 @@ pub fn receiving(data: &[u8]) {
         for msg in rest.split(|&x| x == 0).take(8) {
             let encrypted = b.bob.msgstate() == 1;
             let incoming = b.bob.receive(msg);
+            if std::env::var_os("OTR_FUZZ_VERBOSE").is_some() {
+                eprintln!("receiving: {incoming:?}, state now {}", b.bob.msgstate());
+            }
             if let Some(text) = &incoming.message {
                 if encrypted && is_data_message(msg) && !incoming.ignore {
                     // A decrypted message is one Alice sent (the MAC can't be forged).
