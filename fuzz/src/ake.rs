@@ -89,54 +89,30 @@ pub fn scenario(state: u8, version: ProtocolVersion) -> Scenario {
     let (ha, hb) = (header(version, true), header(version, false));
     let mut alice = Ake::new();
     let mut bob = Ake::new();
-    if state == 0 {
-        let commit = alice.start(ha).expect("start");
-        return Scenario {
-            ake: bob,
-            alice: false,
-            next: Some(commit),
-        };
-    }
+    let at = |ake, alice, next| Scenario { ake, alice, next };
     let commit = alice.start(ha).expect("start");
-    if state == 1 {
-        let key = bob
-            .handle_commit(commit_of(&commit), hb, true)
-            .expect("commit");
-        return Scenario {
-            ake: alice,
-            alice: true,
-            next: Some(key),
-        };
+    if state == 0 {
+        return at(bob, false, Some(commit));
     }
     let key = bob
         .handle_commit(commit_of(&commit), hb, true)
         .expect("commit");
+    if state == 1 {
+        return at(alice, true, Some(key));
+    }
     let EncodedMessage::DhKey(dh_key) = &key else {
-        unreachable!()
+        unreachable!("a D-H Key")
     };
-    let reveal = alice
-        .handle_key(dh_key, ha, alice_key)
-        .expect("key")
-        .expect("reveal");
+    let reveal = alice.handle_key(dh_key, ha, alice_key).expect("key");
+    let reveal = reveal.expect("a Reveal Signature");
     if state == 2 {
-        return Scenario {
-            ake: bob,
-            alice: false,
-            next: Some(reveal),
-        };
+        return at(bob, false, Some(reveal));
     }
     let EncodedMessage::RevealSignature(r) = &reveal else {
-        unreachable!()
+        unreachable!("a Reveal Signature")
     };
-    let done = bob
-        .handle_reveal_signature(r, hb, bob_key)
-        .expect("reveal")
-        .expect("done");
-    Scenario {
-        ake: alice,
-        alice: true,
-        next: done.reply,
-    }
+    let done = bob.handle_reveal_signature(r, hb, bob_key).expect("reveal");
+    at(alice, true, done.expect("a completed AKE").reply)
 }
 
 fn commit_of(m: &EncodedMessage) -> &otr::wire::message::DhCommit {
