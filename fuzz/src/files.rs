@@ -12,15 +12,19 @@ use otr::files::sexp::Sexp;
 use std::ptr;
 
 /// The private key file: S-expressions print back to what they parse from; the keys
-/// read are written back to a file that reads to the same keys; the C reader takes
-/// the file from a stream.
+/// read are written back to a file that reads to the same keys (unless an atom holds a
+/// NUL byte, see below); the C reader takes the file from a stream.
 pub fn privkey_file(data: &[u8]) {
     if let Ok(Some(sexp)) = Sexp::parse(data) {
         let printed = sexp.to_advanced();
         assert_eq!(Sexp::parse(&printed).ok(), Some(Some(sexp)));
     }
     let read = parse_private_keys(data);
-    if !read.keys.is_empty() {
+    // libgcrypt prints an atom holding a NUL byte as a bare token, NUL included, and
+    // libotr writes what it printed with fprintf("%s"): the file is cut there (ours
+    // does the same). Only keys free of that make the round trip.
+    let printable = read.keys.iter().all(|k| !k.private_key.to_advanced().contains(&0));
+    if !read.keys.is_empty() && printable {
         let written = write_private_keys(&read.keys);
         let again = parse_private_keys(&written);
         assert_eq!((again.keys, again.error), (read.keys, None));
