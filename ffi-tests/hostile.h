@@ -5,10 +5,29 @@
 #ifndef OTR_FFI_TESTS_HOSTILE_H
 #define OTR_FFI_TESTS_HOSTILE_H
 
+#include <dlfcn.h>
 #include <stdlib.h>
 #include <string.h>
 #include <stdio.h>
 #include <libotr/b64.h>
+#include <libotr/proto.h>
+
+/* The real path of Debian's libotr.so.5 (tests/ref/debian-cc defines it). */
+#ifndef OTR_REFERENCE_LIB
+#define OTR_REFERENCE_LIB ""
+#endif
+
+/* Whether this run loaded Debian's libotr, the reference. */
+static int on_reference(void)
+{
+    Dl_info info;
+    char *loaded = NULL, *reference = realpath(OTR_REFERENCE_LIB, NULL);
+    if (dladdr((void *)otrl_init, &info) && info.dli_fname) loaded = realpath(info.dli_fname, NULL);
+    int same = loaded && reference && strcmp(loaded, reference) == 0;
+    free(loaded);
+    free(reference);
+    return same;
+}
 
 /* Message types (the third byte of an encoded message). */
 #define WIRE_DH_COMMIT 0x02

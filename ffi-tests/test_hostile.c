@@ -9,29 +9,18 @@
  * (`make -C ffi-tests hostile-expected` records it again), and the reference must
  * still do exactly that in every run. Then the session must carry an honest message
  * each way. Where libotr itself loses the session (listed in reference_breaks), the
- * reference run checks that it still does, and ours must keep the session. */
+ * reference run checks that it still does, and ours must keep the session.
+ *
+ * Under valgrind (slow) every input runs but the SMP ones, which need the SMP brought
+ * to the step each expects, arithmetic valgrind makes take minutes: there, three of
+ * each SMP message's inputs run, in the v3 conversation only. */
 #define _GNU_SOURCE
-#include <dlfcn.h>
 #include <libotr/context_priv.h>
 #include "party.h"
 #include "hostile.h"
+#include <valgrind/valgrind.h>
 
-#ifndef OTR_REFERENCE_LIB
-#define OTR_REFERENCE_LIB ""
-#endif
 #define EXPECTED_FILE "hostile.expected"
-
-/* Whether this run loaded Debian's libotr, the reference. */
-static int on_reference(void)
-{
-    Dl_info info;
-    char *loaded = NULL, *reference = realpath(OTR_REFERENCE_LIB, NULL);
-    if (dladdr((void *)otrl_init, &info) && info.dli_fname) loaded = realpath(info.dli_fname, NULL);
-    int same = loaded && reference && strcmp(loaded, reference) == 0;
-    free(loaded);
-    free(reference);
-    return same;
-}
 
 /* ---- what the reference does with each input ------------------------------------ */
 
@@ -520,6 +509,10 @@ static void hostile_smp(conversation *c)
         CASE("every value 2 (proofs wrong)", smp_body(body, m, m, 1, 2, m, &two, 1));
 #undef CASE
         for (size_t i = 0; i < nc; i++) {
+            if (RUNNING_ON_VALGRIND && (c->version != 3 || (i != 1 && i != 7 && i != 12))) {
+                free(bodies[i]);
+                continue;
+            }
             size_t len = cases[i].len;
             const unsigned char *value = bodies[i];
             if (smp[s].type == OTRL_TLV_SMP1Q) {
