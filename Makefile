@@ -10,6 +10,8 @@
 #   make headers              regenerates include/libotr/*.h from src/ffi with cbindgen
 #   make abi-check            compares headers and library with libotr 4.1.1 (../shared/abi/check)
 #   make lint                 cargo fmt --check and clippy -D warnings (the library and fuzz/)
+#   make flood                a million hostile messages into a live session, ours and
+#                             Debian's: time, heap and resident size (check sends 100000)
 #   make fuzz                 every fuzz target for FUZZ_SECONDS (default 60) each; nightly
 #                             and cargo-fuzz (installed if missing); fails on a crash (fuzz/)
 #   make fuzz-replay          every checked-in fuzz corpus and regression input, on stable
@@ -31,7 +33,7 @@ SONAME  := libotr.so.5
 HEADERS := $(wildcard include/libotr/*.h)
 ABI_CHECK ?= ../shared/abi/check
 
-.PHONY: fuzz fuzz-replay fuzz-seeds all lib install uninstall check demo bench lint test-deps cargo-test ffi-tests ffi-tests-system interop e2e headers install-check abi-check clean
+.PHONY: fuzz fuzz-replay fuzz-seeds all lib install uninstall check demo bench lint flood test-deps cargo-test ffi-tests ffi-tests-system interop e2e headers install-check abi-check clean
 
 all: lib
 
@@ -97,6 +99,9 @@ ffi-tests: lib test-deps
 
 ffi-tests-system: test-deps
 	$(MAKE) --no-print-directory -C ffi-tests LIBOTR=system
+
+flood: lib test-deps
+	$(MAKE) --no-print-directory -C ffi-tests flood
 
 lint:
 	$(CARGO) fmt --check
