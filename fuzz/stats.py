@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The results table of fuzz/README.md, from the logs fuzz/run.sh leaves in fuzz/logs/:
-per target, the runs, the CPU time, the executions, libFuzzer's final coverage (cov:
-edges, ft: features) and the size of the checked-in corpus. Crashes are listed apart."""
+per target, the runs, the CPU time, the executions, the highest coverage libFuzzer
+reported (cov: edges, ft: features) and the size of the checked-in corpus."""
 import glob, os, re, sys
 
 here = os.path.dirname(os.path.abspath(__file__))
@@ -10,15 +10,13 @@ rows, total_cpu, total_execs = [], 0.0, 0
 for t in targets:
     logs = sorted(glob.glob(os.path.join(here, "logs", t + ".log")) +
                   glob.glob(os.path.join(here, "logs", t + "-2*.log")))
-    cpu = execs = 0
-    cov = ft = "-"
+    cpu = execs = cov = ft = 0
     for log in logs:
         text = open(log, errors="replace").read()
         m = re.findall(r"stat::number_of_executed_units: (\d+)", text)
         execs += int(m[-1]) if m else 0
-        m = re.findall(r"cov: (\d+) ft: (\d+)", text)
-        if m:
-            cov, ft = m[-1]
+        for c, f in re.findall(r"cov: (\d+) ft: (\d+)", text):
+            cov, ft = max(cov, int(c)), max(ft, int(f))
         if os.path.exists(log + ".time"):
             for line in open(log + ".time"):
                 f = line.split()
