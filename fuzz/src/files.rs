@@ -23,7 +23,10 @@ pub fn privkey_file(data: &[u8]) {
     // libgcrypt prints an atom holding a NUL byte as a bare token, NUL included, and
     // libotr writes what it printed with fprintf("%s"): the file is cut there (ours
     // does the same). Only keys free of that make the round trip.
-    let printable = read.keys.iter().all(|k| !k.private_key.to_advanced().contains(&0));
+    let printable = read
+        .keys
+        .iter()
+        .all(|k| !k.private_key.to_advanced().contains(&0));
     if !read.keys.is_empty() && printable {
         let written = write_private_keys(&read.keys);
         let again = parse_private_keys(&written);
