@@ -25,7 +25,7 @@ use super::userstate::OtrlUserState;
 use super::{bytes, c_bytes, c_string, malloc_c_string, opaque};
 use crate::ake::AuthState;
 use crate::crypto::ake_keys::SessionIdHalf;
-use crate::session::{ErrorCode, Event, MsgState, Offer, Output, Received, Session};
+use crate::session::{ErrorCode, Event, MsgState, Offer, Output, Received, Session, SmpStep};
 use crate::smp::{self, NextExpected};
 use crate::wire::classify::{self, Classified, MessageType};
 use crate::wire::fragment::{self, Accumulated};
@@ -790,6 +790,7 @@ impl Incoming<'_> {
                     gone_encrypted |= matches!(event, Event::GoneSecure | Event::StillSecure);
                     self.on_event(context, master, best, event, extra_key);
                 }
+                Output::Smp(step) => self.smp_step(context, master, step),
             }
         }
         if gone_encrypted {
@@ -875,12 +876,6 @@ impl Incoming<'_> {
                 self.event(OTRL_MSGEVENT_LOG_HEARTBEAT_SENT, context);
             }
             Event::PeerDisconnected => otrl_context_force_finished(context),
-            Event::SmpTrust(trusted) => {
-                let trust = if *trusted { c"smp" } else { c"" };
-                otrl_context_set_trust((*context).active_fingerprint, trust.as_ptr());
-                self.ops.write_fingerprints();
-            }
-            Event::Smp(event) => smp_event(&self.ops, context, event),
             Event::ReceivedSymkey { use_, use_data } => {
                 if otrl_api_version >= 0x040000 {
                     self.ops
@@ -899,6 +894,22 @@ impl Incoming<'_> {
             | Event::ConnectionEnded
             | Event::Ignored(_) => {}
         }
+    }
+
+    /// The callbacks for one SMP TLV, made while the context shows the SMP
+    /// state of the step; then whatever the client did to the state meanwhile
+    /// is taken over.
+    unsafe fn smp_step(&self, context: *mut ConnContext, master: *mut ConnContext, step: &SmpStep) {
+        mirror_smp(context, step.view);
+        if let Some(trusted) = step.trust {
+            let trust = if trusted { c"smp" } else { c"" };
+            otrl_context_set_trust((*context).active_fingerprint, trust.as_ptr());
+            self.ops.write_fingerprints();
+        }
+        if let Some(reply) = &step.reply {
+            self.send(context, master, reply.as_bytes(), false);
+        }
+        smp_event(&self.ops, context, &step.event);
     }
 
     /// A message event without text or error.
@@ -1053,7 +1064,6 @@ impl Incoming<'_> {
 
 /// Reports an SMP event, with the question of an SMP1Q.
 unsafe fn smp_event(ops: &AppOps, context: *mut ConnContext, event: &smp::Event) {
-    mirror(context);
     let mut question = match event {
         smp::Event::AskForAnswer { question } => Some(c_string(question).into_bytes_with_nul()),
         _ => None,
@@ -1067,18 +1077,16 @@ unsafe fn smp_event(ops: &AppOps, context: *mut ConnContext, event: &smp::Event)
     adopt_smp_reset(context);
 }
 
-/// Copies the SMP state into the `OtrlSMState` clients read.
-unsafe fn mirror_smp(context: *mut ConnContext) {
-    let c = &mut *context;
-    let smp = conn(context).session.smp();
-    let Some(sm) = c.smstate.as_mut() else {
+/// Shows `view` in the `OtrlSMState` clients read.
+unsafe fn mirror_smp(context: *mut ConnContext, view: smp::View) {
+    let Some(sm) = (*context).smstate.as_mut() else {
         return;
     };
-    sm.nextExpected = smp.expected() as NextExpectedSMP;
-    sm.received_question = c_int::from(smp.received_question());
-    sm.sm_prog_state = smp.progress() as OtrlSMProgState;
+    sm.nextExpected = view.expected as NextExpectedSMP;
+    sm.received_question = c_int::from(view.received_question);
+    sm.sm_prog_state = view.progress as OtrlSMProgState;
     // Clients only test `secret` for NULL (libotr-abi.md); the secret stays in Rust.
-    let secret = if smp.is_initialized() {
+    let secret = if view.initialized {
         opaque::held_in_session()
     } else {
         ptr::null_mut()
@@ -1131,13 +1139,15 @@ unsafe fn start_or_respond_smp(
     let combined = Zeroizing::new(smp::combined_secret(first, second, ssid, secret));
     adopt_smp_reset(context);
     let smp = conn(context).session.smp_mut();
-    let tlv = if initiating {
+    let outgoing = if initiating {
         smp.start(&combined, question)
     } else {
         smp.respond(&combined)
     };
-    if let Ok(tlv) = tlv {
-        send_smp(ops, context, tlv);
+    if let Ok(outgoing) = outgoing {
+        mirror(context);
+        mirror_smp(context, outgoing.view);
+        send_smp(ops, context, outgoing.tlv);
     }
 }
 
@@ -1220,7 +1230,7 @@ pub(super) unsafe fn mirror(context: *mut ConnContext) {
     priv_.our_keyid = session.our_keyid();
     priv_.lastsent = time_t::try_from(session.last_sent()).unwrap_or(0);
     priv_.lastrecv = time_t::try_from(session.last_recv()).unwrap_or(0);
-    mirror_smp(context);
+    mirror_smp(context, session.smp().view());
 }
 
 /// Ends the private conversation of one context: tells the peer (if encrypted and

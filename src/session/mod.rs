@@ -127,11 +127,6 @@ pub enum Event {
     HeartbeatSent,
     /// The peer sent the disconnected TLV; the session is now finished.
     PeerDisconnected,
-    /// Record the SMP's verdict as the active fingerprint's trust (`true`:
-    /// libotr's `"smp"`, `false`: `""`).
-    SmpTrust(bool),
-    /// An SMP event for the user (libotr's `handle_smp_event`).
-    Smp(smp::Event),
     /// The peer announced a use of the extra symmetric key (TLV 8, spec
     /// "Extra symmetric key"); the key is [`Received::extra_key`].
     ReceivedSymkey {
@@ -183,6 +178,26 @@ pub enum Output {
     Send(String),
     /// Report this event.
     Event(Event),
+    /// Handle one SMP TLV.
+    Smp(SmpStep),
+}
+
+/// The handling of one SMP TLV of a received Data Message (spec "Socialist
+/// Millionaires' Protocol"; libotr's `otrl_message_receiving`), in field
+/// order: record the trust, send the reply, report the event, all while a
+/// client reading the SMP state sees `view` (see [`smp::Received::view`];
+/// [`Session::smp`] has moved on already).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SmpStep {
+    /// The SMP state a client sees meanwhile.
+    pub view: smp::View,
+    /// Record the SMP's verdict as the active fingerprint's trust (`true`:
+    /// libotr's `"smp"`, `false`: `""`), then write the fingerprints.
+    pub trust: Option<bool>,
+    /// Transmit this message (SMP message 3 or 4, unfragmented).
+    pub reply: Option<String>,
+    /// The event for the user (libotr's `handle_smp_event`).
+    pub event: smp::Event,
 }
 
 /// The result of [`Session::receive`].
@@ -202,26 +217,35 @@ pub struct Received {
 }
 
 impl Received {
-    /// The messages to transmit, in order.
+    /// The messages to transmit, in order (SMP replies included).
     pub fn to_send(&self) -> Vec<String> {
         self.outputs
             .iter()
             .filter_map(|o| match o {
                 Output::Send(m) => Some(m.clone()),
+                Output::Smp(step) => step.reply.clone(),
                 Output::Event(_) => None,
             })
             .collect()
     }
 
-    /// The events, in order.
+    /// The events, in order (not the SMP's: [`Received::smp_steps`]).
     pub fn events(&self) -> Vec<Event> {
         self.outputs
             .iter()
             .filter_map(|o| match o {
                 Output::Event(e) => Some(e.clone()),
-                Output::Send(_) => None,
+                Output::Send(_) | Output::Smp(_) => None,
             })
             .collect()
+    }
+
+    /// The handling of the SMP TLVs, in order.
+    pub fn smp_steps(&self) -> impl Iterator<Item = &SmpStep> {
+        self.outputs.iter().filter_map(|o| match o {
+            Output::Smp(step) => Some(step),
+            Output::Send(_) | Output::Event(_) => None,
+        })
     }
 
     /// Empties it for reuse, keeping the room of its buffers.
@@ -890,15 +914,15 @@ impl Session {
     /// reply (an empty Data Message flagged IGNORE_UNREADABLE), the event.
     fn smp_messages(&mut self, out: &mut Received) {
         for step in self.smp.receive(&out.tlvs) {
-            if let Some(trusted) = step.trust {
-                out.event(Event::SmpTrust(trusted));
-            }
-            if let Some(reply) = step.reply {
-                if let Some(msg) = self.encrypt(b"", &[reply], FLAG_IGNORE_UNREADABLE) {
-                    out.send(msg);
-                }
-            }
-            out.event(Event::Smp(step.event));
+            let reply = step
+                .reply
+                .and_then(|tlv| self.encrypt(b"", &[tlv], FLAG_IGNORE_UNREADABLE));
+            out.outputs.push(Output::Smp(SmpStep {
+                view: step.view,
+                trust: step.trust,
+                reply,
+                event: step.event,
+            }));
         }
     }
 
