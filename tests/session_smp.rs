@@ -42,7 +42,7 @@ fn established() -> [Session; 2] {
     let log = wire.deliver_all(&mut sessions);
     assert_eq!(
         log.iter()
-            .filter(|(_, o)| *o == Output::Event(Event::GoneSecure))
+            .filter(|(_, o)| matches!(o, Output::Event(Event::GoneSecure(_))))
             .count(),
         2
     );

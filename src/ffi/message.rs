@@ -25,7 +25,9 @@ use super::userstate::OtrlUserState;
 use super::{bytes, c_bytes, c_string, malloc_c_string, opaque};
 use crate::ake::AuthState;
 use crate::crypto::ake_keys::SessionIdHalf;
-use crate::session::{ErrorCode, Event, MsgState, Offer, Output, Received, Session, SmpStep};
+use crate::session::{
+    AkeEnd, ErrorCode, Event, MsgState, Offer, Output, Received, Session, SmpStep,
+};
 use crate::smp::{self, NextExpected};
 use crate::wire::classify::{self, Classified, MessageType};
 use crate::wire::fragment::{self, Accumulated};
@@ -386,6 +388,7 @@ pub(super) unsafe fn encrypt(
     let msg = conn.session.encrypt(text, tlvs, flags)?;
     conn.last_message = Some(Zeroizing::new(text.to_vec()));
     conn.may_retransmit = 0;
+    mirror(context);
     Some(msg)
 }
 
@@ -787,7 +790,7 @@ impl Incoming<'_> {
                 }
                 Output::Event(Event::ReceivedUnencrypted(text)) => unencrypted = Some(text),
                 Output::Event(event) => {
-                    gone_encrypted |= matches!(event, Event::GoneSecure | Event::StillSecure);
+                    gone_encrypted |= matches!(event, Event::GoneSecure(_) | Event::StillSecure(_));
                     self.on_event(context, master, best, event, extra_key);
                 }
                 Output::Smp(step) => self.smp_step(context, master, step),
@@ -842,9 +845,12 @@ impl Incoming<'_> {
         extra_key: &[u8],
     ) {
         match event {
-            Event::GoneSecure => self.go_encrypted(context, false),
-            Event::StillSecure => self.go_encrypted(context, true),
-            Event::Reflected => self.event(OTRL_MSGEVENT_MSG_REFLECTED, context),
+            Event::GoneSecure(ending) => self.go_encrypted(context, false, ending),
+            Event::StillSecure(ending) => self.go_encrypted(context, true, ending),
+            Event::Reflected(ending) => {
+                show_ake_end(context, ending);
+                self.event(OTRL_MSGEVENT_MSG_REFLECTED, context);
+            }
             Event::SetupError(_) => self.ops.msg_event(
                 OTRL_MSGEVENT_SETUP_ERROR,
                 context,
@@ -854,6 +860,7 @@ impl Incoming<'_> {
             Event::GeneralError(text) => {
                 if (*context).msgstate == OTRL_MSGSTATE_ENCRYPTED {
                     conn(context).may_retransmit = 1;
+                    mirror(context);
                 }
                 let text = c_string(text);
                 self.ops
@@ -900,7 +907,8 @@ impl Incoming<'_> {
     /// state of the step; then whatever the client did to the state meanwhile
     /// is taken over.
     unsafe fn smp_step(&self, context: *mut ConnContext, master: *mut ConnContext, step: &SmpStep) {
-        mirror_smp(context, step.view);
+        conn(context).smp_shown = Some(step.view);
+        mirror(context);
         if let Some(trusted) = step.trust {
             let trust = if trusted { c"smp" } else { c"" };
             otrl_context_set_trust((*context).active_fingerprint, trust.as_ptr());
@@ -910,6 +918,7 @@ impl Incoming<'_> {
             self.send(context, master, reply.as_bytes(), false);
         }
         smp_event(&self.ops, context, &step.event);
+        conn(context).smp_shown = None;
     }
 
     /// A message event without text or error.
@@ -954,6 +963,7 @@ impl Incoming<'_> {
             let conn = conn(context);
             conn.last_message = Some(Zeroizing::new(Vec::new()));
             conn.may_retransmit = 0;
+            mirror(context);
         }
         match kind {
             MessageType::DhCommit
@@ -988,12 +998,14 @@ impl Incoming<'_> {
 
     /// libotr's `go_encrypted` callbacks: the peer's fingerprint recorded (and
     /// announced if new), the context updated, then `gone_secure` or
-    /// `still_secure`.
-    unsafe fn go_encrypted(&self, context: *mut ConnContext, refresh: bool) {
+    /// `still_secure`; all while the context shows the AKE still under way
+    /// (see [`AkeEnd`]).
+    unsafe fn go_encrypted(&self, context: *mut ConnContext, refresh: bool, ending: &AkeEnd) {
         let conn = conn(context);
         let Some(fingerprint) = conn.session.their_fingerprint() else {
             return;
         };
+        show_ake_end(context, ending);
         let mut hash = fingerprint.0;
         let mut added = 0;
         let found = otrl_context_find_fingerprint(context, hash.as_mut_ptr(), 1, &mut added);
@@ -1004,6 +1016,7 @@ impl Incoming<'_> {
         private_part(context).generation += 1;
         mirror(context);
         (*context).active_fingerprint = found;
+        (*context).auth.authstate = ending.auth_state as c_uint;
         self.ops.update_context_list();
         if refresh {
             let initiated = c_int::from(conn.session.ake().initiated());
@@ -1077,6 +1090,31 @@ unsafe fn smp_event(ops: &AppOps, context: *mut ConnContext, event: &smp::Event)
     adopt_smp_reset(context);
 }
 
+/// A client acting on the SMP (from a callback, too) sees the session's own SMP
+/// state from then on, as libotr's callers see its live state.
+unsafe fn end_smp_shown(context: *mut ConnContext) {
+    conn(context).smp_shown = None;
+    adopt_smp_reset(context);
+}
+
+/// Shows the context as it is while libotr reports the end of an AKE, before the
+/// peer's fingerprint is recorded.
+unsafe fn show_ake_end(context: *mut ConnContext, ending: &AkeEnd) {
+    let c = &mut *context;
+    c.msgstate = ending.msgstate as c_uint;
+    c.protocol_version = protocol_version(ending.protocol_version);
+    c.auth.authstate = ending.auth_state as c_uint;
+}
+
+/// A protocol version as `ConnContext` and `OtrlAuthInfo` hold it (0: none).
+fn protocol_version(version: Option<ProtocolVersion>) -> c_uint {
+    match version {
+        Some(ProtocolVersion::V2) => 2,
+        Some(ProtocolVersion::V3) => 3,
+        None => 0,
+    }
+}
+
 /// Shows `view` in the `OtrlSMState` clients read.
 unsafe fn mirror_smp(context: *mut ConnContext, view: smp::View) {
     let Some(sm) = (*context).smstate.as_mut() else {
@@ -1137,7 +1175,7 @@ unsafe fn start_or_respond_smp(
     };
     let ssid = c.sessionid.get(..c.sessionid_len).unwrap_or_default();
     let combined = Zeroizing::new(smp::combined_secret(first, second, ssid, secret));
-    adopt_smp_reset(context);
+    end_smp_shown(context);
     let smp = conn(context).session.smp_mut();
     let outgoing = if initiating {
         smp.start(&combined, question)
@@ -1145,9 +1183,10 @@ unsafe fn start_or_respond_smp(
         smp.respond(&combined)
     };
     if let Ok(outgoing) = outgoing {
-        mirror(context);
-        mirror_smp(context, outgoing.view);
+        conn(context).smp_shown = Some(outgoing.view);
         send_smp(ops, context, outgoing.tlv);
+        conn(context).smp_shown = None;
+        mirror(context);
     }
 }
 
@@ -1161,7 +1200,6 @@ unsafe fn send_smp(ops: &AppOps, context: *mut ConnContext, tlv: Tlv) {
             OTRL_FRAGMENT_SEND_ALL,
         );
     }
-    mirror(context);
 }
 
 /// The context's session, told the current policy, our instance tag and account.
@@ -1203,20 +1241,12 @@ pub(super) unsafe fn mirror(context: *mut ConnContext) {
     let session = &conn.session;
     let priv_ = private_part(context);
     let c = &mut *context;
-    let version = |v: Option<ProtocolVersion>| match v {
-        Some(ProtocolVersion::V2) => 2,
-        Some(ProtocolVersion::V3) => 3,
-        None => 0,
-    };
     c.msgstate = session.msgstate() as c_uint;
     c.auth.authstate = session.auth_state() as c_uint;
-    c.auth.protocol_version = version(session.ake().version());
+    c.auth.protocol_version = protocol_version(session.ake().version());
     c.auth.initiated = c_int::from(session.ake().initiated());
     c.otr_offer = session.offer() as c_uint;
-    c.protocol_version = version(session.protocol_version());
-    if session.msgstate() != MsgState::Encrypted {
-        c.active_fingerprint = ptr::null_mut();
-    }
+    c.protocol_version = protocol_version(session.protocol_version());
     if let Some((id, half)) = session.session_id() {
         c.sessionid = [0; 20];
         c.sessionid[..id.len()].copy_from_slice(&id);
@@ -1230,7 +1260,16 @@ pub(super) unsafe fn mirror(context: *mut ConnContext) {
     priv_.our_keyid = session.our_keyid();
     priv_.lastsent = time_t::try_from(session.last_sent()).unwrap_or(0);
     priv_.lastrecv = time_t::try_from(session.last_recv()).unwrap_or(0);
-    mirror_smp(context, session.smp().view());
+    // Clients only see whether there is a last message; its text stays in Rust.
+    priv_.lastmessage = match conn.last_message {
+        Some(_) => opaque::held_in_session().cast(),
+        None => ptr::null_mut(),
+    };
+    priv_.may_retransmit = c_int::from(conn.may_retransmit);
+    mirror_smp(
+        context,
+        conn.smp_shown.unwrap_or_else(|| session.smp().view()),
+    );
 }
 
 /// Ends the private conversation of one context: tells the peer (if encrypted and
@@ -1384,9 +1423,10 @@ pub unsafe extern "C" fn otrl_message_abort_smp(
     if context.is_null() {
         return;
     }
-    adopt_smp_reset(context);
+    end_smp_shown(context);
     let tlv = conn(context).session.smp_mut().abort();
     send_smp(&AppOps::new(ops, opdata), context, tlv);
+    mirror(context);
 }
 
 /// Tells the peer that the current extra symmetric key will be used for `use`

@@ -97,12 +97,12 @@ pub enum Ignored {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Event {
     /// An AKE completed and the session is now encrypted (`gone_secure`).
-    GoneSecure,
+    GoneSecure(AkeEnd),
     /// An AKE refreshed an encrypted session with the same peer key
     /// (`still_secure`).
-    StillSecure,
+    StillSecure(AkeEnd),
     /// The peer's D-H key of the AKE is ours (`OTRL_MSGEVENT_MSG_REFLECTED`).
-    Reflected,
+    Reflected(AkeEnd),
     /// An AKE message was rejected (`OTRL_MSGEVENT_SETUP_ERROR`).
     SetupError(AkeError),
     /// Plaintext arrived while encrypted, finished or requiring encryption
@@ -146,6 +146,23 @@ pub enum Event {
     SendError(ErrorCode),
     /// The message was dropped silently.
     Ignored(Ignored),
+}
+
+/// What a client reads of a session while the end of an AKE is reported.
+/// libotr reports it from inside the AKE's last step (its `go_encrypted` is
+/// the AKE's `auth_succeeded` callback): the authentication state is still
+/// the one that awaited the Reveal Signature or Signature message, and the
+/// message state and protocol version are the old ones until the peer's
+/// fingerprint has been recorded (`new_fingerprint`, `write_fingerprints`).
+/// The session itself has moved on already.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct AkeEnd {
+    /// `auth.authstate` meanwhile.
+    pub auth_state: AuthState,
+    /// `msgstate` until the fingerprint is recorded.
+    pub msgstate: MsgState,
+    /// `protocol_version` until the fingerprint is recorded.
+    pub protocol_version: Option<ProtocolVersion>,
 }
 
 /// What was wrong with a malformed message. Kept as found and only put into
@@ -461,6 +478,7 @@ impl Session {
     pub fn adopt(&mut self, master: &Session, copy_ake: bool) {
         self.msgstate = master.msgstate;
         self.protocol_version = Some(ProtocolVersion::V3);
+        self.ake.set_version(ProtocolVersion::V3);
         if copy_ake {
             if let Some(ake) = master.ake.copy_on_key() {
                 self.ake = ake;
@@ -795,6 +813,11 @@ impl Session {
     fn encoded(&mut self, msg: EncodedMessage, now: u64, out: &mut Received) {
         let version = msg.header().version;
         let reply_header = self.header(version);
+        let ending = AkeEnd {
+            auth_state: self.ake.state(),
+            msgstate: self.msgstate,
+            protocol_version: self.protocol_version,
+        };
         let result = match msg {
             EncodedMessage::DhCommit(m) => {
                 // libotr takes the commit's version as the conversation's
@@ -829,7 +852,7 @@ impl Session {
                 // libotr reports the new session before it sends the
                 // Signature that completes it for the peer.
                 if let Some(done) = done {
-                    self.go_encrypted(done, out);
+                    self.go_encrypted(done, ending, out);
                 }
                 if let Some(reply) = reply {
                     self.send_ake(reply, now, out);
@@ -844,9 +867,9 @@ impl Session {
 
     /// Enter the encrypted state with the AKE's result (libotr's
     /// `go_encrypted`).
-    fn go_encrypted(&mut self, done: AkeResult, out: &mut Received) {
+    fn go_encrypted(&mut self, done: AkeResult, ending: AkeEnd, out: &mut Received) {
         if done.is_reflected() {
-            out.event(Event::Reflected);
+            out.event(Event::Reflected(ending));
             return;
         }
         let keys = match DataKeys::after_ake(&done) {
@@ -862,9 +885,9 @@ impl Session {
         self.their_long_term_key = Some(Box::new(done.their_long_term_key));
         self.msgstate = MsgState::Encrypted;
         out.event(if refresh {
-            Event::StillSecure
+            Event::StillSecure(ending)
         } else {
-            Event::GoneSecure
+            Event::GoneSecure(ending)
         });
     }
 

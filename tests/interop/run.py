@@ -531,6 +531,81 @@ def smp_aborted(w):
 
 
 @scenario
+def smp_answer_unasked(w):
+    # Bob answers when nothing was asked (after a finished exchange): libotr still sends
+    # an SMP message 2 and expects message 3; Alice, expecting message 1, reports an SMP
+    # error. Her abort sets both back; a new exchange works.
+    a, b = w.pair()
+    w.ake(a, b)
+    a.do("smp bob open sesame")
+    w.pump()
+    b.do("smprespond alice open sesame")
+    w.pump()
+    w.expect_event(b, "smp_event success")
+    since = len(a.events)
+    b.do("smprespond alice open sesame")
+    w.pump()
+    w.expect_event(a, "smp_event error", since)
+    a.do("smpabort bob")
+    w.pump()
+    w.expect_event(b, "smp_event abort")
+    a.do("smp bob once more")
+    w.pump()
+    b.do("smprespond alice once more")
+    w.pump()
+    w.expect_event(a, "smp_event success", since)
+
+
+@scenario
+def smp_answered_twice(w):
+    # Bob answers twice before anything comes back: libotr makes a new SMP message 2
+    # from the same message 1 each time. Alice goes on with the first (the second is an
+    # error for her); Bob checks her message 3 against his second answer: cheating.
+    a, b = w.pair()
+    w.ake(a, b)
+    a.do("smp bob open sesame")
+    w.pump()
+    answers = hold(w, b, "smprespond alice open sesame") + hold(w, b, "smprespond alice open sesame")
+    for msg in answers:
+        w.deliver("bob", "alice", msg)
+    w.pump()
+    w.expect_event(a, "smp_event in_progress")
+    w.expect_event(a, "smp_event error")
+    w.expect_event(b, "smp_event cheated")
+    for p, other in ((a, b), (b, a)):
+        p.do("smpabort " + other.account)
+    w.pump()
+    w.say(a, b, "still private after a double answer")
+
+
+@scenario
+def smp_bitlbee_style(w):
+    # Both peers handle SMP events as bitlbee does: abort on an error or cheating, free
+    # the SMP state in the callback whenever an exchange ends; every later callback sees
+    # the freed state. A match, a mismatch, both asking at once, a match again.
+    a, b = w.pair()
+    for p in (a, b):
+        p.do("smpstyle bitlbee")
+    w.ake(a, b)
+    for answer in ("blue", "green"):
+        a.do("smpq bob Colour?|blue")
+        w.pump()
+        b.do("smprespond alice " + answer)
+        w.pump()
+    w.expect_event(a, "smp_event failure")
+    a.do("smp bob both at once")
+    b.do("smp alice both at once")
+    w.pump()
+    w.expect_event(a, "smp_event error")
+    b.do("smp alice after the error")
+    w.pump()
+    a.do("smprespond bob after the error")
+    w.pump()
+    w.expect_event(b, "smp_event success")
+    w.say(a, b, "still private after bitlbee's SMP")
+
+
+@scenario
 def extra_symmetric_key(w):
     a, b = w.pair()
     w.ake(a, b)
@@ -1005,6 +1080,8 @@ def main():
     parser.add_argument("--only", default="")
     parser.add_argument("--pairings", default="", help="run only these (and their references)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
+    parser.add_argument("--logs", default="",
+                        help="write each run's normalised logs to DIR/SCENARIO.PAIRING.SEAT")
     args = parser.parse_args()
     config = Config(args)
     try:
@@ -1088,6 +1165,8 @@ def run_all(config, args):
         futures = {(f.__name__, p): pool.submit(run_one, config, f, p)
                    for f in chosen for p in pairings_of(f, args)}
         results = {k: fut.result() for k, fut in futures.items()}
+    if args.logs:
+        write_logs(args.logs, results)
     passed = failed = 0
     width = max(len(f.__name__) for f in chosen)
     reports = []
@@ -1134,6 +1213,15 @@ def run_all(config, args):
                                                        time.monotonic() - started))
     print("%d passed, %d failed" % (passed, failed))
     return 1 if failed else 0
+
+
+def write_logs(directory, results):
+    """Each seat's normalised log of each run, one file each (to diff by hand)."""
+    os.makedirs(directory, exist_ok=True)
+    for (name, pairing), result in results.items():
+        for seat, blocks in result["logs"].items():
+            with open(os.path.join(directory, "%s.%s.%s" % (name, pairing, seat)), "w") as f:
+                f.write("\n".join(blocks) + "\n")
 
 
 def impl_of(pairing, seat):
