@@ -356,6 +356,10 @@ pub struct Smp {
     progress: Progress,
     received_question: bool,
     initialized: bool,
+    /// Whether exponents `x2`, `x3` were drawn (step 1, or step 2a that
+    /// passed its checks): from then on libotr's `x2` and `x3` are never NULL
+    /// again until the state is freed.
+    drew_exponents: bool,
     stage: Stage,
 }
 
@@ -384,6 +388,7 @@ impl Smp {
             progress: Progress::Ok,
             received_question: false,
             initialized: false,
+            drew_exponents: false,
             stage: Stage::Idle,
         }
     }
@@ -445,6 +450,9 @@ impl Smp {
         }
         let mut v = Values::default();
         match &self.stage {
+            Stage::Idle if self.drew_exponents => {
+                (v.x2, v.x3) = (Some(Zeroizing::default()), Some(Zeroizing::default()));
+            }
             Stage::Idle => {}
             Stage::Started(s) => {
                 v.secret = be(&s.secret);
@@ -488,6 +496,7 @@ impl Smp {
         Ok(Self {
             progress,
             received_question,
+            drew_exponents: v.x2.is_some(),
             stage: stage_of(v)?,
             ..Self::initialized()
         })
@@ -740,6 +749,7 @@ impl Smp {
         let (c3, d3) = prove_log(&x3, 2)?;
         self.initialized = true;
         self.received_question = false;
+        self.drew_exponents = true;
         self.stage = Stage::Started(Box::new(Started {
             secret: *secret,
             secret_bits,
@@ -778,6 +788,7 @@ impl Smp {
             x3: *x3,
             g3o: g3a,
         }));
+        self.drew_exponents = true;
         self.progress = Progress::Ok;
         Ok(())
     }
@@ -910,7 +921,8 @@ type Bytes = Zeroizing<Vec<u8>>;
 /// has not computed yet is 0, as in libotr. So is one this state has already wiped
 /// because no later step needs it (libotr keeps it): Bob's secret once SMP message 2
 /// is made, `x2` after step 3, and everything once the comparison is done.
-/// `x2` and `x3` are `None` (libotr's NULL) until step 1 or 2a.
+/// `x2` and `x3` are `None` (libotr's NULL) until step 1 or 2a, and from then on
+/// never again until the state is freed.
 #[derive(Default)]
 pub struct Values {
     /// Our secret `x` (Alice) or `y` (Bob).

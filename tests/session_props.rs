@@ -220,6 +220,7 @@ impl World {
             auth_state: AuthState::AwaitingRevealSig,
             msgstate: MsgState::Plaintext,
             protocol_version: Some(version),
+            keyids: (0, 0),
         };
         prop_assert_eq!(r.events(), vec![Event::GoneSecure(ending)]);
         let sig = r.to_send();
@@ -424,14 +425,18 @@ impl World {
                     } else {
                         prop_assert_eq!(r.message.as_deref().map(Vec::as_slice), Some(&text[..]));
                         if m.last_sent < self.now - otr::session::HEARTBEAT_INTERVAL {
-                            let [Output::Send(heartbeat), Output::Event(Event::HeartbeatSent)] =
-                                &r.outputs[..]
+                            let [Output::SendCounted {
+                                message: heartbeat,
+                                last_sent_before,
+                            }, Output::Event(Event::HeartbeatSent)] = &r.outputs[..]
                             else {
                                 return Err(TestCaseError::fail(format!(
                                     "expected a heartbeat: {:?}",
                                     r.outputs
                                 )));
                             };
+                            // Clients see the old time until the heartbeat has gone.
+                            prop_assert_eq!(*last_sent_before, m.last_sent);
                             let heartbeat = heartbeat.clone();
                             self.register(to, heartbeat, Vec::new(), true)?;
                         } else {

@@ -746,9 +746,10 @@ fn steps_resume_from_values() {
         assert_eq!(alice.step5(&msg4).unwrap(), equal);
         let done = through_values(&alice);
         assert_eq!(done.progress(), alice.progress());
+        let values = done.values().unwrap();
         assert!(
-            done.values().unwrap().x3.is_none(),
-            "values wiped once compared"
+            values.x3.as_deref().is_some_and(|x3| x3.is_empty()) && values.g3o.is_empty(),
+            "values wiped once compared, but x2 and x3 not NULL again (libotr keeps them)"
         );
     }
 }

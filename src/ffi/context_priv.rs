@@ -54,6 +54,12 @@ pub(crate) struct Conn {
     /// (`smp::Received::view`, `smp::Outgoing::view`); the session's own
     /// state when `None`.
     pub smp_shown: Option<smp::View>,
+    /// What was last written to the context's `OtrlSMState`, to tell what a client
+    /// changed there since.
+    pub smp_written: Option<smp::View>,
+    /// The time of the last message sent that callbacks see while a message
+    /// that counts as sending is on its way (`Output::SendCounted`).
+    pub last_sent_shown: Option<u64>,
 }
 
 impl Conn {
@@ -67,6 +73,8 @@ impl Conn {
             may_retransmit: 0,
             commit_sent_time: 0,
             smp_shown: None,
+            smp_written: None,
+            last_sent_shown: None,
         }
     }
 }

@@ -683,14 +683,11 @@ impl Incoming<'_> {
             }
         }
         otrl_context_update_recent_child(context, 0);
-        if matches!(kind, MessageType::DhKey | MessageType::RevealSig)
-            && !self.load_private_key(context)
-        {
-            return Outcome::ignored(context);
+        if matches!(kind, MessageType::DhKey | MessageType::RevealSig) {
+            self.load_private_key(context);
         }
         adopt_smp_reset(context);
         let session = prepare_session(context, policy);
-        let sent_before = session.last_sent();
         let offer_before = session.offer();
         let mut received = RECEIVED.take().unwrap_or_default();
         session.receive_classified_into(classified, now(), &mut received);
@@ -701,12 +698,6 @@ impl Incoming<'_> {
         }
         let outcome = self.report(context, master, best, kind, policy, message, &mut received);
         RECEIVED.set(Some(received));
-        let session = &mut conn(context).session;
-        if context == master && session.ake().version() == Some(ProtocolVersion::V3) {
-            // libotr's send_or_error_auth: a master's v3 AKE messages are not
-            // counted as sent.
-            session.note_sent(sent_before);
-        }
         mirror(context);
         outcome
     }
@@ -749,19 +740,19 @@ impl Incoming<'_> {
     }
 
     /// Gives the context's session our long-term key, asking the client to create
-    /// one if the account has none; false if there still is none.
-    unsafe fn load_private_key(&self, context: *mut ConnContext) -> bool {
+    /// one if the account has none (by then libotr has noted the message's arrival).
+    unsafe fn load_private_key(&self, context: *mut ConnContext) {
         let c = &*context;
         let mut key = otrl_privkey_find(self.us, c.accountname, c.protocol);
         if key.is_null() {
+            conn(context).session.note_received(now());
+            mirror(context);
             self.ops.create_privkey(c.accountname, c.protocol);
             key = otrl_privkey_find(self.us, c.accountname, c.protocol);
         }
-        let Some(key) = private_key(key) else {
-            return false;
-        };
-        conn(context).session.set_private_key(Some(key.clone()));
-        true
+        conn(context)
+            .session
+            .set_private_key(private_key(key).cloned());
     }
 
     /// Turns the session's outputs into callbacks, in libotr's order, and works
@@ -780,14 +771,14 @@ impl Incoming<'_> {
         let mut gone_encrypted = false;
         let mut unencrypted = None;
         let extra_key = received.extra_key.as_deref().map_or(&[][..], |k| &k[..]);
-        let mut outputs = received.outputs.iter().peekable();
-        while let Some(output) = outputs.next() {
+        for output in &received.outputs {
             mirror(context);
             match output {
-                Output::Send(msg) => {
-                    let heartbeat = outputs.peek() == Some(&&Output::Event(Event::HeartbeatSent));
-                    self.send(context, master, msg.as_bytes(), heartbeat);
-                }
+                Output::Send(msg) => self.send(context, master, msg.as_bytes(), None),
+                Output::SendCounted {
+                    message,
+                    last_sent_before,
+                } => self.send(context, master, message.as_bytes(), Some(*last_sent_before)),
                 Output::Event(Event::ReceivedUnencrypted(text)) => unencrypted = Some(text),
                 Output::Event(event) => {
                     gone_encrypted |= matches!(event, Event::GoneSecure(_) | Event::StillSecure(_));
@@ -799,6 +790,7 @@ impl Incoming<'_> {
         if gone_encrypted {
             self.maybe_resend(context);
         }
+        mirror(context);
         let mut outcome = Outcome::ignored(context);
         match kind {
             MessageType::Data => {
@@ -878,10 +870,7 @@ impl Incoming<'_> {
             Event::ForOtherInstance => self.event(OTRL_MSGEVENT_RCVDMSG_FOR_OTHER_INSTANCE, master),
             Event::Unrecognized => self.event(OTRL_MSGEVENT_RCVDMSG_UNRECOGNIZED, context),
             Event::HeartbeatReceived => self.event(OTRL_MSGEVENT_LOG_HEARTBEAT_RCVD, context),
-            Event::HeartbeatSent => {
-                otrl_context_update_recent_child(context, 1);
-                self.event(OTRL_MSGEVENT_LOG_HEARTBEAT_SENT, context);
-            }
+            Event::HeartbeatSent => self.event(OTRL_MSGEVENT_LOG_HEARTBEAT_SENT, context),
             Event::PeerDisconnected => otrl_context_force_finished(context),
             Event::ReceivedSymkey { use_, use_data } => {
                 if otrl_api_version >= 0x040000 {
@@ -915,7 +904,7 @@ impl Incoming<'_> {
             self.ops.write_fingerprints();
         }
         if let Some(reply) = &step.reply {
-            self.send(context, master, reply.as_bytes(), false);
+            self.send(context, master, reply.as_bytes(), None);
         }
         smp_event(&self.ops, context, &step.event);
         conn(context).smp_shown = None;
@@ -948,45 +937,51 @@ impl Incoming<'_> {
     /// Transmits a message the session produced: AKE messages as libotr's
     /// `send_or_error_auth` does (fragmented, and a v3 D-H Commit from the master
     /// starts the timer that expires it), SMP replies fragmented too, a
-    /// heartbeat (which libotr injects directly) and anything else as is.
+    /// heartbeat (which libotr injects directly) and anything else as is. A
+    /// message that counts as sending (`last_sent_before`: see
+    /// [`Output::SendCounted`]) updates the recent child once it has gone.
     unsafe fn send(
         &self,
         context: *mut ConnContext,
         master: *mut ConnContext,
         msg: &[u8],
-        heartbeat: bool,
+        last_sent_before: Option<u64>,
     ) {
         let kind = classify::message_type(msg);
+        let conn = conn(context);
         if kind == MessageType::Data {
             // Like every Data Message libotr makes, an empty one (heartbeat or
             // SMP reply) becomes the last message sent, not to be resent.
-            let conn = conn(context);
             conn.last_message = Some(Zeroizing::new(Vec::new()));
             conn.may_retransmit = 0;
-            mirror(context);
         }
+        conn.last_sent_shown = last_sent_before;
+        mirror(context);
         match kind {
-            MessageType::DhCommit
+            // Of the data messages only a heartbeat counts as sending.
+            MessageType::Data if last_sent_before.is_some() => self.ops.inject(context, msg),
+            MessageType::Data
+            | MessageType::DhCommit
             | MessageType::DhKey
             | MessageType::RevealSig
-            | MessageType::Signature => {}
-            MessageType::Data if !heartbeat => {
+            | MessageType::Signature => {
                 let _ =
                     fragment_and_send(&self.ops, context, &c_string(msg), OTRL_FRAGMENT_SEND_ALL);
-                return;
             }
-            _ => {
-                self.ops.inject(context, msg);
-                return;
-            }
+            _ => self.ops.inject(context, msg),
         }
-        let _ = fragment_and_send(&self.ops, context, &c_string(msg), OTRL_FRAGMENT_SEND_ALL);
-        let conn = conn(context);
-        let v3 = conn.session.ake().version() == Some(ProtocolVersion::V3);
-        if context != master || !v3 {
+        let conn = self::conn(context);
+        conn.last_sent_shown = None;
+        mirror(context);
+        if last_sent_before.is_some() {
             otrl_context_update_recent_child(context, 1);
         }
-        if context == master && v3 && conn.session.auth_state() == AuthState::AwaitingDhKey {
+        let v3 = conn.session.ake().version() == Some(ProtocolVersion::V3);
+        if context == master
+            && v3
+            && kind == MessageType::DhCommit
+            && conn.session.auth_state() == AuthState::AwaitingDhKey
+        {
             conn.commit_sent_time = now_secs();
             let us = &mut *self.us;
             if us.timer_running == 0 && self.ops.has_timer_control() {
@@ -1104,6 +1099,8 @@ unsafe fn show_ake_end(context: *mut ConnContext, ending: &AkeEnd) {
     c.msgstate = ending.msgstate as c_uint;
     c.protocol_version = protocol_version(ending.protocol_version);
     c.auth.authstate = ending.auth_state as c_uint;
+    let priv_ = private_part(context);
+    (priv_.our_keyid, priv_.their_keyid) = ending.keyids;
 }
 
 /// A protocol version as `ConnContext` and `OtrlAuthInfo` hold it (0: none).
@@ -1130,16 +1127,29 @@ unsafe fn mirror_smp(context: *mut ConnContext, view: smp::View) {
         ptr::null_mut()
     };
     opaque::replace(&mut sm.secret, secret);
+    conn(context).smp_written = Some(view);
 }
 
-/// Takes back what a client did to the `OtrlSMState`: after `otrl_sm_state_free`
-/// (bitlbee calls it on live contexts) the exchange is forgotten here too.
+/// Takes back what a client did to the `OtrlSMState` since it was last written:
+/// after `otrl_sm_state_free` (bitlbee calls it on live contexts) or a
+/// `nextExpected` set back to SMP1, the exchange is forgotten here too.
 unsafe fn adopt_smp_reset(context: *mut ConnContext) {
-    let c = &*context;
-    let Some(sm) = c.smstate.as_ref() else {
+    let Some(sm) = (*context).smstate.as_ref() else {
         return;
     };
-    let smp = conn(context).session.smp_mut();
+    let conn = conn(context);
+    let Some(written) = conn.smp_written else {
+        return;
+    };
+    let unchanged = sm.nextExpected == written.expected as NextExpectedSMP
+        && sm.received_question == c_int::from(written.received_question)
+        && sm.sm_prog_state == written.progress as OtrlSMProgState
+        && sm.secret.is_null() != written.initialized;
+    if unchanged {
+        return;
+    }
+    conn.smp_written = None;
+    let smp = conn.session.smp_mut();
     let freed = sm.secret.is_null() && smp.is_initialized();
     let rewound = sm.nextExpected == OTRL_SMP_EXPECT1 && smp.expected() != NextExpected::Expect1;
     if freed || rewound {
@@ -1208,6 +1218,7 @@ unsafe fn prepare_session<'a>(context: *mut ConnContext, policy: OtrlPolicy) -> 
     let session = &mut conn(context).session;
     session.set_policy(Policy(policy));
     session.set_our_instance(c.our_instance);
+    session.set_receiver_instance((*c.m_context).our_instance);
     session.set_account_name(c_bytes(c.accountname).unwrap_or_default());
     session.set_master(ptr::eq(c.m_context, context));
     session
@@ -1235,9 +1246,11 @@ fn now() -> u64 {
 /// `context` must be a valid context.
 pub(super) unsafe fn mirror(context: *mut ConnContext) {
     // A conversation not started yet is already shown as a new session's.
-    let Some(conn) = started_conn(context) else {
+    if started_conn(context).is_none() {
         return;
-    };
+    }
+    adopt_smp_reset(context);
+    let conn = conn(context);
     let session = &conn.session;
     let priv_ = private_part(context);
     let c = &mut *context;
@@ -1258,7 +1271,8 @@ pub(super) unsafe fn mirror(context: *mut ConnContext) {
     }
     priv_.their_keyid = session.their_keyid();
     priv_.our_keyid = session.our_keyid();
-    priv_.lastsent = time_t::try_from(session.last_sent()).unwrap_or(0);
+    let last_sent = conn.last_sent_shown.unwrap_or(session.last_sent());
+    priv_.lastsent = time_t::try_from(last_sent).unwrap_or(0);
     priv_.lastrecv = time_t::try_from(session.last_recv()).unwrap_or(0);
     // Clients only see whether there is a last message; its text stays in Rust.
     priv_.lastmessage = match conn.last_message {

@@ -85,6 +85,9 @@ pub enum Ignored {
     UnexpectedAkeMessage,
     /// The revealed r does not open the committed g^x (libotr: silent).
     AkeHashMismatch,
+    /// A D-H Key or Reveal Signature message arrived and we have no private
+    /// key to answer it with (libotr: silent).
+    NoPrivateKey,
     /// An unreadable Data Message flagged IGNORE_UNREADABLE.
     UnreadableFlagged(DataError),
     /// A Data Message flagged IGNORE_UNREADABLE outside an encrypted session.
@@ -163,6 +166,8 @@ pub struct AkeEnd {
     pub msgstate: MsgState,
     /// `protocol_version` until the fingerprint is recorded.
     pub protocol_version: Option<ProtocolVersion>,
+    /// Our and their D-H key ids until the fingerprint is recorded.
+    pub keyids: (u32, u32),
 }
 
 /// What was wrong with a malformed message. Kept as found and only put into
@@ -193,6 +198,16 @@ impl core::fmt::Display for Malformation {
 pub enum Output {
     /// Transmit this message to the peer (unfragmented).
     Send(String),
+    /// Transmit `message` (unfragmented); sending it counts as sending
+    /// (libotr's `lastsent`, which heartbeats and resends go by), from when
+    /// it has gone. The session holds the new time already; until then a
+    /// client still reads `last_sent_before`.
+    SendCounted {
+        /// The message.
+        message: String,
+        /// [`Session::last_sent`] until the message has gone.
+        last_sent_before: u64,
+    },
     /// Report this event.
     Event(Event),
     /// Handle one SMP TLV.
@@ -239,7 +254,7 @@ impl Received {
         self.outputs
             .iter()
             .filter_map(|o| match o {
-                Output::Send(m) => Some(m.clone()),
+                Output::Send(m) | Output::SendCounted { message: m, .. } => Some(m.clone()),
                 Output::Smp(step) => step.reply.clone(),
                 Output::Event(_) => None,
             })
@@ -252,7 +267,7 @@ impl Received {
             .iter()
             .filter_map(|o| match o {
                 Output::Event(e) => Some(e.clone()),
-                Output::Send(_) | Output::Smp(_) => None,
+                Output::Send(_) | Output::SendCounted { .. } | Output::Smp(_) => None,
             })
             .collect()
     }
@@ -261,7 +276,7 @@ impl Received {
     pub fn smp_steps(&self) -> impl Iterator<Item = &SmpStep> {
         self.outputs.iter().filter_map(|o| match o {
             Output::Smp(step) => Some(step),
-            Output::Send(_) | Output::Event(_) => None,
+            Output::Send(_) | Output::SendCounted { .. } | Output::Event(_) => None,
         })
     }
 
@@ -299,6 +314,9 @@ pub struct Session {
     /// Boxed, as the peer's key below: an idle session carries no room for them.
     private_key: Option<Box<PrivateKey>>,
     our_instance: u32,
+    /// The instance tag incoming v3 messages must be addressed to, when it is
+    /// not `our_instance`.
+    receiver_instance: Option<u32>,
     their_instance: u32,
     msgstate: MsgState,
     protocol_version: Option<ProtocolVersion>,
@@ -330,6 +348,7 @@ impl Session {
             account_name: account_name.to_vec(),
             private_key: private_key.map(Box::new),
             our_instance,
+            receiver_instance: None,
             their_instance: 0,
             msgstate: MsgState::Plaintext,
             protocol_version: None,
@@ -372,8 +391,20 @@ impl Session {
     pub fn set_our_instance(&mut self, tag: u32) {
         self.our_instance = tag;
     }
+    /// Accept v3 messages addressed to `tag` rather than to our instance tag:
+    /// libotr routes a message to one of the peer's instances by the master
+    /// context's tag, and an instance context's own tag may differ (0, when
+    /// the account's tag was forgotten before the context was made).
+    pub fn set_receiver_instance(&mut self, tag: u32) {
+        self.receiver_instance = Some(tag);
+    }
+    /// The instance tag incoming v3 messages must be addressed to.
+    fn receiver_instance(&self) -> u32 {
+        self.receiver_instance.unwrap_or(self.our_instance)
+    }
     /// Whether this is the session of a master context (libotr's, not one of a
-    /// peer's v3 instances): its AKE always takes an incoming D-H Commit.
+    /// peer's v3 instances): its AKE always takes an incoming D-H Commit, and
+    /// its v3 AKE messages do not count as sending.
     pub fn set_master(&mut self, master: bool) {
         self.master = master;
     }
@@ -462,6 +493,11 @@ impl Session {
     /// Record that something was sent for this session at `now`.
     pub fn note_sent(&mut self, now: u64) {
         self.last_sent = now;
+    }
+    /// Record that a message for this session arrived at `now`, before it is
+    /// handled (libotr records it as soon as it knows the message's context).
+    pub fn note_received(&mut self, now: u64) {
+        self.last_recv = now;
     }
 
     /// Forget the AKE in progress (libotr's `otrl_auth_clear`, as its poll
@@ -606,7 +642,7 @@ impl Session {
     pub fn receive(&mut self, msg: &[u8], now: u64) -> Received {
         let searched = fragment::Searched::new(msg);
         if let Some((_, receiver)) = searched.instance_tags() {
-            if receiver != 0 && receiver != self.our_instance {
+            if receiver != 0 && receiver != self.receiver_instance() {
                 let mut out = Received::default();
                 out.event(Event::ForOtherInstance);
                 return out;
@@ -778,8 +814,22 @@ impl Session {
         }
     }
 
+    /// An AKE message to send (libotr's `send_or_error_auth`). It counts as
+    /// sending except a master's v3 message: the D-H Commit a master sends to
+    /// every instance of the peer.
     fn send_ake(&mut self, msg: EncodedMessage, now: u64, out: &mut Received) {
-        out.send(msg.to_otr());
+        if self.master && msg.header().version == ProtocolVersion::V3 {
+            out.send(msg.to_otr());
+        } else {
+            self.send_counted(msg.to_otr(), now, out);
+        }
+    }
+
+    fn send_counted(&mut self, message: String, now: u64, out: &mut Received) {
+        out.outputs.push(Output::SendCounted {
+            message,
+            last_sent_before: self.last_sent,
+        });
         self.last_sent = now;
     }
 
@@ -790,7 +840,7 @@ impl Session {
         if header.version != ProtocolVersion::V3 {
             return true;
         }
-        let receiver_ok = header.receiver_instance == self.our_instance
+        let receiver_ok = header.receiver_instance == self.receiver_instance()
             || (is_commit && header.receiver_instance == 0);
         if !receiver_ok {
             out.event(Event::ForOtherInstance);
@@ -817,6 +867,7 @@ impl Session {
             auth_state: self.ake.state(),
             msgstate: self.msgstate,
             protocol_version: self.protocol_version,
+            keyids: (self.our_keyid(), self.their_keyid()),
         };
         let result = match msg {
             EncodedMessage::DhCommit(m) => {
@@ -861,6 +912,7 @@ impl Session {
             Err(AkeError::HashMismatch) => {
                 out.event(Event::Ignored(Ignored::AkeHashMismatch));
             }
+            Err(AkeError::NoPrivateKey) => out.event(Event::Ignored(Ignored::NoPrivateKey)),
             Err(e) => out.event(Event::SetupError(e)),
         }
     }
@@ -973,8 +1025,7 @@ impl Session {
             return;
         }
         if let Some(msg) = self.encrypt(b"", &[], FLAG_IGNORE_UNREADABLE) {
-            self.last_sent = now;
-            out.send(msg);
+            self.send_counted(msg, now, out);
             out.event(Event::HeartbeatSent);
         }
     }

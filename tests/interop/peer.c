@@ -18,6 +18,7 @@
 #include <libotr/message.h>
 #include <libotr/instag.h>
 #include <libotr/tlv.h>
+#include "snapshot.h"
 
 /* The peer's clock: libotr (ours and Debian's) asks libc's time(); the peer exports its
  * own time() (linked with -rdynamic), which the loader binds those calls to, so the
@@ -116,67 +117,14 @@ static void put_context(ConnContext *c)
     printf(" ctx=%s/%08x", c->username, c->their_instance);
 }
 
-/* ---- snapshots: what a client can read of the contexts, in every callback ------------ */
-
-/* A context's place in the userstate's list ("#0" is the first), "-" for NULL. */
-static void put_ref(const char *name, ConnContext *c)
-{
-    int i = 0;
-    ConnContext *x = peer.us->context_root;
-    while (x && x != c) { x = x->next; i++; }
-    if (!c) printf(" %s=-", name);
-    else if (!x) printf(" %s=?", name);
-    else printf(" %s=#%d", name, i);
-}
-
-static void put_fingerprint(const char *name, Fingerprint *f)
-{
-    char human[OTRL_PRIVKEY_FPRINT_HUMAN_LEN] = "-";
-    if (f && f->fingerprint) otrl_privkey_hash_to_human(human, f->fingerprint);
-    printf(" %s=%s", name, human);
-    if (f) {
-        fputs(":", stdout);
-        put_str(f->trust);
-    }
-}
-
-/* One line per context, in list order: the fields clients read (libotr-abi.md) and
- * the ones libotr's callbacks expose. Times and key material are left out; other
- * contexts are named by their place in the list. */
-static void snapshot(void)
-{
-    int i = 0;
-    for (ConnContext *c = peer.us->context_root; c; c = c->next, i++) {
-        printf("snap #%d %s/%s/%s/%08x our=%08x", i, c->username, c->accountname, c->protocol,
-               c->their_instance, c->our_instance);
-        put_ref("m", c->m_context);
-        put_ref("rcvd", c->recent_rcvd_child);
-        put_ref("sent", c->recent_sent_child);
-        put_ref("recent", c->recent_child);
-        printf(" msgstate=%d v%u auth=%d/v%d offer=%d", (int)c->msgstate, c->protocol_version,
-               (int)c->auth.authstate, c->auth.protocol_version, (int)c->otr_offer);
-        OtrlSMState *sm = c->smstate;
-        if (sm)
-            printf(" smp=%d,%d,%d,%s", (int)sm->nextExpected, sm->received_question,
-                   (int)sm->sm_prog_state, sm->secret ? "set" : "null");
-        else
-            fputs(" smp=null", stdout);
-        put_fingerprint("active", c->active_fingerprint);
-        fputs(" fps=[", stdout);
-        for (Fingerprint *f = c->fingerprint_root.next; f; f = f->next)
-            put_fingerprint(f == c->fingerprint_root.next ? "" : " ", f);
-        fputs(" ]", stdout);
-        ConnContextPriv *p = c->context_priv;
-        if (p) printf(" retransmit=%d last=%s", p->may_retransmit, p->lastmessage ? "set" : "null");
-        putchar('\n');
-    }
-}
+/* What a client can read of the contexts, printed first in every callback. */
+static void snap(void) { snapshot(stdout, peer.us, ""); }
 
 /* ---- the callbacks: every one is logged, with a snapshot first ------------------------ */
 
 static OtrlPolicy op_policy(void *o, ConnContext *c)
 {
-    snapshot();
+    snap();
     printf("cb policy");
     put_context(c);
     putchar('\n');
@@ -185,7 +133,7 @@ static OtrlPolicy op_policy(void *o, ConnContext *c)
 
 static void op_create_privkey(void *o, const char *account, const char *protocol)
 {
-    snapshot();
+    snap();
     printf("cb create_privkey %s %s\n", account, protocol);
     gcry_error_t err = otrl_privkey_generate(peer.us, peer.key_path, account, protocol);
     printf("privkey_generate %08x\n", (unsigned)err);
@@ -193,7 +141,7 @@ static void op_create_privkey(void *o, const char *account, const char *protocol
 
 static int op_is_logged_in(void *o, const char *a, const char *p, const char *r)
 {
-    snapshot();
+    snap();
     printf("cb is_logged_in %s\n", r);
     return peer.logged_in;
 }
@@ -201,7 +149,7 @@ static int op_is_logged_in(void *o, const char *a, const char *p, const char *r)
 static void op_inject(void *o, const char *account, const char *protocol, const char *to,
                       const char *msg)
 {
-    snapshot();
+    snap();
     printf("inject %s ", to);
     put_str(msg);
     putchar('\n');
@@ -210,7 +158,7 @@ static void op_inject(void *o, const char *account, const char *protocol, const 
 
 static void op_update_context_list(void *o)
 {
-    snapshot();
+    snap();
     puts("cb update_context_list");
 }
 
@@ -218,14 +166,14 @@ static void op_new_fingerprint(void *o, OtrlUserState us, const char *account,
                                const char *protocol, const char *username, unsigned char fp[20])
 {
     char human[OTRL_PRIVKEY_FPRINT_HUMAN_LEN];
-    snapshot();
+    snap();
     otrl_privkey_hash_to_human(human, fp);
     printf("cb new_fingerprint %s %s\n", username, human);
 }
 
 static void op_write_fingerprints(void *o)
 {
-    snapshot();
+    snap();
     gcry_error_t err = otrl_privkey_write_fingerprints(peer.us, peer.fp_path);
     printf("cb write_fingerprints %08x\n", (unsigned)err);
 }
@@ -233,7 +181,7 @@ static void op_write_fingerprints(void *o)
 static void op_gone_secure(void *o, ConnContext *c)
 {
     char human[OTRL_PRIVKEY_FPRINT_HUMAN_LEN] = "(none)";
-    snapshot();
+    snap();
     if (c->active_fingerprint) otrl_privkey_hash_to_human(human, c->active_fingerprint->fingerprint);
     printf("cb gone_secure");
     put_context(c);
@@ -242,7 +190,7 @@ static void op_gone_secure(void *o, ConnContext *c)
 
 static void op_gone_insecure(void *o, ConnContext *c)
 {
-    snapshot();
+    snap();
     printf("cb gone_insecure");
     put_context(c);
     putchar('\n');
@@ -250,7 +198,7 @@ static void op_gone_insecure(void *o, ConnContext *c)
 
 static void op_still_secure(void *o, ConnContext *c, int is_reply)
 {
-    snapshot();
+    snap();
     printf("cb still_secure");
     put_context(c);
     printf(" is_reply=%d\n", is_reply);
@@ -258,7 +206,7 @@ static void op_still_secure(void *o, ConnContext *c, int is_reply)
 
 static int op_max_message_size(void *o, ConnContext *c)
 {
-    snapshot();
+    snap();
     printf("cb max_message_size");
     put_context(c);
     putchar('\n');
@@ -267,14 +215,14 @@ static int op_max_message_size(void *o, ConnContext *c)
 
 static const char *op_account_name(void *o, const char *account, const char *protocol)
 {
-    snapshot();
+    snap();
     printf("cb account_name %s\n", account);
     return strdup(account);
 }
 
 static void op_account_name_free(void *o, const char *name)
 {
-    snapshot();
+    snap();
     puts("cb account_name_free");
     free((char *)name);
 }
@@ -283,7 +231,7 @@ static void op_received_symkey(void *o, ConnContext *c, unsigned int use,
                                const unsigned char *usedata, size_t usedatalen,
                                const unsigned char *symkey)
 {
-    snapshot();
+    snap();
     printf("cb received_symkey");
     put_context(c);
     printf(" use=%u data=", use);
@@ -295,7 +243,7 @@ static void op_received_symkey(void *o, ConnContext *c, unsigned int use,
 
 static const char *op_otr_error_message(void *o, ConnContext *c, OtrlErrorCode code)
 {
-    snapshot();
+    snap();
     printf("cb otr_error_message");
     put_context(c);
     printf(" code=%d\n", (int)code);
@@ -306,14 +254,14 @@ static const char *op_otr_error_message(void *o, ConnContext *c, OtrlErrorCode c
 
 static void op_otr_error_message_free(void *o, const char *text)
 {
-    snapshot();
+    snap();
     puts("cb otr_error_message_free");
     free((char *)text);
 }
 
 static const char *op_resent_msg_prefix(void *o, ConnContext *c)
 {
-    snapshot();
+    snap();
     printf("cb resent_msg_prefix");
     put_context(c);
     putchar('\n');
@@ -322,7 +270,7 @@ static const char *op_resent_msg_prefix(void *o, ConnContext *c)
 
 static void op_resent_msg_prefix_free(void *o, const char *p)
 {
-    snapshot();
+    snap();
     puts("cb resent_msg_prefix_free");
     free((char *)p);
 }
@@ -333,7 +281,7 @@ static OtrlMessageAppOps ops;
 static void op_handle_smp_event(void *o, OtrlSMPEvent e, ConnContext *c, unsigned short progress,
                                 char *question)
 {
-    snapshot();
+    snap();
     printf("cb smp_event %s", smp_event_name(e));
     put_context(c);
     printf(" progress=%u question=", progress);
@@ -345,7 +293,7 @@ static void op_handle_smp_event(void *o, OtrlSMPEvent e, ConnContext *c, unsigne
         if (e == OTRL_SMPEVENT_ERROR || e == OTRL_SMPEVENT_CHEATED)
             otrl_message_abort_smp(peer.us, &ops, NULL, c);
         otrl_sm_state_free(c->smstate);
-        snapshot();
+        snap();
         puts("smp_state_freed");
     }
 }
@@ -353,7 +301,7 @@ static void op_handle_smp_event(void *o, OtrlSMPEvent e, ConnContext *c, unsigne
 static void op_handle_msg_event(void *o, OtrlMessageEvent e, ConnContext *c, const char *message,
                                 gcry_error_t err)
 {
-    snapshot();
+    snap();
     printf("cb msg_event %s", msg_event_name(e));
     put_context(c);
     printf(" err=%08x message=", (unsigned)err);
@@ -363,14 +311,14 @@ static void op_handle_msg_event(void *o, OtrlMessageEvent e, ConnContext *c, con
 
 static void op_create_instag(void *o, const char *account, const char *protocol)
 {
-    snapshot();
+    snap();
     printf("cb create_instag %s %s\n", account, protocol);
     otrl_instag_generate(peer.us, peer.instag_path, account, protocol);
 }
 
 static void op_convert_msg(void *o, ConnContext *c, OtrlConvertType t, char **dest, const char *src)
 {
-    snapshot();
+    snap();
     printf("cb convert_msg %s", t == OTRL_CONVERT_SENDING ? "sending" : "receiving");
     put_context(c);
     putchar('\n');
@@ -379,7 +327,7 @@ static void op_convert_msg(void *o, ConnContext *c, OtrlConvertType t, char **de
 
 static void op_convert_free(void *o, ConnContext *c, char *dest)
 {
-    snapshot();
+    snap();
     printf("cb convert_free");
     put_context(c);
     putchar('\n');
@@ -388,7 +336,7 @@ static void op_convert_free(void *o, ConnContext *c, char *dest)
 
 static void op_timer_control(void *o, unsigned int interval)
 {
-    snapshot();
+    snap();
     printf("cb timer_control %u\n", interval);
 }
 
