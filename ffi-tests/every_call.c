@@ -1132,6 +1132,13 @@ static void call_privkey_sign(void)
     size_t siglen = 0;
     gcry_error_t err = otrl_privkey_sign(&sig, &siglen, key, (const unsigned char *)"signed", 6);
     printf("  sign err=%08x len=%zu\n", (unsigned)err, siglen);
+    if (!err) {
+        const unsigned char *data = (const unsigned char *)"signed";
+        printf("  verify %08x, other data %08x, cut short %08x\n",
+               (unsigned)otrl_privkey_verify(sig, siglen, key->pubkey_type, key->privkey, data, 6),
+               (unsigned)otrl_privkey_verify(sig, siglen, key->pubkey_type, key->privkey, data, 5),
+               (unsigned)otrl_privkey_verify(sig, siglen - 1, key->pubkey_type, key->privkey, data, 6));
+    }
     free(sig);
 }
 
@@ -1284,6 +1291,19 @@ static void pure_calls(void)
 {
     printf("== pure\n");
     printf("  version %s\n", otrl_version());
+    /* otrl_init keeps the lowest version it was given (below 4.0 no received_symkey):
+     * in a fork, so the calls after these keep 4.1.1. */
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        static const unsigned int versions[][3] = {{4, 1, 1}, {4, 0, 0}, {3, 2, 0}, {5, 0, 0}};
+        for (size_t i = 0; i < sizeof versions / sizeof versions[0]; i++)
+            printf("  init %u.%u.%u err=%08x\n", versions[i][0], versions[i][1], versions[i][2],
+                   (unsigned)otrl_init(versions[i][0], versions[i][1], versions[i][2]));
+        fflush(stdout);
+        _exit(0);
+    }
+    wait_for(pid);
     static const OtrlPolicy policies[] = {OTRL_POLICY_NEVER, OTRL_POLICY_ALLOW_V1, OTRL_POLICY_ALLOW_V2,
                                           OTRL_POLICY_ALLOW_V3, V23, OTRL_POLICY_DEFAULT};
     static const char *const messages[] = {
