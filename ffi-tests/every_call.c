@@ -307,6 +307,12 @@ static void op_resent_msg_prefix_free(void *o, const char *prefix)
     free((char *)prefix);
 }
 
+static OtrlMessageAppOps ops;
+
+/* The SMP event on which A's client aborts the exchange from inside the callback (0:
+ * none), as pidgin, bitlbee and profanity do on an error or cheating. */
+static OtrlSMPEvent abort_on;
+
 static void op_handle_smp_event(void *o, OtrlSMPEvent e, ConnContext *c, unsigned short progress,
                                 char *question)
 {
@@ -316,6 +322,10 @@ static void op_handle_smp_event(void *o, OtrlSMPEvent e, ConnContext *c, unsigne
     printf(" progress=%u question=", progress);
     snapshot_str(stdout, question);
     putchar('\n');
+    if (who(o)->name[0] == 'A' && e == abort_on) {
+        printf("  A aborts from the callback\n");
+        otrl_message_abort_smp(who(o)->us, &ops, o, c);
+    }
 }
 
 static void op_handle_msg_event(void *o, OtrlMessageEvent e, ConnContext *c, const char *message,
@@ -808,6 +818,16 @@ static void call_b_aborts_smp(void)
     otrl_message_abort_smp(B.us, &ops, &B, best(&B));
 }
 
+/* A asks, B answers, and A's client aborts when told the exchange is in progress. */
+static void call_abort_from_callback(void)
+{
+    if (no_context(ctx()) || !best(&B)) return;
+    abort_on = OTRL_SMPEVENT_IN_PROGRESS;
+    otrl_message_initiate_smp(A.us, &ops, &A, ctx(), SECRET, SECRET_LEN);
+    deliver();
+    otrl_message_respond_smp(B.us, &ops, &B, best(&B), SECRET, SECRET_LEN);
+}
+
 static void call_symkey(void)
 {
     if (no_context(ctx())) return;
@@ -1221,6 +1241,7 @@ static const struct call {
     {"b_initiates_smp", call_b_initiates_smp, NULL},
     {"b_responds_smp", call_b_responds_smp, NULL},
     {"b_aborts_smp", call_b_aborts_smp, NULL},
+    {"abort_from_callback", call_abort_from_callback, (const char *const[]){"encrypted", "smp_succeeded", NULL}},
     {"symkey", call_symkey, NULL},
     {"poll", call_poll, NULL},
     {"poll_after_a_minute", call_poll_after_a_minute, NULL},

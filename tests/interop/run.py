@@ -999,6 +999,38 @@ def hostile_dh_key_out_of_range(w):
     still_works(w, a, b, "out-of-range D-H keys")
 
 
+@scenario
+def hostile_commit_to_copied_commit(w):
+    # A hostile D-H Key makes Alice's instance take a copy of her master's D-H Commit
+    # (as in hostile_dh_key_out_of_range); then a D-H Commit whose hash is smaller than
+    # hers arrives. The protocol says to resend our D-H Commit: ours does. Debian's
+    # libotr resends the instance's last AKE message instead, the Signature of the
+    # earlier AKE (otrl_auth_copy_on_key does not copy the message to resend), which
+    # Bob cannot use.
+    a, b = hostile_setup(w)
+    for msg in hold(w, b, "query alice"):
+        w.deliver("bob", "alice", msg)
+    w.queue.clear()     # Alice's D-H Commit goes nowhere
+    tags = struct.pack(">II", INSTAGS["bob"], INSTAGS["alice"])
+    w.deliver("bob", "alice", otr_encode(b"\x00\x03\x0a" + tags + mpi(1)))
+    w.pump()
+    w.expect_event(a, "msg_event setup_error")
+    commit = b"\x00\x03\x02" + tags + data_field(b"\x01" * 192) + data_field(b"\x00" * 32)
+    answers = []
+    w.filter = lambda sender, to, msg: answers.append(msg) or []
+    w.deliver("bob", "alice", otr_encode(commit))
+    w.pump()
+    w.filter = None
+    kinds = [classify(m) for m in answers]
+    check(kinds == ["otr v3 dh-commit"], "Alice resends her D-H Commit, not %r" % kinds)
+
+
+hostile_commit_to_copied_commit.pairings = ["ours-ref", "ref-ref"]
+# Debian's libotr resends a stale Signature: the reference fails this check, and ours
+# is not compared with it (README, "Deliberate differences").
+hostile_commit_to_copied_commit.reference_breaks = True
+
+
 # ---- python-potr (OTR v2) as the other side ------------------------------------------
 V2_POLICY = ALLOW_V2 | WS_START | ERROR_START
 
