@@ -791,31 +791,27 @@ static void call_abort_smp(void)
     otrl_message_abort_smp(A.us, &ops, &A, ctx());
 }
 
+/* B's best context, or NULL after saying B has none. */
+static ConnContext *b_context(void)
+{
+    ConnContext *c = best(&B);
+    if (!c) printf("  (B has no context)\n");
+    return c;
+}
+
 static void call_b_initiates_smp(void)
 {
-    if (!best(&B)) {
-        printf("  (B has no context)\n");
-        return;
-    }
-    otrl_message_initiate_smp(B.us, &ops, &B, best(&B), SECRET, SECRET_LEN);
+    if (b_context()) otrl_message_initiate_smp(B.us, &ops, &B, best(&B), SECRET, SECRET_LEN);
 }
 
 static void call_b_responds_smp(void)
 {
-    if (!best(&B)) {
-        printf("  (B has no context)\n");
-        return;
-    }
-    otrl_message_respond_smp(B.us, &ops, &B, best(&B), SECRET, SECRET_LEN);
+    if (b_context()) otrl_message_respond_smp(B.us, &ops, &B, best(&B), SECRET, SECRET_LEN);
 }
 
 static void call_b_aborts_smp(void)
 {
-    if (!best(&B)) {
-        printf("  (B has no context)\n");
-        return;
-    }
-    otrl_message_abort_smp(B.us, &ops, &B, best(&B));
+    if (b_context()) otrl_message_abort_smp(B.us, &ops, &B, best(&B));
 }
 
 /* A asks, B answers, and A's client aborts when told the exchange is in progress. */

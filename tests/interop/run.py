@@ -475,14 +475,19 @@ for _version in (2, 3):
         scenario(_frag)
 
 
+def ask_and_answer(w, asker, ask, responder, secret):
+    """asker runs the SMP command `ask`; once it arrived, responder answers with secret."""
+    asker.do(ask)
+    w.pump()
+    responder.do("smprespond %s %s" % (asker.account, secret))
+    w.pump()
+
+
 @scenario
 def smp_secret_match(w):
     a, b = w.pair()
     w.ake(a, b)
-    a.do("smp bob open sesame")
-    w.pump()
-    b.do("smprespond alice open sesame")
-    w.pump()
+    ask_and_answer(w, a, "smp bob open sesame", b, "open sesame")
     w.expect_event(a, "smp_event success")
     w.expect_event(b, "smp_event success")
     check(a.best("bob")["trust"] == "smp", "Alice trusts Bob after the SMP")
@@ -505,10 +510,7 @@ def smp_question_match(w):
 def smp_mismatch(w):
     a, b = w.pair()
     w.ake(a, b)
-    a.do("smpq bob Colour?|blue")
-    w.pump()
-    b.do("smprespond alice green")
-    w.pump()
+    ask_and_answer(w, a, "smpq bob Colour?|blue", b, "green")
     w.expect_event(a, "smp_event failure")
     w.expect_event(b, "smp_event failure")
     w.say(a, b, "still talking after a failed SMP")
@@ -523,10 +525,7 @@ def smp_aborted(w):
     b.do("smpabort alice")
     w.pump()
     w.expect_event(a, "smp_event abort")
-    a.do("smp bob the secret")
-    w.pump()
-    b.do("smprespond alice the secret")
-    w.pump()
+    ask_and_answer(w, a, "smp bob the secret", b, "the secret")
     w.expect_event(a, "smp_event success")
 
 
@@ -537,10 +536,7 @@ def smp_answer_unasked(w):
     # error. Her abort sets both back; a new exchange works.
     a, b = w.pair()
     w.ake(a, b)
-    a.do("smp bob open sesame")
-    w.pump()
-    b.do("smprespond alice open sesame")
-    w.pump()
+    ask_and_answer(w, a, "smp bob open sesame", b, "open sesame")
     w.expect_event(b, "smp_event success")
     since = len(a.events)
     b.do("smprespond alice open sesame")
@@ -549,10 +545,7 @@ def smp_answer_unasked(w):
     a.do("smpabort bob")
     w.pump()
     w.expect_event(b, "smp_event abort")
-    a.do("smp bob once more")
-    w.pump()
-    b.do("smprespond alice once more")
-    w.pump()
+    ask_and_answer(w, a, "smp bob once more", b, "once more")
     w.expect_event(a, "smp_event success", since)
 
 
@@ -588,19 +581,13 @@ def smp_bitlbee_style(w):
         p.do("smpstyle bitlbee")
     w.ake(a, b)
     for answer in ("blue", "green"):
-        a.do("smpq bob Colour?|blue")
-        w.pump()
-        b.do("smprespond alice " + answer)
-        w.pump()
+        ask_and_answer(w, a, "smpq bob Colour?|blue", b, answer)
     w.expect_event(a, "smp_event failure")
     a.do("smp bob both at once")
     b.do("smp alice both at once")
     w.pump()
     w.expect_event(a, "smp_event error")
-    b.do("smp alice after the error")
-    w.pump()
-    a.do("smprespond bob after the error")
-    w.pump()
+    ask_and_answer(w, b, "smp alice after the error", a, "after the error")
     w.expect_event(b, "smp_event success")
     w.say(a, b, "still private after bitlbee's SMP")
 
