@@ -10,6 +10,8 @@
 #   make headers              regenerates include/libotr/*.h from src/ffi with cbindgen
 #   make abi-check            compares headers and library with libotr 4.1.1 (../shared/abi/check)
 #   make lint                 cargo fmt --check and clippy -D warnings
+#   make flood                a million hostile messages into a live session, ours and
+#                             Debian's: time, heap and resident size (check sends 100000)
 #   make bench                bench/otrbench.c on Debian's libotr and on ours, side by side
 #                             (BENCHMARKS.md), then the Rust benchmarks (cargo bench); not in check
 
@@ -27,7 +29,7 @@ SONAME  := libotr.so.5
 HEADERS := $(wildcard include/libotr/*.h)
 ABI_CHECK ?= ../shared/abi/check
 
-.PHONY: all lib install uninstall check demo bench lint test-deps cargo-test ffi-tests ffi-tests-system interop e2e headers install-check abi-check clean
+.PHONY: all lib install uninstall check demo bench lint flood test-deps cargo-test ffi-tests ffi-tests-system interop e2e headers install-check abi-check clean
 
 all: lib
 
@@ -93,6 +95,9 @@ ffi-tests: lib test-deps
 
 ffi-tests-system: test-deps
 	$(MAKE) --no-print-directory -C ffi-tests LIBOTR=system
+
+flood: lib test-deps
+	$(MAKE) --no-print-directory -C ffi-tests flood
 
 lint:
 	$(CARGO) fmt --check

@@ -375,6 +375,19 @@ impl Ake {
         }
     }
 
+    /// Whether `msg` is a D-H Key this AKE would answer: we await one, and it
+    /// is well formed, of our version, with g^y in range (spec "Authenticated
+    /// Key Exchange": "Verify that Bob's g^y value is legal").
+    pub fn answers_dh_key(&self, msg: &[u8]) -> bool {
+        let awaiting = matches!(self.state.as_deref(), Some(Awaiting::DhKey { .. }));
+        match EncodedMessage::from_otr(msg) {
+            Ok(EncodedMessage::DhKey(key)) => {
+                awaiting && Some(key.header.version) == self.version && dh_public(&key.gy).is_ok()
+            }
+            _ => false,
+        }
+    }
+
     fn answer_dh_key(
         &mut self,
         msg: &DhKey,

@@ -547,3 +547,26 @@ fn reassembled_fragment_lookalike_is_unrecognized() {
     assert!(second.to_send().is_empty());
     assert_eq!(second.events(), vec![Event::Unrecognized]);
 }
+
+/// A D-H Key for a private v3 instance while the master awaits one: libotr
+/// copies the master's message state into the instance whatever the D-H Key
+/// holds; here the instance stays private unless the copied AKE answers it.
+#[test]
+fn private_instance_keeps_its_state_for_a_dh_key_it_will_not_answer() {
+    let (_, mut instance) = established(ALLOW_V23);
+    let (mut master, mut peer) = pair(ALLOW_V23, ALLOW_V23);
+    let commit = master.start_ake(0).unwrap();
+    let key = deliver(&mut peer, &commit, 0).to_send().remove(0);
+    let mut raw = base64::otr_decode(key.as_bytes()).unwrap();
+    let out_of_range = {
+        raw.truncate(11);
+        raw.extend_from_slice(&[0, 0, 0, 1, 1]);
+        base64::otr_encode(&raw)
+    };
+    for bogus in ["?OTR:AAMK.", "?OTR:AAMKAAAAAQ==.", out_of_range.as_str()] {
+        instance.adopt_for_dh_key(&master, bogus.as_bytes());
+        assert_eq!(instance.msgstate(), MsgState::Encrypted, "{bogus}");
+    }
+    instance.adopt_for_dh_key(&master, key.as_bytes());
+    assert_eq!(instance.msgstate(), master.msgstate());
+}

@@ -77,10 +77,10 @@ struct OtrlAuthInfo {
 #define OTRL_AUTHSTATE_V1_SETUP 4
 
 /**
- * Sets up the AKE state embedded in a new context.
+ * Sets up the AKE state embedded in a new context (nothing for NULL).
  *
  * # Safety
- * `context` must point to a valid context.
+ * `context` must be NULL or point to a valid context.
  */
 void otrl_auth_new(ConnContext *context);
 

@@ -145,7 +145,7 @@ int otrl_context_is_fingerprint_trusted(Fingerprint *fprint);
  * message, in its master's `recent_*` pointers.
  *
  * # Safety
- * `context` must be a valid context.
+ * `context` must be NULL (nothing happens) or a valid context.
  */
 void otrl_context_update_recent_child(ConnContext *context, unsigned int sent_msg);
 
@@ -174,7 +174,7 @@ void otrl_context_set_trust(Fingerprint *fprint, const char *trust);
  * SMP state dropped.
  *
  * # Safety
- * `context` must be a valid context.
+ * `context` must be NULL (nothing happens) or a valid context.
  */
 void otrl_context_force_finished(ConnContext *context);
 
@@ -182,7 +182,7 @@ void otrl_context_force_finished(ConnContext *context);
  * As `otrl_context_force_finished`, but back to PLAINTEXT.
  *
  * # Safety
- * `context` must be a valid context.
+ * `context` must be NULL (nothing happens) or a valid context.
  */
 void otrl_context_force_plaintext(ConnContext *context);
 
@@ -201,7 +201,8 @@ void otrl_context_forget_fingerprint(Fingerprint *fprint, int and_maybe_context)
  * PLAINTEXT): 0 on success, 1 when something is not PLAINTEXT.
  *
  * # Safety
- * `context` must be a valid context in a userstate's list.
+ * `context` must be NULL (0, nothing to forget) or a valid context in a
+ * userstate's list.
  */
 int otrl_context_forget(ConnContext *context);
 
@@ -209,7 +210,7 @@ int otrl_context_forget(ConnContext *context);
  * Forgets every context of the userstate, ending their conversations first.
  *
  * # Safety
- * `us` must be a valid userstate.
+ * `us` must be NULL (nothing happens) or a valid userstate.
  */
 void otrl_context_forget_all(OtrlUserState us);
 

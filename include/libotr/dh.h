@@ -191,7 +191,7 @@ void otrl_dh_session_blank(struct DH_sesskeys *sess);
  * Adds one to a big-endian 8-byte counter top half.
  *
  * # Safety
- * `ctr` must point to 8 writable bytes.
+ * `ctr` must be NULL (nothing happens) or point to 8 writable bytes.
  */
 void otrl_dh_incctr(unsigned char *ctr);
 

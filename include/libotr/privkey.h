@@ -44,7 +44,8 @@ typedef struct gcry_md_handle *gcry_md_hd_t;
  * Writes a fingerprint as five groups of eight upper-case hex digits, NUL-terminated.
  *
  * # Safety
- * `human` must have room for 45 bytes; `hash` must hold 20.
+ * `human` must be NULL (nothing is written) or have room for 45 bytes; `hash` must
+ * hold 20 (NULL reads as zeros).
  */
 void otrl_privkey_hash_to_human(char *human, const unsigned char *hash);
 
@@ -151,10 +152,11 @@ gcry_error_t otrl_privkey_generate_finish_FILEp(OtrlUserState us, void *newkey, 
 
 /**
  * Ends a key generation without using it: the account is no longer pending (when `us`
- * is not NULL) and `newkey` is freed.
+ * is not NULL) and `newkey` is freed. A `newkey` already finished or cancelled is
+ * ignored (libotr frees it again).
  *
  * # Safety
- * `us` NULL or valid; `newkey` from `otrl_privkey_generate_start`, not used afterwards.
+ * `us` NULL or valid; `newkey` from `otrl_privkey_generate_start`.
  */
 void otrl_privkey_generate_cancelled(OtrlUserState us, void *newkey);
 

@@ -147,10 +147,11 @@ unsigned int otrl_proto_query_bestversion(const char *querymsg, OtrlPolicy polic
 
 /**
  * The highest version both the whitespace tag in `msg` and the policy allow, or 0;
- * `*starttagp` and `*endtagp` bracket the tag (`*starttagp` is NULL without one).
+ * `*starttagp` and `*endtagp` bracket the tag (`*starttagp` is NULL without one);
+ * a NULL out-pointer is skipped.
  *
  * # Safety
- * `msg` must be NUL-terminated; the out-pointers writable.
+ * `msg` must be NULL or NUL-terminated; the out-pointers NULL or writable.
  */
 unsigned int otrl_proto_whitespace_bestversion(const char *msg,
                                                const char **starttagp,
@@ -174,10 +175,11 @@ OtrlMessageType otrl_proto_message_type(const char *message);
 int otrl_proto_message_version(const char *message);
 
 /**
- * The sender and receiver instance tags of a v3 message starting `?OTR:AAM`.
+ * The sender and receiver instance tags of a v3 message starting `?OTR:AAM`; a
+ * NULL out-pointer is skipped.
  *
  * # Safety
- * `otrmsg` must be NUL-terminated; the out-pointers writable.
+ * `otrmsg` must be NULL or NUL-terminated; the out-pointers NULL or writable.
  */
 gcry_error_t otrl_proto_instance(const char *otrmsg,
                                  unsigned int *instance_from,

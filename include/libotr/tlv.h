@@ -75,7 +75,8 @@ size_t otrl_tlv_seriallen(const OtrlTLV *tlv);
  * Writes the list into `buf`.
  *
  * # Safety
- * `buf` must have room for `otrl_tlv_seriallen(tlv)` bytes; `tlv` must be a valid list.
+ * `buf` must be NULL (nothing is written) or have room for `otrl_tlv_seriallen(tlv)`
+ * bytes; `tlv` must be a valid list.
  */
 void otrl_tlv_serialize(unsigned char *buf, const OtrlTLV *tlv);
 

@@ -62,12 +62,15 @@ pub struct OtrlAuthInfo {
     pub commit_sent_time: time_t,
 }
 
-/// Sets up the AKE state embedded in a new context.
+/// Sets up the AKE state embedded in a new context (nothing for NULL).
 ///
 /// # Safety
-/// `context` must point to a valid context.
+/// `context` must be NULL or point to a valid context.
 #[no_mangle]
 pub unsafe extern "C" fn otrl_auth_new(context: *mut ConnContext) {
+    if context.is_null() {
+        return;
+    }
     let auth = std::ptr::addr_of_mut!((*context).auth);
     std::ptr::write_bytes(auth, 0, 1);
     (*auth).context = context;

@@ -8,26 +8,30 @@ pub const OTRL_B64_DECODED_LEN: usize = 3;
 pub const OTRL_B64_ENCODED_LEN: usize = 4;
 
 /// Base64-encodes `datalen` bytes into `base64data` (no NUL written); returns the
-/// number of characters written.
+/// number of characters written (0 when `base64data` is NULL).
 ///
 /// # Safety
-/// `base64data` must have room for `((datalen + 2) / 3) * 4` bytes; `data` must hold
-/// `datalen` readable bytes.
+/// `base64data` must be NULL or have room for `((datalen + 2) / 3) * 4` bytes; `data`
+/// must hold `datalen` readable bytes.
 #[no_mangle]
 pub unsafe extern "C" fn otrl_base64_encode(
     base64data: *mut c_char,
     data: *const c_uchar,
     datalen: size_t,
 ) -> size_t {
+    if base64data.is_null() {
+        return 0;
+    }
     let encoded = base64::encode(bytes(data, datalen));
     copy_out(base64data.cast(), encoded.as_bytes())
 }
 
 /// Decodes `base64len` characters into `data`, skipping characters outside the
-/// alphabet as libotr does; returns the number of bytes written.
+/// alphabet as libotr does; returns the number of bytes written (0 when `data` is
+/// NULL).
 ///
 /// # Safety
-/// `data` must have room for `OTRL_B64_MAX_DECODED_SIZE(base64len)` bytes;
+/// `data` must be NULL or have room for `OTRL_B64_MAX_DECODED_SIZE(base64len)` bytes;
 /// `base64data` must hold `base64len` readable bytes.
 #[no_mangle]
 pub unsafe extern "C" fn otrl_base64_decode(
@@ -35,6 +39,9 @@ pub unsafe extern "C" fn otrl_base64_decode(
     base64data: *const c_char,
     base64len: size_t,
 ) -> size_t {
+    if data.is_null() {
+        return 0;
+    }
     let decoded = base64::decode(bytes(base64data.cast(), base64len));
     copy_out(data, &decoded)
 }
@@ -52,16 +59,20 @@ pub unsafe extern "C" fn otrl_base64_otr_encode(
 }
 
 /// Decodes the `?OTR:...` message in `msg` into a `malloc`ed buffer: 0 on success,
-/// -2 when `msg` holds no complete `?OTR:...` message, -1 when memory runs out.
+/// -2 when `msg` holds no complete `?OTR:...` message (or `bufp` or `lenp` is NULL),
+/// -1 when memory runs out.
 ///
 /// # Safety
-/// `msg` must be NUL-terminated; `bufp` and `lenp` must be writable.
+/// `msg` must be NULL or NUL-terminated; `bufp` and `lenp` NULL or writable.
 #[no_mangle]
 pub unsafe extern "C" fn otrl_base64_otr_decode(
     msg: *const c_char,
     bufp: *mut *mut c_uchar,
     lenp: *mut size_t,
 ) -> c_int {
+    if bufp.is_null() || lenp.is_null() {
+        return -2;
+    }
     let Some(decoded) = c_bytes(msg).and_then(|m| base64::otr_decode(m).ok()) else {
         return -2;
     };

@@ -291,12 +291,15 @@ pub unsafe extern "C" fn otrl_context_is_fingerprint_trusted(fprint: *mut Finger
 /// message, in its master's `recent_*` pointers.
 ///
 /// # Safety
-/// `context` must be a valid context.
+/// `context` must be NULL (nothing happens) or a valid context.
 #[no_mangle]
 pub unsafe extern "C" fn otrl_context_update_recent_child(
     context: *mut ConnContext,
     sent_msg: c_uint,
 ) {
+    if context.is_null() {
+        return;
+    }
     let master = (*context).m_context;
     if sent_msg != 0 {
         (*master).recent_sent_child = context;
@@ -374,7 +377,7 @@ pub unsafe extern "C" fn otrl_context_set_trust(fprint: *mut Fingerprint, trust:
 /// SMP state dropped.
 ///
 /// # Safety
-/// `context` must be a valid context.
+/// `context` must be NULL (nothing happens) or a valid context.
 #[no_mangle]
 pub unsafe extern "C" fn otrl_context_force_finished(context: *mut ConnContext) {
     force(context, MsgState::Finished);
@@ -383,7 +386,7 @@ pub unsafe extern "C" fn otrl_context_force_finished(context: *mut ConnContext) 
 /// As `otrl_context_force_finished`, but back to PLAINTEXT.
 ///
 /// # Safety
-/// `context` must be a valid context.
+/// `context` must be NULL (nothing happens) or a valid context.
 #[no_mangle]
 pub unsafe extern "C" fn otrl_context_force_plaintext(context: *mut ConnContext) {
     force(context, MsgState::Plaintext);
@@ -391,6 +394,9 @@ pub unsafe extern "C" fn otrl_context_force_plaintext(context: *mut ConnContext)
 
 /// Ends the private conversation locally, leaving the context in `state`.
 unsafe fn force(context: *mut ConnContext, state: MsgState) {
+    if context.is_null() {
+        return;
+    }
     let c = &mut *context;
     c.msgstate = state as OtrlMessageState;
     super::auth::otrl_auth_clear(ptr::addr_of_mut!(c.auth));
@@ -440,9 +446,13 @@ pub unsafe extern "C" fn otrl_context_forget_fingerprint(
 /// PLAINTEXT): 0 on success, 1 when something is not PLAINTEXT.
 ///
 /// # Safety
-/// `context` must be a valid context in a userstate's list.
+/// `context` must be NULL (0, nothing to forget) or a valid context in a
+/// userstate's list.
 #[no_mangle]
 pub unsafe extern "C" fn otrl_context_forget(context: *mut ConnContext) -> c_int {
+    if context.is_null() {
+        return 0;
+    }
     if (*context).msgstate != OTRL_MSGSTATE_PLAINTEXT {
         return 1;
     }
@@ -490,9 +500,12 @@ unsafe fn free_context(context: *mut ConnContext) {
 /// Forgets every context of the userstate, ending their conversations first.
 ///
 /// # Safety
-/// `us` must be a valid userstate.
+/// `us` must be NULL (nothing happens) or a valid userstate.
 #[no_mangle]
 pub unsafe extern "C" fn otrl_context_forget_all(us: OtrlUserState) {
+    if us.is_null() {
+        return;
+    }
     let mut c = (*us).context_root;
     while !c.is_null() {
         otrl_context_force_plaintext(c);

@@ -282,9 +282,12 @@ pub(super) unsafe fn public_key(y: gcry_mpi_t) -> Result<PublicKey, ()> {
 /// Adds one to a big-endian 8-byte counter top half.
 ///
 /// # Safety
-/// `ctr` must point to 8 writable bytes.
+/// `ctr` must be NULL (nothing happens) or point to 8 writable bytes.
 #[no_mangle]
 pub unsafe extern "C" fn otrl_dh_incctr(ctr: *mut c_uchar) {
+    if ctr.is_null() {
+        return;
+    }
     let ctr = std::slice::from_raw_parts_mut(ctr, 8);
     for byte in ctr.iter_mut().rev() {
         *byte = byte.wrapping_add(1);

@@ -678,7 +678,7 @@ impl Incoming<'_> {
                     return Outcome::unrouted();
                 }
             }
-            if !self.adopt_instance(master, context, context_added, kind) {
+            if !self.adopt_instance(master, context, context_added, kind, message) {
                 return Outcome::unrouted();
             }
         }
@@ -704,13 +704,15 @@ impl Incoming<'_> {
 
     /// Copies what a v3 instance context needs from the master (libotr: a new
     /// instance takes the master's message state, and the master's D-H Commit if
-    /// this is the D-H Key answering it). False when the message is to be ignored.
+    /// `message` is the D-H Key answering it). False when the message is to be
+    /// ignored.
     unsafe fn adopt_instance(
         &self,
         master: *mut ConnContext,
         context: *mut ConnContext,
         added: bool,
         kind: MessageType,
+        message: &[u8],
     ) -> bool {
         let master_session = &conn(master).session;
         let session = &mut conn(context).session;
@@ -734,7 +736,7 @@ impl Incoming<'_> {
             && master_session.auth_state() == AuthState::AwaitingDhKey
             && session.auth_state() != AuthState::AwaitingDhKey
         {
-            session.adopt(master_session, true);
+            session.adopt_for_dh_key(master_session, message);
         }
         true
     }

@@ -96,6 +96,17 @@ unsafe fn c_bytes<'a>(s: *const c_char) -> Option<&'a [u8]> {
     (!s.is_null()).then(|| std::ffi::CStr::from_ptr(s).to_bytes())
 }
 
+/// Writes `value` where `out` points, unless `out` is NULL (an out-parameter the
+/// caller does not want).
+///
+/// # Safety
+/// `out` must be NULL or writable.
+unsafe fn store<T>(out: *mut T, value: T) {
+    if !out.is_null() {
+        *out = value;
+    }
+}
+
 /// A `malloc`ed copy of `bytes`, so that C may `free()` it; NULL if `malloc` fails.
 /// One zero byte is appended, so a copy of text is also a C string.
 fn malloc_copy(bytes: &[u8]) -> *mut u8 {
@@ -120,9 +131,10 @@ fn malloc_c_string(text: &[u8]) -> *mut c_char {
     malloc_copy(text).cast()
 }
 
-/// `fopen(filename, mode)`, or libotr's error for the failure: NULL gives "Invalid
-/// value", an `fopen` failure `gcry_error_from_errno(errno)` (e.g. `0x01008051` for a
-/// missing file, which bitlbee and others compare against).
+/// `fopen(filename, mode)`, or libotr's error for the failure:
+/// `gcry_error_from_errno(errno)` (e.g. `0x01008051` for a missing file, which
+/// bitlbee and others compare against); NULL fails as glibc's `fopen(NULL)` does,
+/// with `EFAULT`.
 ///
 /// # Safety
 /// `filename` must be NULL or NUL-terminated.
@@ -131,7 +143,7 @@ unsafe fn open_file(
     mode: &std::ffi::CStr,
 ) -> Result<*mut libc::FILE, gcrypt::gcry_error_t> {
     if filename.is_null() {
-        return Err(gcrypt::otr_error(gcrypt::GPG_ERR_INV_VALUE));
+        return Err(gcrypt::error_from_errno(libc::EFAULT));
     }
     let file = libc::fopen(filename, mode.as_ptr());
     if file.is_null() {

@@ -182,9 +182,13 @@ unsafe fn push_key(us: OtrlUserState, key: PrivKey) -> Result<(), gcry_error_t> 
 /// Writes a fingerprint as five groups of eight upper-case hex digits, NUL-terminated.
 ///
 /// # Safety
-/// `human` must have room for 45 bytes; `hash` must hold 20.
+/// `human` must be NULL (nothing is written) or have room for 45 bytes; `hash` must
+/// hold 20 (NULL reads as zeros).
 #[no_mangle]
 pub unsafe extern "C" fn otrl_privkey_hash_to_human(human: *mut c_char, hash: *const c_uchar) {
+    if human.is_null() {
+        return;
+    }
     let hash: [u8; 20] = bytes(hash, 20).try_into().unwrap_or_default();
     let text = Fingerprint(hash).to_human();
     std::ptr::copy_nonoverlapping(text.as_ptr(), human.cast::<u8>(), text.len());
@@ -426,7 +430,28 @@ pub unsafe extern "C" fn otrl_privkey_generate_start(
         key: None,
     };
     *newkeyp = Box::into_raw(Box::new(pending)).cast();
+    live_newkeys().push(*newkeyp as usize);
     0
+}
+
+/// The `newkey` handles `otrl_privkey_generate_start` gave out that are not yet
+/// finished or cancelled: a handle not among them (used up, or never ours) is
+/// left alone instead of being freed again.
+static LIVE_NEWKEYS: std::sync::Mutex<Vec<usize>> = std::sync::Mutex::new(Vec::new());
+
+fn live_newkeys() -> std::sync::MutexGuard<'static, Vec<usize>> {
+    LIVE_NEWKEYS
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// The pending key behind `newkey`, if it is a live handle.
+///
+/// # Safety
+/// A live `newkey` must not be used elsewhere while the reference lives.
+unsafe fn live_newkey<'a>(newkey: *mut c_void) -> Option<&'a mut PendingKey> {
+    let live = live_newkeys().contains(&(newkey as usize));
+    live.then(|| &mut *newkey.cast::<PendingKey>())
 }
 
 /// Generates the key (the slow part). Touches nothing but `newkey`: it may run in
@@ -436,7 +461,7 @@ pub unsafe extern "C" fn otrl_privkey_generate_start(
 /// `newkey` must come from `otrl_privkey_generate_start`, not finished or cancelled.
 #[no_mangle]
 pub unsafe extern "C" fn otrl_privkey_generate_calculate(newkey: *mut c_void) -> gcry_error_t {
-    let Some(pending) = newkey.cast::<PendingKey>().as_mut() else {
+    let Some(pending) = live_newkey(newkey) else {
         return otr_error(GPG_ERR_INV_VALUE);
     };
     match PrivateKey::generate() {
@@ -511,7 +536,7 @@ pub unsafe extern "C" fn otrl_privkey_generate_finish_FILEp(
     privf: *mut FILE,
 ) -> gcry_error_t {
     let mut err = otr_error(GPG_ERR_INV_VALUE);
-    if let Some(pending) = newkey.cast::<PendingKey>().as_ref() {
+    if let Some(pending) = live_newkey(newkey) {
         if !us.is_null() && !privf.is_null() {
             let account = pending.account_name.as_bytes();
             let protocol = pending.protocol.as_bytes();
@@ -544,15 +569,19 @@ pub unsafe extern "C" fn otrl_privkey_generate_finish_FILEp(
 }
 
 /// Ends a key generation without using it: the account is no longer pending (when `us`
-/// is not NULL) and `newkey` is freed.
+/// is not NULL) and `newkey` is freed. A `newkey` already finished or cancelled is
+/// ignored (libotr frees it again).
 ///
 /// # Safety
-/// `us` NULL or valid; `newkey` from `otrl_privkey_generate_start`, not used afterwards.
+/// `us` NULL or valid; `newkey` from `otrl_privkey_generate_start`.
 #[no_mangle]
 pub unsafe extern "C" fn otrl_privkey_generate_cancelled(us: OtrlUserState, newkey: *mut c_void) {
-    if newkey.is_null() {
+    let mut live = live_newkeys();
+    let Some(at) = live.iter().position(|&k| k == newkey as usize) else {
         return;
-    }
+    };
+    live.swap_remove(at);
+    drop(live);
     let pending = Box::from_raw(newkey.cast::<PendingKey>());
     if !us.is_null() {
         pending_forget(pending_find(

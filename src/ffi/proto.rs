@@ -5,7 +5,7 @@ use super::context_priv::conn;
 use super::gcrypt::{gcry_error_t, otr_error, GPG_ERR_CONFLICT, GPG_ERR_ENOMEM, GPG_ERR_INV_VALUE};
 use super::message::{encrypt, mirror};
 use super::tlv::{from_c_list, to_c_list, OtrlTLV};
-use super::{c_bytes, malloc_c_string, malloc_copy};
+use super::{c_bytes, malloc_c_string, malloc_copy, store};
 use crate::session::DataError;
 use crate::wire::classify::{self, InstanceError};
 use crate::wire::fragment::{self, Accumulated, FragmentFormat, V2_HEADER_LEN, V3_HEADER_LEN};
@@ -124,10 +124,11 @@ pub unsafe extern "C" fn otrl_proto_query_bestversion(
 }
 
 /// The highest version both the whitespace tag in `msg` and the policy allow, or 0;
-/// `*starttagp` and `*endtagp` bracket the tag (`*starttagp` is NULL without one).
+/// `*starttagp` and `*endtagp` bracket the tag (`*starttagp` is NULL without one);
+/// a NULL out-pointer is skipped.
 ///
 /// # Safety
-/// `msg` must be NUL-terminated; the out-pointers writable.
+/// `msg` must be NULL or NUL-terminated; the out-pointers NULL or writable.
 #[no_mangle]
 pub unsafe extern "C" fn otrl_proto_whitespace_bestversion(
     msg: *const c_char,
@@ -137,12 +138,13 @@ pub unsafe extern "C" fn otrl_proto_whitespace_bestversion(
 ) -> c_uint {
     let Some(text) = c_bytes(msg) else { return 0 };
     let (best, tag) = query::whitespace_bestversion(text, Policy(policy));
-    match tag {
-        Some(tag) => {
-            *starttagp = msg.add(tag.start);
-            *endtagp = msg.add(tag.end);
-        }
-        None => *starttagp = std::ptr::null(),
+    let (start, end) = match tag {
+        Some(tag) => (msg.add(tag.start), Some(msg.add(tag.end))),
+        None => (std::ptr::null(), None),
+    };
+    store(starttagp, start);
+    if let Some(end) = end {
+        store(endtagp, end);
     }
     best
 }
@@ -167,10 +169,11 @@ pub unsafe extern "C" fn otrl_proto_message_version(message: *const c_char) -> c
     c_bytes(message).map_or(0, |m| classify::message_version(m) as c_int)
 }
 
-/// The sender and receiver instance tags of a v3 message starting `?OTR:AAM`.
+/// The sender and receiver instance tags of a v3 message starting `?OTR:AAM`; a
+/// NULL out-pointer is skipped.
 ///
 /// # Safety
-/// `otrmsg` must be NUL-terminated; the out-pointers writable.
+/// `otrmsg` must be NULL or NUL-terminated; the out-pointers NULL or writable.
 #[no_mangle]
 pub unsafe extern "C" fn otrl_proto_instance(
     otrmsg: *const c_char,
@@ -182,12 +185,12 @@ pub unsafe extern "C" fn otrl_proto_instance(
     };
     match classify::proto_instance(text) {
         Ok((from, to)) => {
-            *instance_from = from;
-            *instance_to = to;
+            store(instance_from, from);
+            store(instance_to, to);
             0
         }
         Err(InstanceError::Truncated { sender: Some(from) }) => {
-            *instance_from = from;
+            store(instance_from, from);
             otr_error(GPG_ERR_INV_VALUE)
         }
         Err(_) => otr_error(GPG_ERR_INV_VALUE),

@@ -143,6 +143,9 @@ pub unsafe extern "C" fn otrl_sm_step2a(
     inputlen: c_int,
     received_question: c_int,
 ) -> gcry_error_t {
+    if bstate.is_null() {
+        return otr_error(GPG_ERR_INV_VALUE);
+    }
     initialize_if_new(bstate);
     let input = input_bytes(input, inputlen);
     let err = run_step(

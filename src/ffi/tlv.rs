@@ -79,9 +79,13 @@ pub unsafe extern "C" fn otrl_tlv_seriallen(tlv: *const OtrlTLV) -> size_t {
 /// Writes the list into `buf`.
 ///
 /// # Safety
-/// `buf` must have room for `otrl_tlv_seriallen(tlv)` bytes; `tlv` must be a valid list.
+/// `buf` must be NULL (nothing is written) or have room for `otrl_tlv_seriallen(tlv)`
+/// bytes; `tlv` must be a valid list.
 #[no_mangle]
 pub unsafe extern "C" fn otrl_tlv_serialize(buf: *mut c_uchar, tlv: *const OtrlTLV) {
+    if buf.is_null() {
+        return;
+    }
     // Every length fits a SHORT, since each came from a C `unsigned short`.
     if let Ok(serialized) = tlv::serialize(&from_c_list(tlv)) {
         ptr::copy_nonoverlapping(serialized.as_ptr(), buf, serialized.len());

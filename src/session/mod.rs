@@ -522,6 +522,23 @@ impl Session {
         }
     }
 
+    /// A D-H Key `msg` arrives for this existing v3 instance while the master
+    /// awaits one (libotr's switch from the master to the instance): the
+    /// instance takes a copy of the master's AKE, as in [`Session::adopt`].
+    /// libotr takes the master's message state too, so that any D-H Key, even a
+    /// malformed one that anyone who knows the instance tags can send, silently
+    /// drops a private instance to plaintext. A private instance keeps its
+    /// state here unless the copied AKE will answer the D-H Key: the state
+    /// changes only where libotr's AKE then goes on.
+    pub fn adopt_for_dh_key(&mut self, master: &Session, msg: &[u8]) {
+        let private = self.msgstate == MsgState::Encrypted;
+        let keep = private && !master.ake.answers_dh_key(msg);
+        self.adopt(master, true);
+        if keep {
+            self.msgstate = MsgState::Encrypted;
+        }
+    }
+
     // ---- user actions ----
 
     /// The default query message for our policy and account.

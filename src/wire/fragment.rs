@@ -271,16 +271,16 @@ impl<'a> Searched<'a> {
         // The first `?OTR` comes no later than the `?OTR|`, so before any
         // NUL; the scan below stops at a NUL as it stops at any non-digit.
         let start = find(self.msg, b"?OTR")?;
+        if self.msg.get(start + 4) != Some(&b'|') {
+            return None;
+        }
         let mut scan = Scan {
-            s: self.msg.get(start..).unwrap_or_default(),
+            s: self.msg.get(start + 5..).unwrap_or_default(),
             pos: 0,
         };
         let mut sender = 0;
         let mut receiver = 0;
         let _ = (|| {
-            for &c in b"?OTR|" {
-                scan.lit(c)?;
-            }
             sender = scan.hex()?;
             scan.lit(b'|')?;
             receiver = scan.hex()?;
@@ -319,10 +319,10 @@ fn fragment_start_in_c_str(msg: &[u8]) -> Option<(usize, bool)> {
     }
 }
 
-/// The instance tags libotr's message handler reads from a message
-/// containing `?OTR|` (`sscanf(first "?OTR", "?OTR|%x|%x,")`): `None` if
-/// there is no `?OTR|`; otherwise (sender, receiver), each left 0 if the
-/// scan stopped before it.
+/// The instance tags libotr's message handler reads from a message whose
+/// first `?OTR` is followed by `|` (`sscanf(first "?OTR", "?OTR|%x|%x,")`):
+/// `None` for any other message, even one with a `?OTR|` further on;
+/// otherwise (sender, receiver), each left 0 if the scan stopped before it.
 pub fn fragment_instance_tags(msg: &[u8]) -> Option<(u32, u32)> {
     Searched::new(msg).instance_tags()
 }
@@ -693,7 +693,8 @@ mod tests {
             Some((0x100, 0x200))
         );
         assert_eq!(fragment_instance_tags(b"?OTR|zz"), Some((0, 0)));
-        assert_eq!(fragment_instance_tags(b"?OTRv3? ?OTR|1|2,"), Some((0, 0)));
+        assert_eq!(fragment_instance_tags(b"?OTRv3? ?OTR|1|2,"), None);
+        assert_eq!(fragment_instance_tags(b"?OTR,1,2,?OTR|1|2,"), None);
         assert_eq!(fragment_instance_tags(b"?OTR,1,2,x,"), None);
     }
 }

@@ -221,10 +221,11 @@ def cmd_fragcreate(a):
 
 
 def cmd_sscanf_tags(a):
-    # As message.c: scan from the first "?OTR", if the message has "?OTR|".
+    # As message.c: scan from the first "?OTR", if a "|" follows it.
     msg = unhex(a[0])
     f, t = c_uint(0), c_uint(0)
-    if b"?OTR|" not in msg:
+    first = msg.find(b"?OTR")
+    if first < 0 or msg[first + 4:first + 5] != b"|":
         return "none"
     libc.sscanf(msg[msg.index(b"?OTR"):], b"?OTR|%x|%x,", ctypes.byref(f), ctypes.byref(t))
     return "%d %d" % (f.value, t.value)
