@@ -9,6 +9,9 @@
 #   make check                cargo tests, C tests against ours and against Debian's libotr, interop, e2e
 #   make interop              two-process conversations, ours and Debian's libotr in all four pairings
 #   make e2e                  real Debian clients and tools, unmodified, on build/libotr.so.5 (tests/e2e)
+#   make deb                  Debian packages in build/deb/: libotr5-rs (in place of libotr5),
+#                             libotr-rs-dev, libotr-rs-bin (packaging/deb/; dpkg-deb)
+#   make deb-check            installs them in a Debian 12 chroot beside irssi-plugin-otr (root)
 #   make headers              regenerates include/libotr/*.h from src/ffi with cbindgen
 #   make abi-check            compares headers and library with libotr 4.1.1 (../shared/abi/check)
 #   make lint                 cargo fmt --check and clippy -D warnings
@@ -33,7 +36,7 @@ HEADERS := $(wildcard include/libotr/*.h)
 TOOLS   := otr_parse otr_sesskeys otr_mackey otr_readforge otr_modify otr_remac
 ABI_CHECK ?= ../shared/abi/check
 
-.PHONY: all lib tools install uninstall check demo bench lint test-deps cargo-test ffi-tests ffi-tests-system interop e2e headers install-check abi-check clean
+.PHONY: all lib tools install uninstall deb deb-check check demo bench lint test-deps cargo-test ffi-tests ffi-tests-system interop e2e headers install-check abi-check clean
 
 all: lib tools
 
@@ -82,6 +85,24 @@ uninstall:
 	rm -f $(addprefix $(DESTDIR)$(BINDIR)/,$(TOOLS)) $(DESTDIR)$(MANDIR)/man1/otr_toolkit.1 \
 	      $(patsubst %,$(DESTDIR)$(MANDIR)/man1/%.1,$(TOOLS))
 	$(LDCONFIG_LIVE)
+
+# Debian packages: `make install` staged under /usr with the multiarch libdir, then split
+# into libotr5-rs, libotr-rs-dev and libotr-rs-bin by packaging/deb/build.sh (dpkg-deb).
+# DEB_MAINTAINER is the project's address; set yours for packages you distribute.
+DEB_VERSION    ?= 4.1.1+rs1
+DEB_MAINTAINER ?= otr-rs maintainers <maintainers@users.noreply.h-seed-5c6d0575.example>
+DEB_STAGE      := $(BUILD)/deb/stage
+deb:
+	rm -rf $(BUILD)/deb
+	$(MAKE) install DESTDIR=$(CURDIR)/$(DEB_STAGE) PREFIX=/usr \
+	    LIBDIR=/usr/lib/$$(dpkg-architecture -qDEB_HOST_MULTIARCH)
+	DEB_VERSION='$(DEB_VERSION)' DEB_MAINTAINER='$(DEB_MAINTAINER)' CARGO='$(CARGO)' \
+	    packaging/deb/build.sh $(DEB_STAGE) $(BUILD)/deb
+
+# The packages in a Debian 12 chroot from debootstrap (cached in build/): lintian, apt
+# with irssi-plugin-otr, ldd, then Debian's libotr5 back. As root; minutes, not in check.
+deb-check: deb
+	packaging/deb/check.sh $(BUILD)/deb
 
 # Debian's libotr 4.1.1, the reference, is always named by path: ours may be installed
 # system-wide (in /usr/local, ahead of Debian's on every default search path).
