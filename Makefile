@@ -12,6 +12,7 @@
 #   make deb                  Debian packages in build/deb/: libotr5-rs (in place of libotr5),
 #                             libotr-rs-dev, libotr-rs-bin (packaging/deb/; dpkg-deb)
 #   make deb-check            installs them in a Debian 12 chroot beside irssi-plugin-otr (root)
+#   make offline-check        builds from vendored crates with no network (packaging/; minutes)
 #   make headers              regenerates include/libotr/*.h from src/ffi with cbindgen
 #   make abi-check            compares headers and library with libotr 4.1.1 (../shared/abi/check)
 #   make lint                 cargo fmt --check and clippy -D warnings
@@ -36,7 +37,7 @@ HEADERS := $(wildcard include/libotr/*.h)
 TOOLS   := otr_parse otr_sesskeys otr_mackey otr_readforge otr_modify otr_remac
 ABI_CHECK ?= ../shared/abi/check
 
-.PHONY: all lib tools install uninstall deb deb-check check demo bench lint test-deps cargo-test ffi-tests ffi-tests-system interop e2e headers install-check abi-check clean
+.PHONY: all lib tools install uninstall deb deb-check offline-check check demo bench lint test-deps cargo-test ffi-tests ffi-tests-system interop e2e headers install-check abi-check clean
 
 all: lib tools
 
@@ -103,6 +104,11 @@ deb:
 # with irssi-plugin-otr, ldd, then Debian's libotr5 back. As root; minutes, not in check.
 deb-check: deb
 	packaging/deb/check.sh $(BUILD)/deb
+
+# Offline builds: after `cargo vendor` (or `cargo fetch`), `CARGO_NET_OFFLINE=true make`
+# needs no network. This proves it on a copy of the tree; minutes, not in check.
+offline-check:
+	packaging/offline-check.sh
 
 # Debian's libotr 4.1.1, the reference, is always named by path: ours may be installed
 # system-wide (in /usr/local, ahead of Debian's on every default search path).
