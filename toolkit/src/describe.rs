@@ -9,7 +9,8 @@ use otr::wire::classify::{message_type, MessageType};
 use otr::wire::codec::{DecodeError, Mpi};
 
 /// The description of `msg` (as the C tools hold it: no NUL byte), ending in an
-/// empty line.
+/// empty line. (`otr_parse` gives it only text that starts with `?OTR:`, so there it
+/// never shows the plaintext kinds: queries, error messages, tagged and plain text.)
 pub fn describe(msg: &[u8]) -> Vec<u8> {
     let mut out = Text::default();
     match message_type(msg) {
@@ -18,62 +19,70 @@ pub fn describe(msg: &[u8]) -> Vec<u8> {
         MessageType::TaggedPlaintext => out.quote("Tagged plaintext message:", msg),
         MessageType::NotOtr => out.quote("Not an OTR message:", msg),
         MessageType::Unknown => out.quote("Unrecognized OTR message:", msg),
-        MessageType::DhCommit => {
-            out.fields("D-H Commit Message", msg, DhCommit::parse, |out, m| {
-                out.header(&m.header);
-                out.hex("Encrypted Key", &m.encrypted_gx);
-                out.hex("Hashed Key", &m.hashed_gx);
-            })
-        }
-        MessageType::DhKey => out.fields("D-H Key Message", msg, DhKey::parse, |out, m| {
-            out.header(&m.header);
-            out.mpi("D-H Key", &m.gy);
-        }),
-        MessageType::RevealSig => {
-            out.fields(
-                "Reveal Signature Message",
-                msg,
-                RevealSignature::parse,
-                |out, m| {
-                    out.header(&m.header);
-                    out.hex("Key", &m.revealed_key);
-                    out.hex("Encrypted Signature", &m.encrypted_signature);
-                    out.hex("MAC", &m.mac);
-                },
-            );
-        }
-        MessageType::Signature => {
-            out.fields("Signature Message", msg, Signature::parse, |out, m| {
-                out.header(&m.header);
-                out.hex("Encrypted Signature", &m.encrypted_signature);
-                out.hex("MAC", &m.mac);
-            })
-        }
-        MessageType::V1KeyExch => {
-            out.fields("Key Exchange Message", msg, KeyExchange::parse, |out, m| {
-                out.number("Reply", m.reply);
-                out.mpi("DSA p", &m.p);
-                out.mpi("DSA q", &m.q);
-                out.mpi("DSA g", &m.g);
-                out.mpi("DSA e", &m.e);
-                out.number("KeyID", m.keyid);
-                out.mpi("DH y", &m.y);
-                out.mpi("SIG r", &Mpi::new(&m.r));
-                out.mpi("SIG s", &Mpi::new(&m.s));
-            });
-        }
+        MessageType::DhCommit => out.fields("D-H Commit Message", msg, DhCommit::parse, dh_commit),
+        MessageType::DhKey => out.fields("D-H Key Message", msg, DhKey::parse, dh_key),
+        MessageType::RevealSig => out.fields(
+            "Reveal Signature Message",
+            msg,
+            RevealSignature::parse,
+            reveal_signature,
+        ),
+        MessageType::Signature => out.fields("Signature Message", msg, Signature::parse, signature),
+        MessageType::V1KeyExch => out.fields(
+            "Key Exchange Message",
+            msg,
+            KeyExchange::parse,
+            key_exchange,
+        ),
         MessageType::Data => out.fields(
             "Data Message",
             msg,
             |raw| DataMessage::parse(raw).map(|(m, _)| m),
-            data_fields,
+            data,
         ),
     }
     out.0
 }
 
-/// The fields of a Data Message.
-fn data_fields(out: &mut Text, m: &DataMessage) {
+fn dh_commit(out: &mut Text, m: &DhCommit) {
+    out.header(&m.header);
+    out.hex("Encrypted Key", &m.encrypted_gx);
+    out.hex("Hashed Key", &m.hashed_gx);
+}
+
+fn dh_key(out: &mut Text, m: &DhKey) {
+    out.header(&m.header);
+    out.mpi("D-H Key", &m.gy);
+}
+
+fn reveal_signature(out: &mut Text, m: &RevealSignature) {
+    out.header(&m.header);
+    out.hex("Key", &m.revealed_key);
+    out.hex("Encrypted Signature", &m.encrypted_signature);
+    out.hex("MAC", &m.mac);
+}
+
+fn signature(out: &mut Text, m: &Signature) {
+    out.header(&m.header);
+    out.hex("Encrypted Signature", &m.encrypted_signature);
+    out.hex("MAC", &m.mac);
+}
+
+/// The fields of a version 1 Key Exchange Message; r and s as numbers.
+fn key_exchange(out: &mut Text, m: &KeyExchange) {
+    out.number("Reply", m.reply);
+    out.mpi("DSA p", &m.p);
+    out.mpi("DSA q", &m.q);
+    out.mpi("DSA g", &m.g);
+    out.mpi("DSA e", &m.e);
+    out.number("KeyID", m.keyid);
+    out.mpi("DH y", &m.y);
+    out.mpi("SIG r", &Mpi::new(&m.r));
+    out.mpi("SIG s", &Mpi::new(&m.s));
+}
+
+/// The fields of a Data Message: flags before the instance tags.
+fn data(out: &mut Text, m: &DataMessage) {
     out.hex("Version", &[m.version]);
     if let Some(flags) = m.flags {
         out.number("Flags", flags);
@@ -158,5 +167,24 @@ impl Text {
             self.number("Sender instance", tags.sender);
             self.number("Receiver instance", tags.receiver);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plaintext_kinds_are_quoted() {
+        assert_eq!(describe(b"?OTRv3?"), b"OTR Query:\n\t?OTRv3?\n\n");
+        assert_eq!(
+            describe(b"?OTR Error: x"),
+            b"OTR Error:\n\t?OTR Error: x\n\n"
+        );
+        assert_eq!(describe(b"hi"), b"Not an OTR message:\n\thi\n\n");
+        assert_eq!(
+            describe(b"hi \t  \t\t\t\t \t \t \t  "),
+            b"Tagged plaintext message:\n\thi \t  \t\t\t\t \t \t \t  \n\n"
+        );
     }
 }
