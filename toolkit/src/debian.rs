@@ -445,6 +445,7 @@ fn otr_modify_flips_bits() {
         case("otr_modify", &[&mac_key, b"a", b"b"], b""),
         case("otr_modify", &[b"0", b"a", b"b", b"0"], b""),
         case("otr_modify", &[b"00", b"a", b"b", b"0"], b""),
+        case("otr_modify", &[b"zz", b"a", b"b", b"0"], b""),
         case("otr_modify", &[&mac_key, b"abc", b"ab", b"0"], &msg),
         case("otr_modify", &[&mac_key, b"a", b"b", b"x"], &msg),
         case("otr_modify", &[&mac_key, b"a", b"b", b""], &msg),
