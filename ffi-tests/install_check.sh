@@ -1,6 +1,6 @@
 #!/bin/sh
-# `make install` into a staging DESTDIR lays out lib/, include/libotr/ and
-# lib/pkgconfig/ as Debian does; a client builds with `pkg-config --cflags --libs libotr`
+# `make install` into a staging DESTDIR lays out lib/, include/libotr/, lib/pkgconfig/,
+# bin/ (the toolkit) and share/man/man1/ as Debian does; a client builds with `pkg-config --cflags --libs libotr`
 # against it and runs; `make uninstall` then removes every file it installed.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -11,10 +11,13 @@ fail() { echo "install-check: $*"; echo "install-check: 0 passed, 1 failed"; exi
 
 make -s -C "$top" install DESTDIR="$stage" PREFIX="$prefix" >/dev/null
 for f in lib/libotr.so.5.1.1 lib/libotr.so.5 lib/libotr.so lib/libotr.a lib/pkgconfig/libotr.pc \
-         include/libotr/proto.h include/libotr/message.h include/libotr/version.h; do
+         include/libotr/proto.h include/libotr/message.h include/libotr/version.h \
+         bin/otr_parse bin/otr_remac share/man/man1/otr_toolkit.1 share/man/man1/otr_parse.1; do
     [ -e "$stage$prefix/$f" ] || fail "missing $prefix/$f"
 done
 [ "$(readlink "$stage$prefix/lib/libotr.so.5")" = libotr.so.5.1.1 ] || fail "libotr.so.5 link"
+"$stage$prefix/bin/otr_mackey" 000102030405060708090a0b0c0d0e0f | grep -q '^MAC key: ' ||
+    fail "the installed otr_mackey does not run"
 
 export PKG_CONFIG_SYSROOT_DIR="$stage" PKG_CONFIG_LIBDIR="$stage$prefix/lib/pkgconfig"
 [ "$(pkg-config --modversion libotr)" = 4.1.1 ] || fail "pkg-config --modversion"
