@@ -166,9 +166,9 @@ demo: lib
 # The interoperability suite (tests/interop/): a C peer built once against Debian's
 # headers plays each side on our library or Debian's; a Python driver relays the wire.
 INTEROP_PEER := tests/interop/build/peer
-$(INTEROP_PEER): tests/interop/peer.c
+$(INTEROP_PEER): tests/interop/peer.c ffi-tests/snapshot.h
 	@mkdir -p $(@D)
-	$(REF_CC) -O1 -g -Wall -Wextra -Wno-unused-parameter -rdynamic -o $@ $< -lotr -lgcrypt -ldl
+	$(REF_CC) -O1 -g -Wall -Wextra -Wno-unused-parameter -rdynamic -Iffi-tests -o $@ $< -lotr -lgcrypt -ldl
 
 interop: lib test-deps $(INTEROP_PEER)
 	python3 tests/interop/run.py --peer $(INTEROP_PEER) --ours $(BUILD) --reference-lib $(REF_LIB)
