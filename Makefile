@@ -4,6 +4,7 @@
 #                             the toolkit, build/bin/otr_parse ... (toolkit/, Rust; no libotr needed)
 #   make install              PREFIX=/usr/local DESTDIR= LIBDIR=$(PREFIX)/lib INCLUDEDIR=$(PREFIX)/include
 #                             BINDIR=$(PREFIX)/bin MANDIR=$(PREFIX)/share/man
+#                             ACLOCALDIR=$(PREFIX)/share/aclocal (libotr.m4: AM_PATH_LIBOTR)
 #   make uninstall            removes exactly what install put there
 #   make install-check        installs into a staging DESTDIR, builds a client with pkg-config, uninstalls
 #   make check                cargo tests, C tests against ours and against Debian's libotr, interop, e2e
@@ -26,6 +27,7 @@ LIBDIR     ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
 BINDIR     ?= $(PREFIX)/bin
 MANDIR     ?= $(PREFIX)/share/man
+ACLOCALDIR ?= $(PREFIX)/share/aclocal
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 DESTDIR    ?=
 CARGO      ?= cargo
@@ -67,7 +69,7 @@ LDCONFIG_LIVE = @if [ -z "$(DESTDIR)" ]; then $(LDCONFIG) || echo "make: ldconfi
 
 install: lib tools
 	$(INSTALL) -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR)/libotr $(DESTDIR)$(PKGCONFIGDIR) \
-	    $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	    $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(ACLOCALDIR)
 	$(INSTALL) -m 0644 $(BUILD)/$(REALNAME) $(DESTDIR)$(LIBDIR)/$(REALNAME)
 	ln -sf $(REALNAME) $(DESTDIR)$(LIBDIR)/$(SONAME)
 	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libotr.so
@@ -77,6 +79,7 @@ install: lib tools
 	$(INSTALL) -m 0755 $(addprefix $(BUILD)/bin/,$(TOOLS)) $(DESTDIR)$(BINDIR)/
 	$(INSTALL) -m 0644 man/otr_toolkit.1 $(DESTDIR)$(MANDIR)/man1/otr_toolkit.1
 	for t in $(TOOLS); do ln -sf otr_toolkit.1 $(DESTDIR)$(MANDIR)/man1/$$t.1; done
+	$(INSTALL) -m 0644 m4/libotr.m4 $(DESTDIR)$(ACLOCALDIR)/libotr.m4
 	$(LDCONFIG_LIVE)
 
 uninstall:
@@ -86,7 +89,7 @@ uninstall:
 	rm -f $(addprefix $(DESTDIR)$(INCLUDEDIR)/libotr/,$(notdir $(HEADERS)))
 	-rmdir $(DESTDIR)$(INCLUDEDIR)/libotr
 	rm -f $(addprefix $(DESTDIR)$(BINDIR)/,$(TOOLS)) $(DESTDIR)$(MANDIR)/man1/otr_toolkit.1 \
-	      $(patsubst %,$(DESTDIR)$(MANDIR)/man1/%.1,$(TOOLS))
+	      $(patsubst %,$(DESTDIR)$(MANDIR)/man1/%.1,$(TOOLS)) $(DESTDIR)$(ACLOCALDIR)/libotr.m4
 	$(LDCONFIG_LIVE)
 
 # Debian packages: `make install` staged under /usr with the multiarch libdir, then split
@@ -120,7 +123,7 @@ REF_CC  := tests/ref/debian-cc
 REF_LIB  = $(shell $(REF_CC) --lib)
 
 # The reference libotr and the tools the tests compare against; the clients of make e2e.
-TEST_PACKAGES := libotr5 libotr5-dev libotr5-bin libgcrypt20-dev python3-potr pkg-config valgrind
+TEST_PACKAGES := libotr5 libotr5-dev libotr5-bin libgcrypt20-dev python3-potr pkg-config valgrind autoconf automake
 E2E_PACKAGES  := tmux ngircd irssi irssi-plugin-otr prosody profanity mcabber bitlbee bitlbee-plugin-otr
 test-deps:
 	@missing=$$(for p in $(TEST_PACKAGES) $(E2E_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -154,7 +157,7 @@ abi-check: lib
 	@if [ -x $(ABI_CHECK) ]; then $(ABI_CHECK) include $(BUILD)/$(SONAME); \
 	else echo "abi-check: $(ABI_CHECK) not found, skipped (CI runs it)"; fi
 
-install-check: lib
+install-check: lib tools test-deps
 	ffi-tests/install_check.sh
 
 # A two-party OTR chat in C (examples/otr_chat.c) on our library: AKE, messages,

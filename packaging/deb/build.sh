@@ -3,7 +3,7 @@
 # with dpkg-deb (called by `make deb`):
 #   libotr5-rs     libotr.so.5 in the multiarch libdir; Provides, Conflicts and Replaces
 #                  libotr5, so packages depending on libotr5 (>= 4.0.0) run on it
-#   libotr-rs-dev  headers, libotr.so, libotr.a and libotr.pc, in place of libotr5-dev
+#   libotr-rs-dev  headers, libotr.so, libotr.a, libotr.pc and libotr.m4, in place of libotr5-dev
 #   libotr-rs-bin  the toolkit (otr_parse ...) and its manual page, in place of libotr5-bin
 #
 #   DEB_VERSION=V DEB_MAINTAINER='Name <address>' packaging/deb/build.sh STAGE OUTDIR
@@ -21,7 +21,7 @@ PACKAGES="libotr5-rs libotr-rs-dev libotr-rs-bin"
 contents() {
     case $1 in
     libotr5-rs) echo "$libdir/libotr.so.5.1.1 $libdir/libotr.so.5" ;;
-    libotr-rs-dev) echo "usr/include/libotr $libdir/libotr.so $libdir/libotr.a $libdir/pkgconfig" ;;
+    libotr-rs-dev) echo "usr/include/libotr $libdir/libotr.so $libdir/libotr.a $libdir/pkgconfig usr/share/aclocal" ;;
     libotr-rs-bin) echo "usr/bin usr/share/man" ;;
     esac
 }
