@@ -1,12 +1,19 @@
 # otr-rs: builds, installs and tests libotr.so.5 (a drop-in for libotr 4.1.1).
 #
-#   make                      build/libotr.so.5.1.1 (+ libotr.so.5, libotr.so) and build/libotr.a
+#   make                      build/libotr.so.5.1.1 (+ libotr.so.5, libotr.so), build/libotr.a and
+#                             the toolkit, build/bin/otr_parse ... (toolkit/, Rust; no libotr needed)
 #   make install              PREFIX=/usr/local DESTDIR= LIBDIR=$(PREFIX)/lib INCLUDEDIR=$(PREFIX)/include
+#                             BINDIR=$(PREFIX)/bin MANDIR=$(PREFIX)/share/man
+#                             ACLOCALDIR=$(PREFIX)/share/aclocal (libotr.m4: AM_PATH_LIBOTR)
 #   make uninstall            removes exactly what install put there
 #   make install-check        installs into a staging DESTDIR, builds a client with pkg-config, uninstalls
 #   make check                cargo tests, C tests against ours and against Debian's libotr, interop, e2e
 #   make interop              two-process conversations, ours and Debian's libotr in all four pairings
 #   make e2e                  real Debian clients and tools, unmodified, on build/libotr.so.5 (tests/e2e)
+#   make deb                  Debian packages in build/deb/: libotr5-rs (in place of libotr5),
+#                             libotr-rs-dev, libotr-rs-bin (packaging/deb/; dpkg-deb)
+#   make deb-check            installs them in a Debian 12 chroot beside irssi-plugin-otr (root)
+#   make offline-check        builds from vendored crates with no network (packaging/; minutes)
 #   make headers              regenerates include/libotr/*.h from src/ffi with cbindgen
 #   make abi-check            compares headers and library with libotr 4.1.1 (../shared/abi/check)
 #   make lint                 cargo fmt --check and clippy -D warnings (the library and fuzz/)
@@ -22,6 +29,9 @@
 PREFIX     ?= /usr/local
 LIBDIR     ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
+BINDIR     ?= $(PREFIX)/bin
+MANDIR     ?= $(PREFIX)/share/man
+ACLOCALDIR ?= $(PREFIX)/share/aclocal
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 DESTDIR    ?=
 CARGO      ?= cargo
@@ -31,11 +41,13 @@ BUILD   := build
 REALNAME := libotr.so.5.1.1
 SONAME  := libotr.so.5
 HEADERS := $(wildcard include/libotr/*.h)
+# libotr's toolkit; one manual page, otr_toolkit.1, with a link for each tool (as libotr).
+TOOLS   := otr_parse otr_sesskeys otr_mackey otr_readforge otr_modify otr_remac
 ABI_CHECK ?= ../shared/abi/check
 
-.PHONY: fuzz fuzz-replay fuzz-seeds all lib install uninstall check demo bench lint flood test-deps cargo-test ffi-tests ffi-tests-system interop e2e headers install-check abi-check clean
+.PHONY: fuzz fuzz-replay fuzz-seeds all lib tools install uninstall deb deb-check offline-check check demo bench lint flood test-deps cargo-test ffi-tests ffi-tests-system interop e2e headers install-check abi-check clean
 
-all: lib
+all: lib tools
 
 lib:
 	$(CARGO) build --release --lib
@@ -47,20 +59,31 @@ lib:
 	sed -e 's|^prefix=.*|prefix=$(PREFIX)|' -e 's|^libdir=.*|libdir=$(LIBDIR)|' \
 	    -e 's|^includedir=.*|includedir=$(INCLUDEDIR)|' pkgconfig/libotr.pc > $(BUILD)/libotr.pc
 
+# libotr's toolkit in Rust over our core (toolkit/); the programs link no libotr.
+tools:
+	$(CARGO) build --release -p otr-toolkit --bins
+	mkdir -p $(BUILD)/bin
+	cp $(addprefix target/release/,$(TOOLS)) $(BUILD)/bin/
+
 # Installing into the live system (no DESTDIR) refreshes the loader's cache, as libotr's
 # libtool install does: the system's clients load the new libotr.so.5 at once (and the
 # previous one again after uninstall). Staged installs leave the cache alone.
 LDCONFIG ?= /sbin/ldconfig
 LDCONFIG_LIVE = @if [ -z "$(DESTDIR)" ]; then $(LDCONFIG) || echo "make: ldconfig failed: run it as root"; fi
 
-install: lib
-	$(INSTALL) -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR)/libotr $(DESTDIR)$(PKGCONFIGDIR)
+install: lib tools
+	$(INSTALL) -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR)/libotr $(DESTDIR)$(PKGCONFIGDIR) \
+	    $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(ACLOCALDIR)
 	$(INSTALL) -m 0644 $(BUILD)/$(REALNAME) $(DESTDIR)$(LIBDIR)/$(REALNAME)
 	ln -sf $(REALNAME) $(DESTDIR)$(LIBDIR)/$(SONAME)
 	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libotr.so
 	$(INSTALL) -m 0644 $(BUILD)/libotr.a $(DESTDIR)$(LIBDIR)/libotr.a
 	$(INSTALL) -m 0644 $(HEADERS) $(DESTDIR)$(INCLUDEDIR)/libotr/
 	$(INSTALL) -m 0644 $(BUILD)/libotr.pc $(DESTDIR)$(PKGCONFIGDIR)/libotr.pc
+	$(INSTALL) -m 0755 $(addprefix $(BUILD)/bin/,$(TOOLS)) $(DESTDIR)$(BINDIR)/
+	$(INSTALL) -m 0644 man/otr_toolkit.1 $(DESTDIR)$(MANDIR)/man1/otr_toolkit.1
+	for t in $(TOOLS); do ln -sf otr_toolkit.1 $(DESTDIR)$(MANDIR)/man1/$$t.1; done
+	$(INSTALL) -m 0644 m4/libotr.m4 $(DESTDIR)$(ACLOCALDIR)/libotr.m4
 	$(LDCONFIG_LIVE)
 
 uninstall:
@@ -69,7 +92,32 @@ uninstall:
 	      $(DESTDIR)$(PKGCONFIGDIR)/libotr.pc
 	rm -f $(addprefix $(DESTDIR)$(INCLUDEDIR)/libotr/,$(notdir $(HEADERS)))
 	-rmdir $(DESTDIR)$(INCLUDEDIR)/libotr
+	rm -f $(addprefix $(DESTDIR)$(BINDIR)/,$(TOOLS)) $(DESTDIR)$(MANDIR)/man1/otr_toolkit.1 \
+	      $(patsubst %,$(DESTDIR)$(MANDIR)/man1/%.1,$(TOOLS)) $(DESTDIR)$(ACLOCALDIR)/libotr.m4
 	$(LDCONFIG_LIVE)
+
+# Debian packages: `make install` staged under /usr with the multiarch libdir, then split
+# into libotr5-rs, libotr-rs-dev and libotr-rs-bin by packaging/deb/build.sh (dpkg-deb).
+# DEB_MAINTAINER is the project's address; set yours for packages you distribute.
+DEB_VERSION    ?= 4.1.1+rs1
+DEB_MAINTAINER ?= otr-rs maintainers <maintainers@users.noreply.h-seed-5c6d0575.example>
+DEB_STAGE      := $(BUILD)/deb/stage
+deb:
+	rm -rf $(BUILD)/deb
+	$(MAKE) install DESTDIR=$(CURDIR)/$(DEB_STAGE) PREFIX=/usr \
+	    LIBDIR=/usr/lib/$$(dpkg-architecture -qDEB_HOST_MULTIARCH)
+	DEB_VERSION='$(DEB_VERSION)' DEB_MAINTAINER='$(DEB_MAINTAINER)' CARGO='$(CARGO)' \
+	    packaging/deb/build.sh $(DEB_STAGE) $(BUILD)/deb
+
+# The packages in a Debian 12 chroot from debootstrap (cached in build/): lintian, apt
+# with irssi-plugin-otr, ldd, then Debian's libotr5 back. As root; minutes, not in check.
+deb-check: deb
+	packaging/deb/check.sh $(BUILD)/deb
+
+# Offline builds: after `cargo vendor` (or `cargo fetch`), `CARGO_NET_OFFLINE=true make`
+# needs no network. This proves it on a copy of the tree; minutes, not in check.
+offline-check:
+	packaging/offline-check.sh
 
 # Debian's libotr 4.1.1, the reference, is always named by path: ours may be installed
 # system-wide (in /usr/local, ahead of Debian's on every default search path).
@@ -79,7 +127,7 @@ REF_CC  := tests/ref/debian-cc
 REF_LIB  = $(shell $(REF_CC) --lib)
 
 # The reference libotr and the tools the tests compare against; the clients of make e2e.
-TEST_PACKAGES := libotr5 libotr5-dev libotr5-bin libgcrypt20-dev python3-potr pkg-config valgrind
+TEST_PACKAGES := libotr5 libotr5-dev libotr5-bin libgcrypt20-dev python3-potr pkg-config valgrind autoconf automake
 E2E_PACKAGES  := tmux ngircd irssi irssi-plugin-otr prosody profanity mcabber bitlbee bitlbee-plugin-otr
 test-deps:
 	@missing=$$(for p in $(TEST_PACKAGES) $(E2E_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -91,8 +139,9 @@ test-deps:
 	    fi; \
 	fi
 
+# The library's tests and the toolkit's (toolkit/: against Debian's libotr5-bin).
 cargo-test: test-deps
-	$(CARGO) test --lib --tests
+	$(CARGO) test --workspace --lib --tests
 
 ffi-tests: lib test-deps
 	$(MAKE) --no-print-directory -C ffi-tests LIBOTR=ours
@@ -104,8 +153,8 @@ flood: lib test-deps
 	$(MAKE) --no-print-directory -C ffi-tests flood
 
 lint:
-	$(CARGO) fmt --check
-	$(CARGO) clippy --all-targets -- -D warnings
+	$(CARGO) fmt --all --check
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
 	$(CARGO) fmt --check --manifest-path fuzz/Cargo.toml
 	cd fuzz && RUSTFLAGS="--cfg fuzzing" $(CARGO) clippy --release --no-default-features --all-targets -- -D warnings
 
@@ -129,7 +178,7 @@ abi-check: lib
 	@if [ -x $(ABI_CHECK) ]; then $(ABI_CHECK) include $(BUILD)/$(SONAME); \
 	else echo "abi-check: $(ABI_CHECK) not found, skipped (CI runs it)"; fi
 
-install-check: lib
+install-check: lib tools test-deps
 	ffi-tests/install_check.sh
 
 # A two-party OTR chat in C (examples/otr_chat.c) on our library: AKE, messages,
@@ -141,9 +190,9 @@ demo: lib
 # The interoperability suite (tests/interop/): a C peer built once against Debian's
 # headers plays each side on our library or Debian's; a Python driver relays the wire.
 INTEROP_PEER := tests/interop/build/peer
-$(INTEROP_PEER): tests/interop/peer.c
+$(INTEROP_PEER): tests/interop/peer.c ffi-tests/snapshot.h
 	@mkdir -p $(@D)
-	$(REF_CC) -O1 -g -Wall -Wextra -Wno-unused-parameter -rdynamic -o $@ $< -lotr -lgcrypt -ldl
+	$(REF_CC) -O1 -g -Wall -Wextra -Wno-unused-parameter -rdynamic -Iffi-tests -o $@ $< -lotr -lgcrypt -ldl
 
 interop: lib test-deps $(INTEROP_PEER)
 	python3 tests/interop/run.py --peer $(INTEROP_PEER) --ours $(BUILD) --reference-lib $(REF_LIB)
@@ -163,7 +212,7 @@ bench: lib test-deps
 
 # Real clients on our library, headless: Debian's OTR toolkit byte for byte against
 # Debian's libotr, irssi, profanity, mcabber and bitlbee over local servers (tests/e2e).
-e2e: lib test-deps
+e2e: lib tools test-deps
 	tests/e2e/run.sh
 
 headers:

@@ -35,6 +35,10 @@ typedef struct party {
     size_t symkey_datalen;
     /* Free the SMP state when an exchange ends, inside the callback (bitlbee). */
     int free_smp_at_end;
+    /* What inject_message and handle_smp_event saw of the best context's SMP state:
+     * "inject@E,Q,P,S" and "smp(EVENT)@E,Q,P,S" (nextExpected, received_question,
+     * sm_prog_state, secret set). */
+    char smp_log[4096];
 } party;
 
 typedef struct { party *to; char *msg; } queued;
@@ -45,6 +49,20 @@ static void logf_(party *p, const char *what)
 {
     size_t len = strlen(p->log);
     snprintf(p->log + len, sizeof p->log - len, "%s%s", len ? " " : "", what);
+}
+
+/* Appends what `what` saw of the SMP state of `c` to the party's smp_log. */
+static void log_smp_state(party *p, const char *what, ConnContext *c)
+{
+    char entry[64];
+    OtrlSMState *sm = c ? c->smstate : NULL;
+    if (sm)
+        snprintf(entry, sizeof entry, "%s@%d,%d,%d,%d", what, (int)sm->nextExpected,
+                 sm->received_question, (int)sm->sm_prog_state, sm->secret != NULL);
+    else
+        snprintf(entry, sizeof entry, "%s@-", what);
+    size_t len = strlen(p->smp_log);
+    snprintf(p->smp_log + len, sizeof p->smp_log - len, "%s%s", len ? " " : "", entry);
 }
 
 static void enqueue(party *to, const char *msg)
@@ -63,6 +81,7 @@ static void op_inject(void *opdata, const char *a, const char *p, const char *r,
 {
     party *me = opdata;
     logf_(me, "inject");
+    log_smp_state(me, "inject", otrl_context_find(me->us, r, a, p, OTRL_INSTAG_BEST, 0, NULL, NULL, NULL));
     enqueue(me->other, msg);
 }
 static void op_update_context_list(void *opdata) { logf_(opdata, "update_context_list"); }
@@ -101,6 +120,8 @@ static void op_handle_smp_event(void *opdata, OtrlSMPEvent e, ConnContext *c,
     char what[32];
     snprintf(what, sizeof what, "smp(%d,%u)", (int)e, progress);
     logf_(opdata, what);
+    snprintf(what, sizeof what, "smp(%d)", (int)e);
+    log_smp_state(opdata, what, c);
     if (((party *)opdata)->free_smp_at_end && (e == OTRL_SMPEVENT_SUCCESS || e == OTRL_SMPEVENT_FAILURE))
         otrl_sm_state_free(c->smstate);
 }
@@ -211,7 +232,7 @@ static ConnContext *best(party *p)
                              NULL, NULL, NULL);
 }
 
-static void clear_logs(party *a, party *b) { a->log[0] = b->log[0] = 0; }
+static void clear_logs(party *a, party *b) { a->log[0] = b->log[0] = a->smp_log[0] = b->smp_log[0] = 0; }
 
 static void start_ake(party *a, party *b)
 {

@@ -244,6 +244,7 @@ static void test_tampered_smp2(void)
     free(smp2);
     otrl_sm_state_free(&forger);
     CHECK_STR(a.log, "smp(3,0)", "tampered SMP2: reported as cheating, nothing sent back");
+    CHECK_STR(a.smp_log, "smp(3)@1,0,-2,1", "tampered SMP2: seen with progress CHEATED, still expecting SMP2");
     CHECK(a.ret == 0 && a.shown && strcmp(a.shown, "here is my answer") == 0,
           "tampered SMP2: the message carrying it is still shown");
     CHECK(sm(&a)->nextExpected == OTRL_SMP_EXPECT1 && sm(&a)->sm_prog_state == OTRL_SMP_PROG_OK,
@@ -257,6 +258,73 @@ static void test_tampered_smp2(void)
     teardown(&a, &b);
 }
 
+/* What clients read of the SMP state in their callbacks (profanity tells from
+ * nextExpected which side failed, and from received_question whether a question was
+ * answered): libotr reports a result before it rewinds to expecting SMP1, so the
+ * responder sees EXPECT3 and the initiator EXPECT4; SMP1 and SMP2 are injected before
+ * the sender expects the answer; the progress is the step's. Entries are
+ * "callback@nextExpected,received_question,sm_prog_state,secret set". */
+static void test_state_seen_in_callbacks(void)
+{
+    const struct { const char *question, *secret_b, *alice, *bob; } runs[] = {
+        {NULL, SECRET,
+         "inject@0,0,0,1 inject@1,0,0,1 smp(6)@1,0,0,1 smp(7)@3,0,1,1",
+         "smp(5)@0,0,0,1 inject@0,0,0,1 inject@2,0,1,1 smp(7)@2,0,1,1"},
+        {NULL, "a wrong guess",
+         "inject@0,0,0,1 inject@1,0,0,1 smp(6)@1,0,0,1 smp(8)@3,0,-1,1",
+         "smp(5)@0,0,0,1 inject@0,0,0,1 inject@2,0,-1,1 smp(8)@2,0,-1,1"},
+        {"Our first pet?", SECRET,
+         "inject@0,0,0,1 inject@1,0,0,1 smp(6)@1,0,0,1 smp(7)@3,0,1,1",
+         "smp(4)@0,1,0,1 inject@0,1,0,1 inject@2,1,1,1 smp(7)@2,1,1,1"},
+        {"Our first pet?", "a wrong guess",
+         "inject@0,0,0,1 inject@1,0,0,1 smp(6)@1,0,0,1 smp(8)@3,0,-1,1",
+         "smp(4)@0,1,0,1 inject@0,1,0,1 inject@2,1,-1,1 smp(8)@2,1,-1,1"},
+    };
+    for (size_t i = 0; i < sizeof runs / sizeof runs[0]; i++) {
+        party a, b;
+        setup(&a, &b, OTRL_POLICY_MANUAL);
+        start_ake(&a, &b);
+        clear_logs(&a, &b);
+        if (runs[i].question)
+            otrl_message_initiate_smp_q(a.us, &ops, &a, best(&a), runs[i].question,
+                                        (const unsigned char *)SECRET, strlen(SECRET));
+        else
+            otrl_message_initiate_smp(a.us, &ops, &a, best(&a), (const unsigned char *)SECRET, strlen(SECRET));
+        deliver_all();
+        otrl_message_respond_smp(b.us, &ops, &b, best(&b), (const unsigned char *)runs[i].secret_b,
+                                 strlen(runs[i].secret_b));
+        deliver_all();
+        CHECK_STR(a.smp_log, runs[i].alice, "SMP state in the initiator's callbacks");
+        CHECK_STR(b.smp_log, runs[i].bob, "SMP state in the responder's callbacks");
+        CHECK(sm(&a)->nextExpected == OTRL_SMP_EXPECT1 && sm(&b)->nextExpected == OTRL_SMP_EXPECT1,
+              "SMP state in callbacks: both expect SMP1 afterwards");
+        teardown(&a, &b);
+    }
+}
+
+/* The user answers when no SMP was asked (after a finished exchange): libotr still
+ * computes and sends an SMP2 and expects SMP3; the peer, expecting SMP1, reports an
+ * error. (On a context that never ran an exchange libotr crashes: not tested.) */
+static void test_answer_without_question(void)
+{
+    party a, b;
+    setup(&a, &b, OTRL_POLICY_MANUAL);
+    start_ake(&a, &b);
+    CHECK(smp_succeeds(&a, &b, SECRET), "answer unasked: a first exchange succeeds");
+    clear_logs(&a, &b);
+    otrl_message_respond_smp(b.us, &ops, &b, best(&b), (const unsigned char *)SECRET, strlen(SECRET));
+    CHECK_STR(b.smp_log, "inject@0,0,1,1", "answer unasked: an SMP2 is sent");
+    CHECK(sm(&b)->nextExpected == OTRL_SMP_EXPECT3, "answer unasked: SMP3 is expected next");
+    deliver_all();
+    CHECK_STR(a.log, "smp(1,0) msg_event(10)", "answer unasked: the peer reports an SMP error");
+    /* Clients abort on an error; both sides are then ready again. */
+    otrl_message_abort_smp(a.us, &ops, &a, best(&a));
+    deliver_all();
+    CHECK(sm(&b)->nextExpected == OTRL_SMP_EXPECT1, "answer unasked: the peer's abort rewinds it");
+    check_recovered(&a, &b, "answer unasked");
+    teardown(&a, &b);
+}
+
 int main(void)
 {
     OTRL_INIT;
@@ -266,5 +334,7 @@ int main(void)
     test_simultaneous_smp();
     test_smp_amid_data();
     test_tampered_smp2();
+    test_state_seen_in_callbacks();
+    test_answer_without_question();
     HARNESS_EXIT();
 }

@@ -215,6 +215,12 @@ impl Ake {
         self.version
     }
 
+    /// Set the protocol version without starting an AKE (libotr's message
+    /// handling does so for a peer's new v3 instance).
+    pub fn set_version(&mut self, version: ProtocolVersion) {
+        self.version = Some(version);
+    }
+
     /// Whether we started the current AKE.
     pub fn initiated(&self) -> bool {
         self.initiated

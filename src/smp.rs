@@ -213,10 +213,34 @@ impl Event {
     }
 }
 
+/// What a client can read of the SMP state (libotr's `OtrlSMState` in
+/// `ConnContext.smstate`): the message expected next, the progress, whether
+/// the last SMP message 1 carried a question, and whether `secret` is set.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct View {
+    /// `nextExpected`.
+    pub expected: NextExpected,
+    /// `sm_prog_state`.
+    pub progress: Progress,
+    /// `received_question`.
+    pub received_question: bool,
+    /// `secret != NULL` ([`Smp::is_initialized`]).
+    pub initialized: bool,
+}
+
 /// The handling of one SMP TLV of a received Data Message, to be applied in
-/// field order, as libotr does: record `trust`, send `reply`, report `event`.
+/// field order, as libotr does: record `trust`, send `reply`, report `event`,
+/// all while the state shows `view`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Received {
+    /// The state as libotr shows it while this TLV's trust is recorded, its
+    /// reply sent and its event reported. libotr moves on to the message
+    /// expected next (and, after cheating, back to progress OK) only after
+    /// the event's callback: a client reading the state in `handle_smp_event`
+    /// sees a responder's success or failure still expecting SMP message 3,
+    /// an initiator's still expecting message 4, and cheating with progress
+    /// `Cheated`. The [`Smp`] itself has moved on already.
+    pub view: View,
     /// The trust to record for the active fingerprint (libotr's
     /// `set_smp_trust`: `Some(true)` sets it to `"smp"`, `Some(false)` to
     /// `""`; then `write_fingerprints`). Set by the result of SMP message 3
@@ -227,6 +251,18 @@ pub struct Received {
     pub reply: Option<Tlv>,
     /// The event for `handle_smp_event`.
     pub event: Event,
+}
+
+/// An SMP message the user's action makes us send, and the state a client
+/// sees while it is sent: libotr records the message expected next only
+/// after sending SMP message 1 or 2.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Outgoing {
+    /// The TLV to send in an otherwise empty Data Message, flagged
+    /// IGNORE_UNREADABLE.
+    pub tlv: Tlv,
+    /// The state while it is sent.
+    pub view: View,
 }
 
 /// A group element or exponent: a 1536-bit integer.
@@ -261,15 +297,26 @@ struct Asked {
     g3o: Num,
 }
 
-/// Values a responder keeps after sending SMP message 2.
+impl Asked {
+    /// Values that belong to no exchange: fresh exponents and no shared
+    /// generators (see [`Smp::respond`]).
+    fn unrelated() -> Result<Self, Error> {
+        Ok(Self {
+            x2: *random_exponent()?,
+            x3: *random_exponent()?,
+            g2: Num::ZERO,
+            g3: Num::ZERO,
+            g3o: Num::ZERO,
+        })
+    }
+}
+
+/// Values a responder keeps after sending SMP message 2: those of [`Asked`]
+/// (a second answer to the same SMP message 1 is made from them again, as
+/// libotr's step 2b does), and `Pb`, `Qb`.
 #[derive(Zeroize, ZeroizeOnDrop)]
 struct Responded {
-    /// `b3`.
-    x3: Num,
-    g2: Num,
-    g3: Num,
-    /// The peer's `g3a`.
-    g3o: Num,
+    asked: Asked,
     /// `Pb`.
     p: Num,
     /// `Qb`.
@@ -309,6 +356,10 @@ pub struct Smp {
     progress: Progress,
     received_question: bool,
     initialized: bool,
+    /// Whether exponents `x2`, `x3` were drawn (step 1, or step 2a that
+    /// passed its checks): from then on libotr's `x2` and `x3` are never NULL
+    /// again until the state is freed.
+    drew_exponents: bool,
     stage: Stage,
 }
 
@@ -337,6 +388,7 @@ impl Smp {
             progress: Progress::Ok,
             received_question: false,
             initialized: false,
+            drew_exponents: false,
             stage: Stage::Idle,
         }
     }
@@ -398,6 +450,9 @@ impl Smp {
         }
         let mut v = Values::default();
         match &self.stage {
+            Stage::Idle if self.drew_exponents => {
+                (v.x2, v.x3) = (Some(Zeroizing::default()), Some(Zeroizing::default()));
+            }
             Stage::Idle => {}
             Stage::Started(s) => {
                 v.secret = be(&s.secret);
@@ -408,8 +463,9 @@ impl Smp {
                 (v.g2, v.g3, v.g3o) = (be(&a.g2), be(&a.g3), be(&a.g3o));
             }
             Stage::Responded(r) => {
-                (v.x2, v.x3) = (Some(Zeroizing::default()), Some(be(&r.x3)));
-                (v.g2, v.g3, v.g3o) = (be(&r.g2), be(&r.g3), be(&r.g3o));
+                let a = &r.asked;
+                (v.x2, v.x3) = (Some(be(&a.x2)), Some(be(&a.x3)));
+                (v.g2, v.g3, v.g3o) = (be(&a.g2), be(&a.g3), be(&a.g3o));
                 (v.p, v.q) = (be(&r.p), be(&r.q));
             }
             Stage::Computed(c) => {
@@ -440,6 +496,7 @@ impl Smp {
         Ok(Self {
             progress,
             received_question,
+            drew_exponents: v.x2.is_some(),
             stage: stage_of(v)?,
             ..Self::initialized()
         })
@@ -447,20 +504,29 @@ impl Smp {
 
     // ---- The SMP part of libotr's message handling (message.c) ----
 
+    /// What a client reading `ConnContext.smstate` sees now.
+    pub fn view(&self) -> View {
+        View {
+            expected: self.expected,
+            progress: self.progress,
+            received_question: self.received_question,
+            initialized: self.initialized,
+        }
+    }
+
     /// The user starts an exchange (spec "User requests to begin SMP";
     /// libotr's `otrl_message_initiate_smp` / `_q`): runs [`Smp::step1`] and
     /// returns the TLV to send, SMP message 1, or 1Q when there is a
     /// question (the question's bytes up to any NUL, then a NUL, then the
-    /// message). Any exchange under way is dropped, as libotr does; we then
-    /// expect SMP message 2.
-    pub fn start(&mut self, secret: &[u8; 32], question: Option<&[u8]>) -> Result<Tlv, Error> {
+    /// message). Any exchange under way is dropped, as libotr does; once it
+    /// is sent we expect SMP message 2.
+    pub fn start(&mut self, secret: &[u8; 32], question: Option<&[u8]>) -> Result<Outgoing, Error> {
         let question = question.map(until_nul);
         if question.is_some_and(|q| q.len() + 1 + MAX_MSG1_BYTES > usize::from(u16::MAX)) {
             return Err(Error::QuestionTooLong);
         }
         let msg1 = self.step1(secret)?;
-        self.expected = NextExpected::Expect2;
-        Ok(match question {
+        let tlv = match question {
             None => Tlv::new(types::SMP1, msg1),
             Some(question) => {
                 let mut value = Vec::with_capacity(question.len() + 1 + msg1.len());
@@ -469,18 +535,37 @@ impl Smp {
                 value.extend_from_slice(&msg1);
                 Tlv::new(types::SMP1Q, value)
             }
-        })
+        };
+        Ok(self.send_then_expect(tlv, NextExpected::Expect2))
     }
 
-    /// The user answers a received SMP message 1 or 1Q (libotr's
-    /// `otrl_message_respond_smp`): runs [`Smp::step2b`] and returns SMP
-    /// message 2 to send; we then expect SMP message 3. Fails with
-    /// [`Error::OutOfOrder`], changing nothing, when no SMP message 1 is
-    /// waiting ([`Smp::awaiting_secret`]).
-    pub fn respond(&mut self, secret: &[u8; 32]) -> Result<Tlv, Error> {
-        let msg2 = self.step2b(secret)?;
-        self.expected = NextExpected::Expect3;
-        Ok(Tlv::new(types::SMP2, msg2))
+    /// The user answers (libotr's `otrl_message_respond_smp`): returns SMP
+    /// message 2 to send; once it is sent we expect SMP message 3.
+    ///
+    /// The answer to a received SMP message 1 or 1Q is [`Smp::step2b`]'s
+    /// (answering again makes it anew, as libotr does). libotr also answers
+    /// when no SMP message 1 is waiting: its step 2b computes with whatever
+    /// numbers its state holds, which are never a valid answer to the peer's
+    /// SMP message 1, so the peer reports an SMP error (or cheating, if it
+    /// waits for message 2) and applications abort. We send an answer every
+    /// peer rejects the same way: fresh `g2b` and `g3b` with their proofs and
+    /// `Pb = Qb = 0` (libotr's own message when it has started an exchange
+    /// itself and holds no shared generators), and the exchange under way,
+    /// if any, stays as it is. Where libotr's state holds no numbers at all
+    /// (never used, or freed) it crashes instead.
+    pub fn respond(&mut self, secret: &[u8; 32]) -> Result<Outgoing, Error> {
+        let msg2 = match self.step2b(secret) {
+            Err(Error::OutOfOrder) => message_2(&Asked::unrelated()?, secret)?.0,
+            answer => answer?,
+        };
+        Ok(self.send_then_expect(Tlv::new(types::SMP2, msg2), NextExpected::Expect3))
+    }
+
+    /// `tlv` to send, seen with the state as it is; then we expect `next`.
+    fn send_then_expect(&mut self, tlv: Tlv, next: NextExpected) -> Outgoing {
+        let view = self.view();
+        self.expected = next;
+        Outgoing { tlv, view }
     }
 
     /// The user aborts (spec "User requests to abort SMP"; libotr's
@@ -497,7 +582,8 @@ impl Smp {
     /// `otrl_message_receiving` does: the first TLV of each type, in the
     /// order SMP1Q, SMP1, SMP2, SMP3, SMP4, abort, each judged against the
     /// message expected when the Data Message arrived. Other TLVs are
-    /// ignored. One [`Received`] per SMP TLV handled, in order.
+    /// ignored. One [`Received`] per SMP TLV handled, in order, each with
+    /// the state a client sees while it is reported ([`Received::view`]).
     ///
     /// - SMP message 1Q (if not empty) or 1 while expecting message 1:
     ///   [`Smp::step2a`]; `AskForAnswer` or `AskForSecret` (25%), still
@@ -510,11 +596,12 @@ impl Smp {
     /// - SMP message 4 while expecting it: [`Smp::step5`]; trust, `Success`
     ///   or `Failure` (100%), then expecting message 1.
     /// - A failed check in any of these: `Cheated` (0%, after the trust
-    ///   `Some(false)` for messages 3 and 4 as above, no reply); back to
-    ///   expecting message 1 with progress OK.
+    ///   `Some(false)` for messages 3 and 4 as above, no reply), seen with
+    ///   progress `Cheated`; then back to expecting message 1 with progress
+    ///   OK.
     /// - Any of these when another message is expected: `Error` (0%),
     ///   nothing changes.
-    /// - Abort: `Abort` (0%), back to expecting message 1.
+    /// - Abort: back to expecting message 1, then `Abort` (0%).
     pub fn receive(&mut self, tlvs: &[Tlv]) -> Vec<Received> {
         let expected = self.expected;
         let mut out = Vec::new();
@@ -532,7 +619,7 @@ impl Smp {
                     };
                     self.on_msg1(msg1, true, ask)
                 } else {
-                    event(Event::Error)
+                    self.report(None, None, Event::Error)
                 },
             );
         }
@@ -540,69 +627,34 @@ impl Smp {
             out.push(if expected == NextExpected::Expect1 {
                 self.on_msg1(&tlv.value, false, Event::AskForSecret)
             } else {
-                event(Event::Error)
+                self.report(None, None, Event::Error)
             });
         }
         if let Some(tlv) = first(types::SMP2) {
             out.push(if expected == NextExpected::Expect2 {
-                match self.step3(&tlv.value) {
-                    Ok(msg3) => {
-                        self.expected = NextExpected::Expect4;
-                        Received {
-                            trust: None,
-                            reply: Some(Tlv::new(types::SMP3, msg3)),
-                            event: Event::InProgress,
-                        }
-                    }
-                    Err(_) => self.cheated(None),
-                }
+                self.on_msg2(&tlv.value)
             } else {
-                event(Event::Error)
+                self.report(None, None, Event::Error)
             });
         }
         if let Some(tlv) = first(types::SMP3) {
             out.push(if expected == NextExpected::Expect3 {
-                let result = self.step4(&tlv.value);
-                let trust = |equal| (!self.received_question).then_some(equal);
-                match result {
-                    Ok((msg4, equal)) => {
-                        self.expected = NextExpected::Expect1;
-                        Received {
-                            trust: trust(equal),
-                            reply: Some(Tlv::new(types::SMP4, msg4)),
-                            event: outcome(equal),
-                        }
-                    }
-                    Err(_) => {
-                        let trust = trust(false);
-                        self.cheated(trust)
-                    }
-                }
+                self.on_msg3(&tlv.value)
             } else {
-                event(Event::Error)
+                self.report(None, None, Event::Error)
             });
         }
         if let Some(tlv) = first(types::SMP4) {
             out.push(if expected == NextExpected::Expect4 {
-                match self.step5(&tlv.value) {
-                    Ok(equal) => {
-                        self.expected = NextExpected::Expect1;
-                        Received {
-                            trust: Some(equal),
-                            reply: None,
-                            event: outcome(equal),
-                        }
-                    }
-                    Err(_) => self.cheated(Some(false)),
-                }
+                self.on_msg4(&tlv.value)
             } else {
-                event(Event::Error)
+                self.report(None, None, Event::Error)
             });
         }
         if first(types::SMP_ABORT).is_some() {
             self.expected = NextExpected::Expect1;
             self.stage = Stage::Idle;
-            out.push(event(Event::Abort));
+            out.push(self.report(None, None, Event::Abort));
         }
         out
     }
@@ -610,21 +662,71 @@ impl Smp {
     /// SMP message 1 or 1Q arrived while expecting it.
     fn on_msg1(&mut self, msg1: &[u8], received_question: bool, ask: Event) -> Received {
         match self.step2a(msg1, received_question) {
-            Ok(()) => event(ask),
+            Ok(()) => self.report(None, None, ask),
             Err(_) => self.cheated(None),
         }
     }
 
-    /// A check failed: back to expecting SMP message 1 with progress OK.
+    /// SMP message 2 arrived while expecting it.
+    fn on_msg2(&mut self, msg2: &[u8]) -> Received {
+        match self.step3(msg2) {
+            Ok(msg3) => {
+                let reply = Tlv::new(types::SMP3, msg3);
+                let received = self.report(None, Some(reply), Event::InProgress);
+                self.expected = NextExpected::Expect4;
+                received
+            }
+            Err(_) => self.cheated(None),
+        }
+    }
+
+    /// SMP message 3 arrived while expecting it. The trust is recorded
+    /// unless we answered a question: the result, `false` for cheating.
+    fn on_msg3(&mut self, msg3: &[u8]) -> Received {
+        let result = self.step4(msg3);
+        let trust = (!self.received_question).then_some(matches!(result, Ok((_, true))));
+        match result {
+            Ok((msg4, equal)) => {
+                let reply = Tlv::new(types::SMP4, msg4);
+                let received = self.report(trust, Some(reply), outcome(equal));
+                self.expected = NextExpected::Expect1;
+                received
+            }
+            Err(_) => self.cheated(trust),
+        }
+    }
+
+    /// SMP message 4 arrived while expecting it. The trust is recorded: the
+    /// result, `false` for cheating.
+    fn on_msg4(&mut self, msg4: &[u8]) -> Received {
+        match self.step5(msg4) {
+            Ok(equal) => {
+                let received = self.report(Some(equal), None, outcome(equal));
+                self.expected = NextExpected::Expect1;
+                received
+            }
+            Err(_) => self.cheated(Some(false)),
+        }
+    }
+
+    /// What to do for one SMP TLV, seen with the state as it is now.
+    fn report(&self, trust: Option<bool>, reply: Option<Tlv>, event: Event) -> Received {
+        Received {
+            view: self.view(),
+            trust,
+            reply,
+            event,
+        }
+    }
+
+    /// A check failed: reported with progress `Cheated`, then back to
+    /// expecting SMP message 1 with progress OK.
     fn cheated(&mut self, trust: Option<bool>) -> Received {
+        let received = self.report(trust, None, Event::Cheated);
         self.expected = NextExpected::Expect1;
         self.progress = Progress::Ok;
         self.stage = Stage::Idle;
-        Received {
-            trust,
-            reply: None,
-            event: Event::Cheated,
-        }
+        received
     }
 
     // ---- The protocol's steps (libotr's otrl_sm_step1 … otrl_sm_step5) ----
@@ -647,6 +749,7 @@ impl Smp {
         let (c3, d3) = prove_log(&x3, 2)?;
         self.initialized = true;
         self.received_question = false;
+        self.drew_exponents = true;
         self.stage = Stage::Started(Box::new(Started {
             secret: *secret,
             secret_bits,
@@ -685,39 +788,24 @@ impl Smp {
             x3: *x3,
             g3o: g3a,
         }));
+        self.drew_exponents = true;
         self.progress = Progress::Ok;
         Ok(())
     }
 
     /// Bob answers with his secret `y` (spec "Receiving a type 2 TLV",
     /// second half; `otrl_sm_step2b`): returns SMP message 2 (`g2b, c2, D2,
-    /// g3b, c3, D3, Pb, Qb, cP, D5, D6`). Needs [`Smp::step2a`] first.
+    /// g3b, c3, D3, Pb, Qb, cP, D5, D6`). Needs [`Smp::step2a`] first; may be
+    /// repeated, as libotr's, each time with new `Pb` and `Qb`.
     pub fn step2b(&mut self, secret: &[u8]) -> Result<Vec<u8>, Error> {
-        let Stage::Asked(asked) = &self.stage else {
-            return Err(Error::OutOfOrder);
+        let asked = match &self.stage {
+            Stage::Asked(asked) => asked.as_ref(),
+            Stage::Responded(responded) => &responded.asked,
+            _ => return Err(Error::OutOfOrder),
         };
-        let (secret, secret_bits) = read_secret(secret)?;
-        let g2b = pow_g1(&asked.x2);
-        let (c2, d2) = prove_log(&asked.x2, 3)?;
-        let g3b = pow_g1(&asked.x3);
-        let (c3, d3) = prove_log(&asked.x3, 4)?;
-        let r = random_exponent()?;
-        let pb = pow(&asked.g3, &r);
-        let g2y = Zeroizing::new(pow_bits(&asked.g2, &secret, secret_bits));
-        let qb = mul_mod_p(&pow_g1(&r), &g2y);
-        let (cp, d5, d6) = prove_coords(&asked.g2, &asked.g3, &r, &secret, 5)?;
-        let responded = Responded {
-            x3: asked.x3,
-            g2: asked.g2,
-            g3: asked.g3,
-            g3o: asked.g3o,
-            p: pb,
-            q: qb,
-        };
+        let (msg2, responded) = message_2(asked, secret)?;
         self.stage = Stage::Responded(Box::new(responded));
-        Ok(write_message(&[
-            &g2b, &c2, &d2, &g3b, &c3, &d3, &pb, &qb, &cp, &d5, &d6,
-        ]))
+        Ok(msg2)
     }
 
     /// Alice receives SMP message 2 (spec "Receiving a type 3 TLV";
@@ -776,12 +864,14 @@ impl Smp {
         let Stage::Responded(bob) = &self.stage else {
             return Err(Error::OutOfOrder);
         };
+        let (p, q) = (&bob.p, &bob.q);
+        let bob = &bob.asked;
         let (pa, qa, ra) = (group_element(pa)?, group_element(qa)?, group_element(ra)?);
         let (d5, d6, d7) = (exponent(d5)?, exponent(d6)?, exponent(d7)?);
         let (cp, cr) = (hash_value(cp)?, hash_value(cr)?);
         check_coords(&cp, &d5, &d6, &pa, &qa, &bob.g2, &bob.g3, 6)?;
-        let pab = mul_mod_p(&pa, &inv_mod_p(&bob.p));
-        let qab = mul_mod_p(&qa, &inv_mod_p(&bob.q));
+        let pab = mul_mod_p(&pa, &inv_mod_p(p));
+        let qab = mul_mod_p(&qa, &inv_mod_p(q));
         check_equal_logs(&cr, &d7, &ra, &bob.g3o, &qab, 7)?;
 
         let rb = pow(&qab, &bob.x3);
@@ -830,8 +920,9 @@ type Bytes = Zeroizing<Vec<u8>>;
 /// big-endian bytes; see [`Smp::values`] and [`Smp::from_values`]. A value the exchange
 /// has not computed yet is 0, as in libotr. So is one this state has already wiped
 /// because no later step needs it (libotr keeps it): Bob's secret once SMP message 2
-/// is made, `x2` after step 2b or 3, and everything once the comparison is done.
-/// `x2` and `x3` are `None` (libotr's NULL) until step 1 or 2a.
+/// is made, `x2` after step 3, and everything once the comparison is done.
+/// `x2` and `x3` are `None` (libotr's NULL) until step 1 or 2a, and from then on
+/// never again until the state is freed.
 #[derive(Default)]
 pub struct Values {
     /// Our secret `x` (Alice) or `y` (Bob).
@@ -882,10 +973,13 @@ fn stage_of(v: &Values) -> Result<Stage, Error> {
         }))
     } else if nonzero(&v.p) {
         Stage::Responded(Box::new(Responded {
-            x3: *x3,
-            g2: num(&v.g2)?,
-            g3: num(&v.g3)?,
-            g3o: num(&v.g3o)?,
+            asked: Asked {
+                x2: *x2,
+                x3: *x3,
+                g2: num(&v.g2)?,
+                g3: num(&v.g3)?,
+                g3o: num(&v.g3o)?,
+            },
             p: num(&v.p)?,
             q: num(&v.q)?,
         }))
@@ -909,15 +1003,6 @@ fn stage_of(v: &Values) -> Result<Stage, Error> {
     })
 }
 
-/// A [`Received`] with only an event.
-fn event(event: Event) -> Received {
-    Received {
-        trust: None,
-        reply: None,
-        event,
-    }
-}
-
 /// `Success` or `Failure`.
 fn outcome(equal: bool) -> Event {
     if equal {
@@ -925,6 +1010,34 @@ fn outcome(equal: bool) -> Event {
     } else {
         Event::Failure
     }
+}
+
+/// SMP message 2 from Bob's values and `secret` (step 2b's arithmetic), and
+/// what he keeps after sending it.
+fn message_2(asked: &Asked, secret: &[u8]) -> Result<(Vec<u8>, Responded), Error> {
+    let (secret, secret_bits) = read_secret(secret)?;
+    let g2b = pow_g1(&asked.x2);
+    let (c2, d2) = prove_log(&asked.x2, 3)?;
+    let g3b = pow_g1(&asked.x3);
+    let (c3, d3) = prove_log(&asked.x3, 4)?;
+    let r = random_exponent()?;
+    let pb = pow(&asked.g3, &r);
+    let g2y = Zeroizing::new(pow_bits(&asked.g2, &secret, secret_bits));
+    let qb = mul_mod_p(&pow_g1(&r), &g2y);
+    let (cp, d5, d6) = prove_coords(&asked.g2, &asked.g3, &r, &secret, 5)?;
+    let msg2 = write_message(&[&g2b, &c2, &d2, &g3b, &c3, &d3, &pb, &qb, &cp, &d5, &d6]);
+    let responded = Responded {
+        asked: Asked {
+            x2: asked.x2,
+            x3: asked.x3,
+            g2: asked.g2,
+            g3: asked.g3,
+            g3o: asked.g3o,
+        },
+        p: pb,
+        q: qb,
+    };
+    Ok((msg2, responded))
 }
 
 /// `bytes` up to its first NUL (a C string's `strlen`).

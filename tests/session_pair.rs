@@ -62,7 +62,10 @@ fn established(policy: Policy) -> (Session, Session) {
     let r = b.receive(query.as_bytes(), 1);
     let events = pump(&mut b, &mut a, r.to_send(), 1);
     assert_eq!(
-        events.iter().filter(|e| **e == Event::GoneSecure).count(),
+        events
+            .iter()
+            .filter(|e| matches!(e, Event::GoneSecure(_)))
+            .count(),
         2,
         "{events:?}"
     );
@@ -355,7 +358,9 @@ fn every_bit_flip_is_rejected_and_session_survives() {
         let r = b.receive(wire.as_bytes(), 2);
         assert!(r.message.is_none(), "bit {bit} accepted");
         assert!(
-            r.events().iter().all(|e| !matches!(e, Event::GoneSecure)),
+            r.events()
+                .iter()
+                .all(|e| !matches!(e, Event::GoneSecure(_))),
             "bit {bit}"
         );
         assert_eq!(b.msgstate(), MsgState::Encrypted, "bit {bit}");

@@ -21,9 +21,12 @@
 //! Long-term keys are read once; the number of cases is kept small because
 //! D-H and DSA are slow in debug builds.
 
+use otr::ake::AuthState;
 use otr::crypto::dsa::PrivateKey;
 use otr::files::privkey::parse_private_keys;
-use otr::session::{DataError, ErrorCode, Event, Ignored, MsgState, Output, Received, Session};
+use otr::session::{
+    AkeEnd, DataError, ErrorCode, Event, Ignored, MsgState, Output, Received, Session,
+};
 use otr::wire::message::{EncodedMessage, ProtocolVersion};
 use otr::wire::query::Policy;
 use proptest::prelude::*;
@@ -212,7 +215,14 @@ impl World {
         let key = s[BOB].receive(commit[0].as_bytes(), T0).to_send();
         let reveal = s[ALICE].receive(key[0].as_bytes(), T0).to_send();
         let r = s[BOB].receive(reveal[0].as_bytes(), T0);
-        prop_assert_eq!(r.events(), vec![Event::GoneSecure]);
+        // Reported as libotr does, from inside the AKE's last step.
+        let ending = AkeEnd {
+            auth_state: AuthState::AwaitingRevealSig,
+            msgstate: MsgState::Plaintext,
+            protocol_version: Some(version),
+            keyids: (0, 0),
+        };
+        prop_assert_eq!(r.events(), vec![Event::GoneSecure(ending)]);
         let sig = r.to_send();
         prop_assert_eq!(sig.len(), 1);
         prop_assert_eq!(s[BOB].protocol_version(), Some(version));
@@ -352,7 +362,11 @@ impl World {
         let events = r.events();
         match kind {
             Kind::Signature if !self.m[to].encrypted => {
-                prop_assert_eq!(events, vec![Event::GoneSecure]);
+                prop_assert!(
+                    matches!(&events[..], [Event::GoneSecure(e)] if e.auth_state == AuthState::AwaitingSig),
+                    "{:?}",
+                    events
+                );
                 prop_assert!(r.to_send().is_empty());
                 let last_sent = self.m[to].last_sent;
                 self.m[to] = Model::encrypted(last_sent);
@@ -411,14 +425,18 @@ impl World {
                     } else {
                         prop_assert_eq!(r.message.as_deref().map(Vec::as_slice), Some(&text[..]));
                         if m.last_sent < self.now - otr::session::HEARTBEAT_INTERVAL {
-                            let [Output::Send(heartbeat), Output::Event(Event::HeartbeatSent)] =
-                                &r.outputs[..]
+                            let [Output::SendCounted {
+                                message: heartbeat,
+                                last_sent_before,
+                            }, Output::Event(Event::HeartbeatSent)] = &r.outputs[..]
                             else {
                                 return Err(TestCaseError::fail(format!(
                                     "expected a heartbeat: {:?}",
                                     r.outputs
                                 )));
                             };
+                            // Clients see the old time until the heartbeat has gone.
+                            prop_assert_eq!(*last_sent_before, m.last_sent);
                             let heartbeat = heartbeat.clone();
                             self.register(to, heartbeat, Vec::new(), true)?;
                         } else {
@@ -607,8 +625,8 @@ impl AkeWorld {
             prop_assert!(
                 matches!(
                     e,
-                    Event::GoneSecure
-                        | Event::StillSecure
+                    Event::GoneSecure(_)
+                        | Event::StillSecure(_)
                         | Event::SetupError(_)
                         | Event::Ignored(Ignored::UnexpectedAkeMessage)
                 ),
@@ -649,15 +667,25 @@ impl AkeWorld {
         for side in [ALICE, BOB] {
             let mut secure = events
                 .iter()
-                .filter(|(s, e)| *s == side && matches!(e, Event::GoneSecure | Event::StillSecure))
+                .filter(|(s, e)| {
+                    *s == side && matches!(e, Event::GoneSecure(_) | Event::StillSecure(_))
+                })
                 .map(|(_, e)| e);
-            let expected = if first {
-                Event::GoneSecure
-            } else {
-                Event::StillSecure
-            };
-            prop_assert_eq!(secure.next(), Some(&expected), "{:?}", events);
-            prop_assert!(secure.all(|e| *e == Event::StillSecure), "{:?}", events);
+            let first_secure = secure.next();
+            prop_assert!(
+                match first_secure {
+                    Some(Event::GoneSecure(_)) => first,
+                    Some(Event::StillSecure(_)) => !first,
+                    _ => false,
+                },
+                "{:?}",
+                events
+            );
+            prop_assert!(
+                secure.all(|e| matches!(e, Event::StillSecure(_))),
+                "{:?}",
+                events
+            );
         }
         let [a, b] = &self.s;
         prop_assert_eq!(a.msgstate(), MsgState::Encrypted, "{:?}", events);

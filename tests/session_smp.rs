@@ -9,7 +9,7 @@ use std::collections::VecDeque;
 
 use otr::crypto::dsa::PrivateKey;
 use otr::files::privkey::parse_private_keys;
-use otr::session::{Event, MsgState, Received, Session};
+use otr::session::{Event, MsgState, Output, Received, Session};
 use otr::smp::{self, combined_secret, NextExpected, Progress, Smp};
 use otr::wire::message::FLAG_IGNORE_UNREADABLE;
 use otr::wire::query::Policy;
@@ -41,7 +41,9 @@ fn established() -> [Session; 2] {
     wire.push(1, query);
     let log = wire.deliver_all(&mut sessions);
     assert_eq!(
-        log.iter().filter(|(_, e)| *e == Event::GoneSecure).count(),
+        log.iter()
+            .filter(|(_, o)| matches!(o, Output::Event(Event::GoneSecure(_))))
+            .count(),
         2
     );
     sessions
@@ -66,11 +68,11 @@ impl Wire {
         Some((to, r))
     }
 
-    /// Delivers everything; the events with the index of the side seeing them.
-    fn deliver_all(&mut self, s: &mut [Session; 2]) -> Vec<(usize, Event)> {
+    /// Delivers everything; the outputs with the index of the side seeing them.
+    fn deliver_all(&mut self, s: &mut [Session; 2]) -> Vec<(usize, Output)> {
         let mut log = Vec::new();
         while let Some((to, r)) = self.deliver_one(s) {
-            log.extend(r.events().into_iter().map(|e| (to, e)));
+            log.extend(r.outputs.into_iter().map(|o| (to, o)));
         }
         log
     }
@@ -90,13 +92,13 @@ fn smp_message(from: &mut Session, tlv: Tlv) -> String {
 
 fn start(s: &mut [Session; 2], wire: &mut Wire, who: usize) {
     let secret = secret(s, who);
-    let tlv = s[who].smp_mut().start(&secret, None).unwrap();
+    let tlv = s[who].smp_mut().start(&secret, None).unwrap().tlv;
     wire.push(1 - who, smp_message(&mut s[who], tlv));
 }
 
 fn respond(s: &mut [Session; 2], wire: &mut Wire, who: usize) {
     let secret = secret(s, 1 - who);
-    let tlv = s[who].smp_mut().respond(&secret).unwrap();
+    let tlv = s[who].smp_mut().respond(&secret).unwrap().tlv;
     wire.push(1 - who, smp_message(&mut s[who], tlv));
 }
 
@@ -105,10 +107,10 @@ fn abort(s: &mut [Session; 2], wire: &mut Wire, who: usize) {
     wire.push(1 - who, smp_message(&mut s[who], tlv));
 }
 
-fn smp_events(log: &[(usize, Event)], side: usize) -> Vec<smp::Event> {
+fn smp_events(log: &[(usize, Output)], side: usize) -> Vec<smp::Event> {
     log.iter()
-        .filter_map(|(to, e)| match e {
-            Event::Smp(e) if *to == side => Some(e.clone()),
+        .filter_map(|(to, o)| match o {
+            Output::Smp(step) if *to == side => Some(step.event.clone()),
             _ => None,
         })
         .collect()
@@ -146,6 +148,22 @@ fn assert_fresh_smp_succeeds(s: &mut [Session; 2], who: usize) {
     assert!(s
         .iter()
         .all(|s| s.smp().expected() == NextExpected::Expect1));
+    // The results are reported while the state still expects the last
+    // message: 4 for the initiator, 3 for the responder (libotr).
+    for (side, expected) in [
+        (who, NextExpected::Expect4),
+        (1 - who, NextExpected::Expect3),
+    ] {
+        let success = log.iter().find_map(|(to, o)| match o {
+            Output::Smp(step) if *to == side && step.event == smp::Event::Success => Some(step),
+            _ => None,
+        });
+        let view = success.expect("a success").view;
+        assert_eq!(
+            (view.expected, view.progress),
+            (expected, Progress::Succeeded)
+        );
+    }
 }
 
 /// Both start before either SMP message 1 arrives: each reports an error for
@@ -159,15 +177,18 @@ fn smp_started_by_both_at_once() {
     start(&mut s, &mut wire, 1);
     let log = wire.deliver_all(&mut s);
     for side in [0, 1] {
-        let seen: Vec<&Event> = log
+        let seen: Vec<&Output> = log
             .iter()
             .filter(|(to, _)| *to == side)
-            .map(|(_, e)| e)
+            .map(|(_, o)| o)
             .collect();
-        assert_eq!(
-            seen,
-            [&Event::Smp(smp::Event::Error), &Event::HeartbeatReceived]
-        );
+        assert!(matches!(
+            seen[..],
+            [
+                Output::Smp(step),
+                Output::Event(Event::HeartbeatReceived)
+            ] if step.event == smp::Event::Error && step.reply.is_none()
+        ));
         assert_eq!(s[side].smp().expected(), NextExpected::Expect2);
     }
     start(&mut s, &mut wire, 0);
@@ -192,11 +213,11 @@ fn deliver_amid_chat(
     rounds: usize,
     sent: &mut [Vec<Vec<u8>>; 2],
     shown: &mut [Vec<Vec<u8>>; 2],
-) -> Vec<(usize, Event)> {
+) -> Vec<(usize, Output)> {
     let mut log = Vec::new();
     let mut replies_due = 0;
     while let Some((to, r)) = wire.deliver_one(s) {
-        log.extend(r.events().into_iter().map(|e| (to, e)));
+        log.extend(r.outputs.iter().map(|o| (to, o.clone())));
         match r.message {
             Some(text) => {
                 shown[1 - to].push(text.to_vec());
@@ -250,7 +271,9 @@ fn smp_amid_data_and_key_rotation() {
         smp_events(&log, 1),
         vec![smp::Event::AskForSecret, smp::Event::Success]
     );
-    assert!(!log.iter().any(|(_, e)| matches!(e, Event::Unreadable(_))));
+    assert!(!log
+        .iter()
+        .any(|(_, o)| matches!(o, Output::Event(Event::Unreadable(_)))));
     assert_session_alive(&mut s);
 }
 
@@ -286,7 +309,10 @@ fn tampered_smp2_is_cheating_and_the_session_survives() {
         let sent = s[1].send(b"here is my answer", &[tlv], 10);
         let msg = String::from_utf8(sent.message.unwrap()).unwrap();
         let r = s[0].receive(msg.as_bytes(), 10);
-        assert_eq!(r.events(), vec![Event::Smp(smp::Event::Cheated)]);
+        assert!(r.events().is_empty());
+        let steps: Vec<_> = r.smp_steps().collect();
+        assert_eq!(steps.len(), 1);
+        assert_eq!(steps[0].event, smp::Event::Cheated);
         assert!(r.to_send().is_empty());
         assert_eq!(
             r.message.as_deref().map(Vec::as_slice),

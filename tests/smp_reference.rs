@@ -132,7 +132,7 @@ fn receive_one(smp: &mut Smp, tlv: Tlv) -> Received {
 fn we_initiate(ours: &[u8; 32], theirs: &[u8; 32], question: Option<&[u8]>) -> (Received, Step) {
     let mut alice = Smp::new();
     let mut bob = Libotr::new();
-    let msg1 = alice.start(ours, question).unwrap();
+    let msg1 = alice.start(ours, question).unwrap().tlv;
     // What libotr's otrl_message_receiving passes to step 2a.
     let (payload, asked) = match question {
         Some(q) => {
@@ -177,7 +177,7 @@ fn libotr_initiates(theirs: &[u8; 32], ours: &[u8; 32]) -> (Received, Step) {
         Event::AskForSecret,
         "we rejected libotr's SMP1"
     );
-    let msg2 = bob.respond(ours).unwrap();
+    let msg2 = bob.respond(ours).unwrap().tlv;
     let msg3 = alice.step3(&msg2.value);
     assert_eq!(
         (msg3.err, msg3.progress),
@@ -383,7 +383,7 @@ fn padded_messages_interoperate() {
     let msg1 = alice.step1(&s).output;
     let asked = receive_one(&mut bob, Tlv::new(types::SMP1, pad(&msg1)));
     assert_eq!(asked.event, Event::AskForSecret);
-    let msg2 = bob.respond(&s).unwrap().value;
+    let msg2 = bob.respond(&s).unwrap().tlv.value;
     let msg3 = alice.step3(&pad(&msg2));
     assert_eq!(msg3.err, 0);
     let result = receive_one(&mut bob, Tlv::new(types::SMP3, pad(&msg3.output)));
@@ -407,7 +407,7 @@ fn tampered_messages_both_ways() {
     for index in [0, 1, 2, 6, 7, 8, 10] {
         let mut alice = Smp::new();
         let mut bob = Libotr::new();
-        let msg1 = alice.start(&s, None).unwrap().value;
+        let msg1 = alice.start(&s, None).unwrap().tlv.value;
         bob.step2a(&msg1, false);
         let msg2 = bob.step2b(&s).output;
         let result = receive_one(&mut alice, Tlv::new(types::SMP2, flip(&msg2, index)));

@@ -260,6 +260,58 @@ impl fmt::Debug for SharedSecret {
     }
 }
 
+/// A Diffie-Hellman exchange on values taken as given, as libotr's `otr_sesskeys`
+/// tool computes it to let a user check a transcript: any exponent `x` of at most
+/// 320 bits (zero included) and any value `y` (of any length, reduced mod p), with
+/// none of the range checks of [`KeyPair`] and [`PublicKey`].
+pub struct UncheckedExchange {
+    /// `g^x mod p`, minimal big-endian bytes (empty for zero).
+    pub public: Vec<u8>,
+    /// Our end: `g^x mod p` compared with `y` as given (not reduced).
+    pub end: End,
+    /// `y^x mod p` (`0^0` is 1).
+    pub secret: SharedSecret,
+}
+
+impl UncheckedExchange {
+    /// The exchange of exponent `x` with value `y` (both big-endian; leading zeros
+    /// allowed); `None` when `x` has more than 320 significant bits.
+    pub fn compute(x: &[u8], y: &[u8]) -> Option<Self> {
+        let x: Zeroizing<U320> = Zeroizing::new(uint_from_be(x)?);
+        let public = power(&U1536::from_u8(GENERATOR), &x);
+        let mut s = power(&reduce_mod_p(y), &x);
+        let secret = SharedSecret::from_value(&s);
+        s.zeroize();
+        let public = uint_to_be(&public).to_vec();
+        let end = End::of_values(&public, y);
+        Some(Self {
+            public,
+            end,
+            secret,
+        })
+    }
+}
+
+/// `value mod p` for a big-endian `value` of any length: Horner's rule over
+/// 192-byte chunks, `r = r * 2^1536 + chunk`, in Montgomery form (which takes any
+/// 1536-bit integer, reducing it).
+fn reduce_mod_p(value: &[u8]) -> U1536 {
+    let two_to_1536 = Element::new(&Element::MODULUS.as_ref().wrapping_neg());
+    let first = value.len() % MODULUS_BYTES;
+    let chunks = value
+        .get(first..)
+        .unwrap_or_default()
+        .chunks_exact(MODULUS_BYTES);
+    let top =
+        Element::new(&uint_from_be(value.get(..first).unwrap_or_default()).unwrap_or_default());
+    chunks
+        .fold(top, |r, chunk| {
+            r.mul(&two_to_1536)
+                .add(&Element::new(&U1536::from_be_slice(chunk)))
+        })
+        .retrieve()
+}
+
 /// Which end of a data message we are (spec "Computing AES keys, MAC keys, and
 /// the secure session id"): the "high" end has the numerically greater public key.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -274,6 +326,17 @@ impl End {
     /// Our end, given our public key and theirs.
     pub fn of(ours: &PublicKey, theirs: &PublicKey) -> Self {
         if ours > theirs {
+            End::High
+        } else {
+            End::Low
+        }
+    }
+
+    /// Our end, given the two public values as big-endian bytes of any length (leading
+    /// zeros allowed): numeric order, whatever their range.
+    pub fn of_values(ours: &[u8], theirs: &[u8]) -> Self {
+        let (ours, theirs) = (strip_leading_zeros(ours), strip_leading_zeros(theirs));
+        if (ours.len(), ours) > (theirs.len(), theirs) {
             End::High
         } else {
             End::Low
@@ -457,6 +520,55 @@ mod tests {
                 assert_eq!(power(base, exponent), plain);
             }
         }
+    }
+
+    #[test]
+    fn reduction_of_values_of_any_length() {
+        let p = Element::MODULUS.as_ref();
+        let five = U1536::from_u8(5);
+        assert_eq!(reduce_mod_p(&p_plus(5)), five);
+        assert_eq!(reduce_mod_p(&[0, 0, 5]), five);
+        assert_eq!(reduce_mod_p(&[]), U1536::ZERO);
+        let mut two_to_1536 = vec![1];
+        two_to_1536.extend([0; MODULUS_BYTES]);
+        assert_eq!(reduce_mod_p(&two_to_1536), p.wrapping_neg());
+        // (p + 5) * 2^1536 + (p + 5) is 5 * 2^1536 + 5 mod p.
+        let long = [p_plus(5), p_plus(5)].concat();
+        let expected = mul_mod_p(&five, &p.wrapping_neg()).wrapping_add(&five);
+        assert_eq!(reduce_mod_p(&long), expected);
+    }
+
+    #[test]
+    fn unchecked_exchange_agrees_with_key_pairs() {
+        let a = KeyPair::generate().unwrap();
+        let b = KeyPair::generate().unwrap();
+        let ex = UncheckedExchange::compute(&a.private_bytes(), &b.public().to_bytes()).unwrap();
+        assert_eq!(ex.public, a.public().to_bytes());
+        assert_eq!(ex.end, End::of(a.public(), b.public()));
+        assert_eq!(ex.secret.secbytes(), a.shared_secret(b.public()).secbytes());
+        // p * 2^1536 + y: the same secret as y, but compared as given (greater).
+        let theirs = b.public().to_bytes();
+        let mut big = p_plus(0);
+        big.resize(2 * MODULUS_BYTES - theirs.len(), 0);
+        big.extend_from_slice(&theirs);
+        let ex_big = UncheckedExchange::compute(&a.private_bytes(), &big).unwrap();
+        assert_eq!(ex_big.secret.secbytes(), ex.secret.secbytes());
+        assert_eq!(ex_big.end, End::Low);
+        assert!(UncheckedExchange::compute(&[1; 41], &[2]).is_none());
+    }
+
+    #[test]
+    fn unchecked_exchange_takes_degenerate_values() {
+        // x = 0: g^0 = 1 and 0^0 = 1; x = 1, y = 0: the secret is 0 (an empty MPI).
+        let ex = UncheckedExchange::compute(&[], &[0]).unwrap();
+        assert_eq!(ex.public, [1]);
+        assert_eq!(ex.end, End::High);
+        assert_eq!(ex.secret.secbytes(), [0, 0, 0, 1, 1]);
+        let ex = UncheckedExchange::compute(&[1], &[]).unwrap();
+        assert_eq!(ex.public, [2]);
+        assert_eq!(ex.secret.secbytes(), [0, 0, 0, 0]);
+        assert_eq!(End::of_values(&[0, 2], &[1, 0]), End::Low);
+        assert_eq!(End::of_values(&[1, 0], &[0xff]), End::High);
     }
 
     #[test]

@@ -793,3 +793,131 @@ unsafe fn send_v1(
     let message = v1::key_exchange(reply, long_term, a.our_keyid, &ours).map_err(ake_error)?;
     set_last_text(a, &base64::otr_encode(&message))
 }
+
+/// Where these handlers differ from libotr on purpose (README, "Deliberate
+/// differences"): a message is checked whole before the state changes, arguments
+/// libotr would crash on or misuse are refused.
+#[cfg(test)]
+mod tests {
+    use super::super::gcrypt::GPG_ERR_INV_VALUE;
+    use super::super::privkey::otrl_privkey_read;
+    use super::super::userstate::{otrl_userstate_create, otrl_userstate_free};
+    use super::*;
+    use std::ffi::{CStr, CString};
+
+    /// A fresh `OtrlAuthInfo` without a context (messages of version 2).
+    fn new_auth() -> Box<OtrlAuthInfo> {
+        // SAFETY: all-zero is libotr's `otrl_auth_new` state without a context.
+        Box::new(unsafe { std::mem::zeroed() })
+    }
+
+    unsafe fn last(a: &OtrlAuthInfo) -> Vec<u8> {
+        CStr::from_ptr(a.lastauthmsg).to_bytes_with_nul().to_vec()
+    }
+
+    /// Alice has answered Bob's D-H Commit with her D-H Key: (alice, bob, Alice's D-H Key).
+    unsafe fn to_awaiting_dh_key() -> (Box<OtrlAuthInfo>, Box<OtrlAuthInfo>, Vec<u8>) {
+        let (mut alice, mut bob) = (new_auth(), new_auth());
+        assert_eq!(otrl_auth_start_v23(&mut *bob, 2), 0);
+        let commit = last(&bob);
+        assert_eq!(
+            otrl_auth_handle_commit(&mut *alice, commit.as_ptr().cast(), 2),
+            0
+        );
+        let key = last(&alice);
+        (alice, bob, key)
+    }
+
+    #[test]
+    fn start_refuses_other_versions() {
+        let mut a = new_auth();
+        unsafe {
+            assert_eq!(
+                otrl_auth_start_v23(&mut *a, 1),
+                otr_error(GPG_ERR_INV_VALUE)
+            );
+            assert!(
+                a.lastauthmsg.is_null() && a.authstate == 0,
+                "cleared, nothing to send"
+            );
+            otrl_auth_clear(&mut *a);
+        }
+    }
+
+    /// libotr dereferences a NULL key.
+    #[test]
+    fn answering_without_a_private_key() {
+        unsafe {
+            let (mut alice, mut bob, key) = to_awaiting_dh_key();
+            let mut have = 1;
+            let err =
+                otrl_auth_handle_key(&mut *bob, key.as_ptr().cast(), &mut have, ptr::null_mut());
+            assert_eq!((err, have), (otr_error(GPG_ERR_UNUSABLE_SECKEY), 0));
+            otrl_auth_clear(&mut *alice);
+            otrl_auth_clear(&mut *bob);
+        }
+    }
+
+    /// libotr copies the encrypted g^x but not its length.
+    #[test]
+    fn copy_on_key_copies_the_length() {
+        unsafe {
+            let (mut master, mut instance) = (new_auth(), new_auth());
+            assert_eq!(otrl_auth_start_v23(&mut *master, 2), 0);
+            otrl_auth_copy_on_key(&mut *master, &mut *instance);
+            assert!(instance.encgx_len > 0 && instance.encgx_len == master.encgx_len);
+            otrl_auth_clear(&mut *master);
+            otrl_auth_clear(&mut *instance);
+        }
+    }
+
+    /// libotr keeps r from a Reveal Signature that turns out truncated, and reads a
+    /// header of version 1 as version 2.
+    #[test]
+    fn reveal_signature_checked_whole() {
+        unsafe {
+            let us = otrl_userstate_create();
+            let path = c"tests/files_data/sample.private_key";
+            assert_eq!(otrl_privkey_read(us, path.as_ptr()), 0);
+            let key = (*us).privkey_root;
+            let (mut alice, mut bob, dh_key) = to_awaiting_dh_key();
+            let mut have = 0;
+            assert_eq!(
+                otrl_auth_handle_key(&mut *bob, dh_key.as_ptr().cast(), &mut have, key),
+                0
+            );
+            let reveal = last(&bob);
+            let binary = base64::otr_decode(&reveal[..reveal.len() - 1]).unwrap();
+            let cut = CString::new(base64::otr_encode(&binary[..binary.len() - 30])).unwrap();
+            let err = otrl_auth_handle_revealsig(
+                &mut *alice,
+                cut.as_ptr(),
+                &mut have,
+                key,
+                None,
+                ptr::null_mut(),
+            );
+            assert_eq!(err, otr_error(GPG_ERR_INV_VALUE));
+            assert_eq!(
+                (alice.r, alice.authstate),
+                ([0; 16], 2),
+                "r not kept, still awaiting"
+            );
+            let mut v1 = binary.clone();
+            v1[1] = 1;
+            let v1 = CString::new(base64::otr_encode(&v1)).unwrap();
+            let err = otrl_auth_handle_revealsig(
+                &mut *alice,
+                v1.as_ptr(),
+                &mut have,
+                key,
+                None,
+                ptr::null_mut(),
+            );
+            assert_eq!((err, alice.authstate), (otr_error(GPG_ERR_INV_VALUE), 2));
+            otrl_auth_clear(&mut *alice);
+            otrl_auth_clear(&mut *bob);
+            otrl_userstate_free(us);
+        }
+    }
+}

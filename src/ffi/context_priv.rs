@@ -4,6 +4,7 @@ use super::context::ConnContext;
 use super::dh::{DH_keypair, DH_sesskeys};
 use super::gcrypt::gcry_mpi_t;
 use crate::session::{MsgState, Session};
+use crate::smp;
 use crate::wire::query::Policy;
 use libc::{c_char, c_int, c_uchar, c_uint, c_ushort, size_t, time_t};
 use std::ptr;
@@ -49,6 +50,16 @@ pub(crate) struct Conn {
     /// When we last sent a v3 D-H Commit from this master context, 0 if
     /// none (libotr's `auth.commit_sent_time`).
     pub commit_sent_time: time_t,
+    /// The SMP state callbacks see while an SMP message is handled or sent
+    /// (`smp::Received::view`, `smp::Outgoing::view`); the session's own
+    /// state when `None`.
+    pub smp_shown: Option<smp::View>,
+    /// What was last written to the context's `OtrlSMState`, to tell what a client
+    /// changed there since.
+    pub smp_written: Option<smp::View>,
+    /// The time of the last message sent that callbacks see while a message
+    /// that counts as sending is on its way (`Output::SendCounted`).
+    pub last_sent_shown: Option<u64>,
 }
 
 impl Conn {
@@ -61,6 +72,9 @@ impl Conn {
             last_message: None,
             may_retransmit: 0,
             commit_sent_time: 0,
+            smp_shown: None,
+            smp_written: None,
+            last_sent_shown: None,
         }
     }
 }

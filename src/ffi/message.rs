@@ -25,7 +25,9 @@ use super::userstate::OtrlUserState;
 use super::{bytes, c_bytes, c_string, malloc_c_string, opaque};
 use crate::ake::AuthState;
 use crate::crypto::ake_keys::SessionIdHalf;
-use crate::session::{ErrorCode, Event, MsgState, Offer, Output, Received, Session};
+use crate::session::{
+    AkeEnd, ErrorCode, Event, MsgState, Offer, Output, Received, Session, SmpStep,
+};
 use crate::smp::{self, NextExpected};
 use crate::wire::classify::{self, Classified, MessageType};
 use crate::wire::fragment::{self, Accumulated};
@@ -386,6 +388,7 @@ pub(super) unsafe fn encrypt(
     let msg = conn.session.encrypt(text, tlvs, flags)?;
     conn.last_message = Some(Zeroizing::new(text.to_vec()));
     conn.may_retransmit = 0;
+    mirror(context);
     Some(msg)
 }
 
@@ -680,14 +683,11 @@ impl Incoming<'_> {
             }
         }
         otrl_context_update_recent_child(context, 0);
-        if matches!(kind, MessageType::DhKey | MessageType::RevealSig)
-            && !self.load_private_key(context)
-        {
-            return Outcome::ignored(context);
+        if matches!(kind, MessageType::DhKey | MessageType::RevealSig) {
+            self.load_private_key(context);
         }
         adopt_smp_reset(context);
         let session = prepare_session(context, policy);
-        let sent_before = session.last_sent();
         let offer_before = session.offer();
         let mut received = RECEIVED.take().unwrap_or_default();
         session.receive_classified_into(classified, now(), &mut received);
@@ -698,12 +698,6 @@ impl Incoming<'_> {
         }
         let outcome = self.report(context, master, best, kind, policy, message, &mut received);
         RECEIVED.set(Some(received));
-        let session = &mut conn(context).session;
-        if context == master && session.ake().version() == Some(ProtocolVersion::V3) {
-            // libotr's send_or_error_auth: a master's v3 AKE messages are not
-            // counted as sent.
-            session.note_sent(sent_before);
-        }
         mirror(context);
         outcome
     }
@@ -748,19 +742,19 @@ impl Incoming<'_> {
     }
 
     /// Gives the context's session our long-term key, asking the client to create
-    /// one if the account has none; false if there still is none.
-    unsafe fn load_private_key(&self, context: *mut ConnContext) -> bool {
+    /// one if the account has none (by then libotr has noted the message's arrival).
+    unsafe fn load_private_key(&self, context: *mut ConnContext) {
         let c = &*context;
         let mut key = otrl_privkey_find(self.us, c.accountname, c.protocol);
         if key.is_null() {
+            conn(context).session.note_received(now());
+            mirror(context);
             self.ops.create_privkey(c.accountname, c.protocol);
             key = otrl_privkey_find(self.us, c.accountname, c.protocol);
         }
-        let Some(key) = private_key(key) else {
-            return false;
-        };
-        conn(context).session.set_private_key(Some(key.clone()));
-        true
+        conn(context)
+            .session
+            .set_private_key(private_key(key).cloned());
     }
 
     /// Turns the session's outputs into callbacks, in libotr's order, and works
@@ -779,24 +773,26 @@ impl Incoming<'_> {
         let mut gone_encrypted = false;
         let mut unencrypted = None;
         let extra_key = received.extra_key.as_deref().map_or(&[][..], |k| &k[..]);
-        let mut outputs = received.outputs.iter().peekable();
-        while let Some(output) = outputs.next() {
+        for output in &received.outputs {
             mirror(context);
             match output {
-                Output::Send(msg) => {
-                    let heartbeat = outputs.peek() == Some(&&Output::Event(Event::HeartbeatSent));
-                    self.send(context, master, msg.as_bytes(), heartbeat);
-                }
+                Output::Send(msg) => self.send(context, master, msg.as_bytes(), None),
+                Output::SendCounted {
+                    message,
+                    last_sent_before,
+                } => self.send(context, master, message.as_bytes(), Some(*last_sent_before)),
                 Output::Event(Event::ReceivedUnencrypted(text)) => unencrypted = Some(text),
                 Output::Event(event) => {
-                    gone_encrypted |= matches!(event, Event::GoneSecure | Event::StillSecure);
+                    gone_encrypted |= matches!(event, Event::GoneSecure(_) | Event::StillSecure(_));
                     self.on_event(context, master, best, event, extra_key);
                 }
+                Output::Smp(step) => self.smp_step(context, master, step),
             }
         }
         if gone_encrypted {
             self.maybe_resend(context);
         }
+        mirror(context);
         let mut outcome = Outcome::ignored(context);
         match kind {
             MessageType::Data => {
@@ -843,9 +839,12 @@ impl Incoming<'_> {
         extra_key: &[u8],
     ) {
         match event {
-            Event::GoneSecure => self.go_encrypted(context, false),
-            Event::StillSecure => self.go_encrypted(context, true),
-            Event::Reflected => self.event(OTRL_MSGEVENT_MSG_REFLECTED, context),
+            Event::GoneSecure(ending) => self.go_encrypted(context, false, ending),
+            Event::StillSecure(ending) => self.go_encrypted(context, true, ending),
+            Event::Reflected(ending) => {
+                show_ake_end(context, ending);
+                self.event(OTRL_MSGEVENT_MSG_REFLECTED, context);
+            }
             Event::SetupError(_) => self.ops.msg_event(
                 OTRL_MSGEVENT_SETUP_ERROR,
                 context,
@@ -855,6 +854,7 @@ impl Incoming<'_> {
             Event::GeneralError(text) => {
                 if (*context).msgstate == OTRL_MSGSTATE_ENCRYPTED {
                     conn(context).may_retransmit = 1;
+                    mirror(context);
                 }
                 let text = c_string(text);
                 self.ops
@@ -872,17 +872,8 @@ impl Incoming<'_> {
             Event::ForOtherInstance => self.event(OTRL_MSGEVENT_RCVDMSG_FOR_OTHER_INSTANCE, master),
             Event::Unrecognized => self.event(OTRL_MSGEVENT_RCVDMSG_UNRECOGNIZED, context),
             Event::HeartbeatReceived => self.event(OTRL_MSGEVENT_LOG_HEARTBEAT_RCVD, context),
-            Event::HeartbeatSent => {
-                otrl_context_update_recent_child(context, 1);
-                self.event(OTRL_MSGEVENT_LOG_HEARTBEAT_SENT, context);
-            }
+            Event::HeartbeatSent => self.event(OTRL_MSGEVENT_LOG_HEARTBEAT_SENT, context),
             Event::PeerDisconnected => otrl_context_force_finished(context),
-            Event::SmpTrust(trusted) => {
-                let trust = if *trusted { c"smp" } else { c"" };
-                otrl_context_set_trust((*context).active_fingerprint, trust.as_ptr());
-                self.ops.write_fingerprints();
-            }
-            Event::Smp(event) => smp_event(&self.ops, context, event),
             Event::ReceivedSymkey { use_, use_data } => {
                 if otrl_api_version >= 0x040000 {
                     self.ops
@@ -901,6 +892,24 @@ impl Incoming<'_> {
             | Event::ConnectionEnded
             | Event::Ignored(_) => {}
         }
+    }
+
+    /// The callbacks for one SMP TLV, made while the context shows the SMP
+    /// state of the step; then whatever the client did to the state meanwhile
+    /// is taken over.
+    unsafe fn smp_step(&self, context: *mut ConnContext, master: *mut ConnContext, step: &SmpStep) {
+        conn(context).smp_shown = Some(step.view);
+        mirror(context);
+        if let Some(trusted) = step.trust {
+            let trust = if trusted { c"smp" } else { c"" };
+            otrl_context_set_trust((*context).active_fingerprint, trust.as_ptr());
+            self.ops.write_fingerprints();
+        }
+        if let Some(reply) = &step.reply {
+            self.send(context, master, reply.as_bytes(), None);
+        }
+        smp_event(&self.ops, context, &step.event);
+        conn(context).smp_shown = None;
     }
 
     /// A message event without text or error.
@@ -930,44 +939,51 @@ impl Incoming<'_> {
     /// Transmits a message the session produced: AKE messages as libotr's
     /// `send_or_error_auth` does (fragmented, and a v3 D-H Commit from the master
     /// starts the timer that expires it), SMP replies fragmented too, a
-    /// heartbeat (which libotr injects directly) and anything else as is.
+    /// heartbeat (which libotr injects directly) and anything else as is. A
+    /// message that counts as sending (`last_sent_before`: see
+    /// [`Output::SendCounted`]) updates the recent child once it has gone.
     unsafe fn send(
         &self,
         context: *mut ConnContext,
         master: *mut ConnContext,
         msg: &[u8],
-        heartbeat: bool,
+        last_sent_before: Option<u64>,
     ) {
         let kind = classify::message_type(msg);
+        let conn = conn(context);
         if kind == MessageType::Data {
             // Like every Data Message libotr makes, an empty one (heartbeat or
             // SMP reply) becomes the last message sent, not to be resent.
-            let conn = conn(context);
             conn.last_message = Some(Zeroizing::new(Vec::new()));
             conn.may_retransmit = 0;
         }
+        conn.last_sent_shown = last_sent_before;
+        mirror(context);
         match kind {
-            MessageType::DhCommit
+            // Of the data messages only a heartbeat counts as sending.
+            MessageType::Data if last_sent_before.is_some() => self.ops.inject(context, msg),
+            MessageType::Data
+            | MessageType::DhCommit
             | MessageType::DhKey
             | MessageType::RevealSig
-            | MessageType::Signature => {}
-            MessageType::Data if !heartbeat => {
+            | MessageType::Signature => {
                 let _ =
                     fragment_and_send(&self.ops, context, &c_string(msg), OTRL_FRAGMENT_SEND_ALL);
-                return;
             }
-            _ => {
-                self.ops.inject(context, msg);
-                return;
-            }
+            _ => self.ops.inject(context, msg),
         }
-        let _ = fragment_and_send(&self.ops, context, &c_string(msg), OTRL_FRAGMENT_SEND_ALL);
-        let conn = conn(context);
-        let v3 = conn.session.ake().version() == Some(ProtocolVersion::V3);
-        if context != master || !v3 {
+        let conn = self::conn(context);
+        conn.last_sent_shown = None;
+        mirror(context);
+        if last_sent_before.is_some() {
             otrl_context_update_recent_child(context, 1);
         }
-        if context == master && v3 && conn.session.auth_state() == AuthState::AwaitingDhKey {
+        let v3 = conn.session.ake().version() == Some(ProtocolVersion::V3);
+        if context == master
+            && v3
+            && kind == MessageType::DhCommit
+            && conn.session.auth_state() == AuthState::AwaitingDhKey
+        {
             conn.commit_sent_time = now_secs();
             let us = &mut *self.us;
             if us.timer_running == 0 && self.ops.has_timer_control() {
@@ -979,12 +995,14 @@ impl Incoming<'_> {
 
     /// libotr's `go_encrypted` callbacks: the peer's fingerprint recorded (and
     /// announced if new), the context updated, then `gone_secure` or
-    /// `still_secure`.
-    unsafe fn go_encrypted(&self, context: *mut ConnContext, refresh: bool) {
+    /// `still_secure`; all while the context shows the AKE still under way
+    /// (see [`AkeEnd`]).
+    unsafe fn go_encrypted(&self, context: *mut ConnContext, refresh: bool, ending: &AkeEnd) {
         let conn = conn(context);
         let Some(fingerprint) = conn.session.their_fingerprint() else {
             return;
         };
+        show_ake_end(context, ending);
         let mut hash = fingerprint.0;
         let mut added = 0;
         let found = otrl_context_find_fingerprint(context, hash.as_mut_ptr(), 1, &mut added);
@@ -995,6 +1013,7 @@ impl Incoming<'_> {
         private_part(context).generation += 1;
         mirror(context);
         (*context).active_fingerprint = found;
+        (*context).auth.authstate = ending.auth_state as c_uint;
         self.ops.update_context_list();
         if refresh {
             let initiated = c_int::from(conn.session.ake().initiated());
@@ -1055,7 +1074,6 @@ impl Incoming<'_> {
 
 /// Reports an SMP event, with the question of an SMP1Q.
 unsafe fn smp_event(ops: &AppOps, context: *mut ConnContext, event: &smp::Event) {
-    mirror(context);
     let mut question = match event {
         smp::Event::AskForAnswer { question } => Some(c_string(question).into_bytes_with_nul()),
         _ => None,
@@ -1069,33 +1087,71 @@ unsafe fn smp_event(ops: &AppOps, context: *mut ConnContext, event: &smp::Event)
     adopt_smp_reset(context);
 }
 
-/// Copies the SMP state into the `OtrlSMState` clients read.
-unsafe fn mirror_smp(context: *mut ConnContext) {
+/// A client acting on the SMP (from a callback, too) sees the session's own SMP
+/// state from then on, as libotr's callers see its live state.
+unsafe fn end_smp_shown(context: *mut ConnContext) {
+    conn(context).smp_shown = None;
+    adopt_smp_reset(context);
+}
+
+/// Shows the context as it is while libotr reports the end of an AKE, before the
+/// peer's fingerprint is recorded.
+unsafe fn show_ake_end(context: *mut ConnContext, ending: &AkeEnd) {
     let c = &mut *context;
-    let smp = conn(context).session.smp();
-    let Some(sm) = c.smstate.as_mut() else {
+    c.msgstate = ending.msgstate as c_uint;
+    c.protocol_version = protocol_version(ending.protocol_version);
+    c.auth.authstate = ending.auth_state as c_uint;
+    let priv_ = private_part(context);
+    (priv_.our_keyid, priv_.their_keyid) = ending.keyids;
+}
+
+/// A protocol version as `ConnContext` and `OtrlAuthInfo` hold it (0: none).
+fn protocol_version(version: Option<ProtocolVersion>) -> c_uint {
+    match version {
+        Some(ProtocolVersion::V2) => 2,
+        Some(ProtocolVersion::V3) => 3,
+        None => 0,
+    }
+}
+
+/// Shows `view` in the `OtrlSMState` clients read.
+unsafe fn mirror_smp(context: *mut ConnContext, view: smp::View) {
+    let Some(sm) = (*context).smstate.as_mut() else {
         return;
     };
-    sm.nextExpected = smp.expected() as NextExpectedSMP;
-    sm.received_question = c_int::from(smp.received_question());
-    sm.sm_prog_state = smp.progress() as OtrlSMProgState;
+    sm.nextExpected = view.expected as NextExpectedSMP;
+    sm.received_question = c_int::from(view.received_question);
+    sm.sm_prog_state = view.progress as OtrlSMProgState;
     // Clients only test `secret` for NULL (libotr-abi.md); the secret stays in Rust.
-    let secret = if smp.is_initialized() {
+    let secret = if view.initialized {
         opaque::held_in_session()
     } else {
         ptr::null_mut()
     };
     opaque::replace(&mut sm.secret, secret);
+    conn(context).smp_written = Some(view);
 }
 
-/// Takes back what a client did to the `OtrlSMState`: after `otrl_sm_state_free`
-/// (bitlbee calls it on live contexts) the exchange is forgotten here too.
+/// Takes back what a client did to the `OtrlSMState` since it was last written:
+/// after `otrl_sm_state_free` (bitlbee calls it on live contexts) or a
+/// `nextExpected` set back to SMP1, the exchange is forgotten here too.
 unsafe fn adopt_smp_reset(context: *mut ConnContext) {
-    let c = &*context;
-    let Some(sm) = c.smstate.as_ref() else {
+    let Some(sm) = (*context).smstate.as_ref() else {
         return;
     };
-    let smp = conn(context).session.smp_mut();
+    let conn = conn(context);
+    let Some(written) = conn.smp_written else {
+        return;
+    };
+    let unchanged = sm.nextExpected == written.expected as NextExpectedSMP
+        && sm.received_question == c_int::from(written.received_question)
+        && sm.sm_prog_state == written.progress as OtrlSMProgState
+        && sm.secret.is_null() != written.initialized;
+    if unchanged {
+        return;
+    }
+    conn.smp_written = None;
+    let smp = conn.session.smp_mut();
     let freed = sm.secret.is_null() && smp.is_initialized();
     let rewound = sm.nextExpected == OTRL_SMP_EXPECT1 && smp.expected() != NextExpected::Expect1;
     if freed || rewound {
@@ -1131,15 +1187,18 @@ unsafe fn start_or_respond_smp(
     };
     let ssid = c.sessionid.get(..c.sessionid_len).unwrap_or_default();
     let combined = Zeroizing::new(smp::combined_secret(first, second, ssid, secret));
-    adopt_smp_reset(context);
+    end_smp_shown(context);
     let smp = conn(context).session.smp_mut();
-    let tlv = if initiating {
+    let outgoing = if initiating {
         smp.start(&combined, question)
     } else {
         smp.respond(&combined)
     };
-    if let Ok(tlv) = tlv {
-        send_smp(ops, context, tlv);
+    if let Ok(outgoing) = outgoing {
+        conn(context).smp_shown = Some(outgoing.view);
+        send_smp(ops, context, outgoing.tlv);
+        conn(context).smp_shown = None;
+        mirror(context);
     }
 }
 
@@ -1153,7 +1212,6 @@ unsafe fn send_smp(ops: &AppOps, context: *mut ConnContext, tlv: Tlv) {
             OTRL_FRAGMENT_SEND_ALL,
         );
     }
-    mirror(context);
 }
 
 /// The context's session, told the current policy, our instance tag and account.
@@ -1162,6 +1220,7 @@ unsafe fn prepare_session<'a>(context: *mut ConnContext, policy: OtrlPolicy) -> 
     let session = &mut conn(context).session;
     session.set_policy(Policy(policy));
     session.set_our_instance(c.our_instance);
+    session.set_receiver_instance((*c.m_context).our_instance);
     session.set_account_name(c_bytes(c.accountname).unwrap_or_default());
     session.set_master(ptr::eq(c.m_context, context));
     session
@@ -1189,26 +1248,20 @@ fn now() -> u64 {
 /// `context` must be a valid context.
 pub(super) unsafe fn mirror(context: *mut ConnContext) {
     // A conversation not started yet is already shown as a new session's.
-    let Some(conn) = started_conn(context) else {
+    if started_conn(context).is_none() {
         return;
-    };
+    }
+    adopt_smp_reset(context);
+    let conn = conn(context);
     let session = &conn.session;
     let priv_ = private_part(context);
     let c = &mut *context;
-    let version = |v: Option<ProtocolVersion>| match v {
-        Some(ProtocolVersion::V2) => 2,
-        Some(ProtocolVersion::V3) => 3,
-        None => 0,
-    };
     c.msgstate = session.msgstate() as c_uint;
     c.auth.authstate = session.auth_state() as c_uint;
-    c.auth.protocol_version = version(session.ake().version());
+    c.auth.protocol_version = protocol_version(session.ake().version());
     c.auth.initiated = c_int::from(session.ake().initiated());
     c.otr_offer = session.offer() as c_uint;
-    c.protocol_version = version(session.protocol_version());
-    if session.msgstate() != MsgState::Encrypted {
-        c.active_fingerprint = ptr::null_mut();
-    }
+    c.protocol_version = protocol_version(session.protocol_version());
     if let Some((id, half)) = session.session_id() {
         c.sessionid = [0; 20];
         c.sessionid[..id.len()].copy_from_slice(&id);
@@ -1220,9 +1273,19 @@ pub(super) unsafe fn mirror(context: *mut ConnContext) {
     }
     priv_.their_keyid = session.their_keyid();
     priv_.our_keyid = session.our_keyid();
-    priv_.lastsent = time_t::try_from(session.last_sent()).unwrap_or(0);
+    let last_sent = conn.last_sent_shown.unwrap_or(session.last_sent());
+    priv_.lastsent = time_t::try_from(last_sent).unwrap_or(0);
     priv_.lastrecv = time_t::try_from(session.last_recv()).unwrap_or(0);
-    mirror_smp(context);
+    // Clients only see whether there is a last message; its text stays in Rust.
+    priv_.lastmessage = match conn.last_message {
+        Some(_) => opaque::held_in_session().cast(),
+        None => ptr::null_mut(),
+    };
+    priv_.may_retransmit = c_int::from(conn.may_retransmit);
+    mirror_smp(
+        context,
+        conn.smp_shown.unwrap_or_else(|| session.smp().view()),
+    );
 }
 
 /// Ends the private conversation of one context: tells the peer (if encrypted and
@@ -1376,9 +1439,10 @@ pub unsafe extern "C" fn otrl_message_abort_smp(
     if context.is_null() {
         return;
     }
-    adopt_smp_reset(context);
+    end_smp_shown(context);
     let tlv = conn(context).session.smp_mut().abort();
     send_smp(&AppOps::new(ops, opdata), context, tlv);
+    mirror(context);
 }
 
 /// Tells the peer that the current extra symmetric key will be used for `use`

@@ -85,6 +85,9 @@ pub enum Ignored {
     UnexpectedAkeMessage,
     /// The revealed r does not open the committed g^x (libotr: silent).
     AkeHashMismatch,
+    /// A D-H Key or Reveal Signature message arrived and we have no private
+    /// key to answer it with (libotr: silent).
+    NoPrivateKey,
     /// An unreadable Data Message flagged IGNORE_UNREADABLE.
     UnreadableFlagged(DataError),
     /// A Data Message flagged IGNORE_UNREADABLE outside an encrypted session.
@@ -97,12 +100,12 @@ pub enum Ignored {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Event {
     /// An AKE completed and the session is now encrypted (`gone_secure`).
-    GoneSecure,
+    GoneSecure(AkeEnd),
     /// An AKE refreshed an encrypted session with the same peer key
     /// (`still_secure`).
-    StillSecure,
+    StillSecure(AkeEnd),
     /// The peer's D-H key of the AKE is ours (`OTRL_MSGEVENT_MSG_REFLECTED`).
-    Reflected,
+    Reflected(AkeEnd),
     /// An AKE message was rejected (`OTRL_MSGEVENT_SETUP_ERROR`).
     SetupError(AkeError),
     /// Plaintext arrived while encrypted, finished or requiring encryption
@@ -127,11 +130,6 @@ pub enum Event {
     HeartbeatSent,
     /// The peer sent the disconnected TLV; the session is now finished.
     PeerDisconnected,
-    /// Record the SMP's verdict as the active fingerprint's trust (`true`:
-    /// libotr's `"smp"`, `false`: `""`).
-    SmpTrust(bool),
-    /// An SMP event for the user (libotr's `handle_smp_event`).
-    Smp(smp::Event),
     /// The peer announced a use of the extra symmetric key (TLV 8, spec
     /// "Extra symmetric key"); the key is [`Received::extra_key`].
     ReceivedSymkey {
@@ -151,6 +149,25 @@ pub enum Event {
     SendError(ErrorCode),
     /// The message was dropped silently.
     Ignored(Ignored),
+}
+
+/// What a client reads of a session while the end of an AKE is reported.
+/// libotr reports it from inside the AKE's last step (its `go_encrypted` is
+/// the AKE's `auth_succeeded` callback): the authentication state is still
+/// the one that awaited the Reveal Signature or Signature message, and the
+/// message state and protocol version are the old ones until the peer's
+/// fingerprint has been recorded (`new_fingerprint`, `write_fingerprints`).
+/// The session itself has moved on already.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct AkeEnd {
+    /// `auth.authstate` meanwhile.
+    pub auth_state: AuthState,
+    /// `msgstate` until the fingerprint is recorded.
+    pub msgstate: MsgState,
+    /// `protocol_version` until the fingerprint is recorded.
+    pub protocol_version: Option<ProtocolVersion>,
+    /// Our and their D-H key ids until the fingerprint is recorded.
+    pub keyids: (u32, u32),
 }
 
 /// What was wrong with a malformed message. Kept as found and only put into
@@ -181,8 +198,38 @@ impl core::fmt::Display for Malformation {
 pub enum Output {
     /// Transmit this message to the peer (unfragmented).
     Send(String),
+    /// Transmit `message` (unfragmented); sending it counts as sending
+    /// (libotr's `lastsent`, which heartbeats and resends go by), from when
+    /// it has gone. The session holds the new time already; until then a
+    /// client still reads `last_sent_before`.
+    SendCounted {
+        /// The message.
+        message: String,
+        /// [`Session::last_sent`] until the message has gone.
+        last_sent_before: u64,
+    },
     /// Report this event.
     Event(Event),
+    /// Handle one SMP TLV.
+    Smp(SmpStep),
+}
+
+/// The handling of one SMP TLV of a received Data Message (spec "Socialist
+/// Millionaires' Protocol"; libotr's `otrl_message_receiving`), in field
+/// order: record the trust, send the reply, report the event, all while a
+/// client reading the SMP state sees `view` (see [`smp::Received::view`];
+/// [`Session::smp`] has moved on already).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SmpStep {
+    /// The SMP state a client sees meanwhile.
+    pub view: smp::View,
+    /// Record the SMP's verdict as the active fingerprint's trust (`true`:
+    /// libotr's `"smp"`, `false`: `""`), then write the fingerprints.
+    pub trust: Option<bool>,
+    /// Transmit this message (SMP message 3 or 4, unfragmented).
+    pub reply: Option<String>,
+    /// The event for the user (libotr's `handle_smp_event`).
+    pub event: smp::Event,
 }
 
 /// The result of [`Session::receive`].
@@ -202,26 +249,35 @@ pub struct Received {
 }
 
 impl Received {
-    /// The messages to transmit, in order.
+    /// The messages to transmit, in order (SMP replies included).
     pub fn to_send(&self) -> Vec<String> {
         self.outputs
             .iter()
             .filter_map(|o| match o {
-                Output::Send(m) => Some(m.clone()),
+                Output::Send(m) | Output::SendCounted { message: m, .. } => Some(m.clone()),
+                Output::Smp(step) => step.reply.clone(),
                 Output::Event(_) => None,
             })
             .collect()
     }
 
-    /// The events, in order.
+    /// The events, in order (not the SMP's: [`Received::smp_steps`]).
     pub fn events(&self) -> Vec<Event> {
         self.outputs
             .iter()
             .filter_map(|o| match o {
                 Output::Event(e) => Some(e.clone()),
-                Output::Send(_) => None,
+                Output::Send(_) | Output::SendCounted { .. } | Output::Smp(_) => None,
             })
             .collect()
+    }
+
+    /// The handling of the SMP TLVs, in order.
+    pub fn smp_steps(&self) -> impl Iterator<Item = &SmpStep> {
+        self.outputs.iter().filter_map(|o| match o {
+            Output::Smp(step) => Some(step),
+            Output::Send(_) | Output::SendCounted { .. } | Output::Event(_) => None,
+        })
     }
 
     /// Empties it for reuse, keeping the room of its buffers.
@@ -258,6 +314,9 @@ pub struct Session {
     /// Boxed, as the peer's key below: an idle session carries no room for them.
     private_key: Option<Box<PrivateKey>>,
     our_instance: u32,
+    /// The instance tag incoming v3 messages must be addressed to, when it is
+    /// not `our_instance`.
+    receiver_instance: Option<u32>,
     their_instance: u32,
     msgstate: MsgState,
     protocol_version: Option<ProtocolVersion>,
@@ -289,6 +348,7 @@ impl Session {
             account_name: account_name.to_vec(),
             private_key: private_key.map(Box::new),
             our_instance,
+            receiver_instance: None,
             their_instance: 0,
             msgstate: MsgState::Plaintext,
             protocol_version: None,
@@ -331,8 +391,20 @@ impl Session {
     pub fn set_our_instance(&mut self, tag: u32) {
         self.our_instance = tag;
     }
+    /// Accept v3 messages addressed to `tag` rather than to our instance tag:
+    /// libotr routes a message to one of the peer's instances by the master
+    /// context's tag, and an instance context's own tag may differ (0, when
+    /// the account's tag was forgotten before the context was made).
+    pub fn set_receiver_instance(&mut self, tag: u32) {
+        self.receiver_instance = Some(tag);
+    }
+    /// The instance tag incoming v3 messages must be addressed to.
+    fn receiver_instance(&self) -> u32 {
+        self.receiver_instance.unwrap_or(self.our_instance)
+    }
     /// Whether this is the session of a master context (libotr's, not one of a
-    /// peer's v3 instances): its AKE always takes an incoming D-H Commit.
+    /// peer's v3 instances): its AKE always takes an incoming D-H Commit, and
+    /// its v3 AKE messages do not count as sending.
     pub fn set_master(&mut self, master: bool) {
         self.master = master;
     }
@@ -422,6 +494,11 @@ impl Session {
     pub fn note_sent(&mut self, now: u64) {
         self.last_sent = now;
     }
+    /// Record that a message for this session arrived at `now`, before it is
+    /// handled (libotr records it as soon as it knows the message's context).
+    pub fn note_received(&mut self, now: u64) {
+        self.last_recv = now;
+    }
 
     /// Forget the AKE in progress (libotr's `otrl_auth_clear`, as its poll
     /// does for a D-H Commit nobody answered).
@@ -437,6 +514,7 @@ impl Session {
     pub fn adopt(&mut self, master: &Session, copy_ake: bool) {
         self.msgstate = master.msgstate;
         self.protocol_version = Some(ProtocolVersion::V3);
+        self.ake.set_version(ProtocolVersion::V3);
         if copy_ake {
             if let Some(ake) = master.ake.copy_on_key() {
                 self.ake = ake;
@@ -581,7 +659,7 @@ impl Session {
     pub fn receive(&mut self, msg: &[u8], now: u64) -> Received {
         let searched = fragment::Searched::new(msg);
         if let Some((_, receiver)) = searched.instance_tags() {
-            if receiver != 0 && receiver != self.our_instance {
+            if receiver != 0 && receiver != self.receiver_instance() {
                 let mut out = Received::default();
                 out.event(Event::ForOtherInstance);
                 return out;
@@ -753,8 +831,22 @@ impl Session {
         }
     }
 
+    /// An AKE message to send (libotr's `send_or_error_auth`). It counts as
+    /// sending except a master's v3 message: the D-H Commit a master sends to
+    /// every instance of the peer.
     fn send_ake(&mut self, msg: EncodedMessage, now: u64, out: &mut Received) {
-        out.send(msg.to_otr());
+        if self.master && msg.header().version == ProtocolVersion::V3 {
+            out.send(msg.to_otr());
+        } else {
+            self.send_counted(msg.to_otr(), now, out);
+        }
+    }
+
+    fn send_counted(&mut self, message: String, now: u64, out: &mut Received) {
+        out.outputs.push(Output::SendCounted {
+            message,
+            last_sent_before: self.last_sent,
+        });
         self.last_sent = now;
     }
 
@@ -765,7 +857,7 @@ impl Session {
         if header.version != ProtocolVersion::V3 {
             return true;
         }
-        let receiver_ok = header.receiver_instance == self.our_instance
+        let receiver_ok = header.receiver_instance == self.receiver_instance()
             || (is_commit && header.receiver_instance == 0);
         if !receiver_ok {
             out.event(Event::ForOtherInstance);
@@ -788,6 +880,12 @@ impl Session {
     fn encoded(&mut self, msg: EncodedMessage, now: u64, out: &mut Received) {
         let version = msg.header().version;
         let reply_header = self.header(version);
+        let ending = AkeEnd {
+            auth_state: self.ake.state(),
+            msgstate: self.msgstate,
+            protocol_version: self.protocol_version,
+            keyids: (self.our_keyid(), self.their_keyid()),
+        };
         let result = match msg {
             EncodedMessage::DhCommit(m) => {
                 // libotr takes the commit's version as the conversation's
@@ -822,7 +920,7 @@ impl Session {
                 // libotr reports the new session before it sends the
                 // Signature that completes it for the peer.
                 if let Some(done) = done {
-                    self.go_encrypted(done, out);
+                    self.go_encrypted(done, ending, out);
                 }
                 if let Some(reply) = reply {
                     self.send_ake(reply, now, out);
@@ -831,15 +929,16 @@ impl Session {
             Err(AkeError::HashMismatch) => {
                 out.event(Event::Ignored(Ignored::AkeHashMismatch));
             }
+            Err(AkeError::NoPrivateKey) => out.event(Event::Ignored(Ignored::NoPrivateKey)),
             Err(e) => out.event(Event::SetupError(e)),
         }
     }
 
     /// Enter the encrypted state with the AKE's result (libotr's
     /// `go_encrypted`).
-    fn go_encrypted(&mut self, done: AkeResult, out: &mut Received) {
+    fn go_encrypted(&mut self, done: AkeResult, ending: AkeEnd, out: &mut Received) {
         if done.is_reflected() {
-            out.event(Event::Reflected);
+            out.event(Event::Reflected(ending));
             return;
         }
         let keys = match DataKeys::after_ake(&done) {
@@ -855,9 +954,9 @@ impl Session {
         self.their_long_term_key = Some(Box::new(done.their_long_term_key));
         self.msgstate = MsgState::Encrypted;
         out.event(if refresh {
-            Event::StillSecure
+            Event::StillSecure(ending)
         } else {
-            Event::GoneSecure
+            Event::GoneSecure(ending)
         });
     }
 
@@ -907,15 +1006,15 @@ impl Session {
     /// reply (an empty Data Message flagged IGNORE_UNREADABLE), the event.
     fn smp_messages(&mut self, out: &mut Received) {
         for step in self.smp.receive(&out.tlvs) {
-            if let Some(trusted) = step.trust {
-                out.event(Event::SmpTrust(trusted));
-            }
-            if let Some(reply) = step.reply {
-                if let Some(msg) = self.encrypt(b"", &[reply], FLAG_IGNORE_UNREADABLE) {
-                    out.send(msg);
-                }
-            }
-            out.event(Event::Smp(step.event));
+            let reply = step
+                .reply
+                .and_then(|tlv| self.encrypt(b"", &[tlv], FLAG_IGNORE_UNREADABLE));
+            out.outputs.push(Output::Smp(SmpStep {
+                view: step.view,
+                trust: step.trust,
+                reply,
+                event: step.event,
+            }));
         }
     }
 
@@ -943,8 +1042,7 @@ impl Session {
             return;
         }
         if let Some(msg) = self.encrypt(b"", &[], FLAG_IGNORE_UNREADABLE) {
-            self.last_sent = now;
-            out.send(msg);
+            self.send_counted(msg, now, out);
             out.event(Event::HeartbeatSent);
         }
     }

@@ -169,14 +169,16 @@ check_loaded() { # check_loaded NAME PID ours|system
     if [ "$got" = "$3" ]; then pass "$1"; else fail "$1" "PID $2 maps libotr: $got, expected $3"; fi
 }
 
-# profanity_home DIR : a profanity home in DIR (data and config) with the account
-# alice@localhost (password "pw"), connecting without TLS to 127.0.0.1:$RELAY_PORT.
+# profanity_home DIR [USER] : a profanity home in DIR (data and config) with the account
+# USER@localhost (default alice, password "pw"), connecting without TLS to
+# 127.0.0.1:$RELAY_PORT.
 profanity_home() {
+    local user=${2:-alice}
     mkdir -p "$1/data/profanity" "$1/config"
     cat >"$1/data/profanity/accounts" <<CONF
-[alice@localhost]
+[$user@localhost]
 enabled=true
-jid=alice@localhost
+jid=$user@localhost
 server=127.0.0.1
 port=$RELAY_PORT
 tls.policy=disable

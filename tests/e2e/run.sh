@@ -5,7 +5,7 @@
 #
 #   tests/e2e/run.sh [SCENARIO...]      (default: all; E2E_KEEP=1 keeps the temp dirs)
 cd "$(dirname "$0")/../.." || exit 1
-SCENARIOS=${*:-toolkit relink irssi xmpp bitlbee bitlbee-mixed}
+SCENARIOS=${*:-toolkit relink irssi xmpp profanity-smp bitlbee bitlbee-mixed}
 [ -e build/libotr.so.5 ] || { echo "build/libotr.so.5 missing: run make lib"; exit 1; }
 out=$(mktemp)
 status=0

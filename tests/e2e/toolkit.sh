@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Debian's OTR toolkit (libotr5-bin: otr_parse, otr_sesskeys, otr_mackey, otr_readforge,
-# otr_modify, otr_remac), unmodified, run on our libotr.so.5 and on Debian's with the same
-# input: the outputs (stdout, stderr, exit status) must be byte-identical. The tools
-# take otrl_base64_encode/decode and otrl_proto_message_type from the library.
+# The OTR toolkit three ways on the same input: Debian's (libotr5-bin: otr_parse,
+# otr_sesskeys, otr_mackey, otr_readforge, otr_modify, otr_remac), unmodified, on our
+# libotr.so.5 and on Debian's, and ours in Rust (build/bin/, toolkit/), which links no
+# libotr. The outputs (stdout, stderr, exit status) must be byte-identical. Debian's
+# tools take otrl_base64_encode/decode and otrl_proto_message_type from the library.
 # The messages are real ones: tests/e2e/capture.c runs two parties on our library.
 source "$(dirname "$0")/lib.sh"
 
@@ -11,6 +12,7 @@ source "$(dirname "$0")/lib.sh"
 TOOLS="otr_parse otr_sesskeys otr_mackey otr_readforge otr_modify otr_remac"
 for t in $TOOLS; do
     [ -x "/usr/bin/$t" ] || { fail "toolkit-$t-installed" "/usr/bin/$t missing (apt-get install libotr5-bin)"; exit 0; }
+    [ -x "$ROOT/build/bin/$t" ] || { fail "toolkit-$t-built" "build/bin/$t missing (make tools)"; exit 0; }
     for lib in ours system; do
         want=$OUR_LIB
         [ $lib = system ] && want=$SYSTEM_LIB
@@ -20,22 +22,39 @@ for t in $TOOLS; do
             fail "toolkit-$t-loads-$lib" "$(env "$(lib_env $lib)" ldd "/usr/bin/$t" | grep libotr)"
         fi
     done
+    if ldd "$ROOT/build/bin/$t" | grep -q libotr; then
+        fail "toolkit-rust-$t-needs-no-libotr" "$(ldd "$ROOT/build/bin/$t" | grep libotr)"
+    else
+        pass "toolkit-rust-$t-needs-no-libotr"
+    fi
 done
 
-# Runs Debian's TOOL with ARGS and INPUT on stdin on both libraries; NAME passes if the
-# bytes agree. Leaves our run's stdout in $WORK/NAME.out.
+# Runs PROGRAM as TOOL (its argv[0], which usage messages show) with ARGS and stdin
+# INPUT, on the library of ENV ("-" for none); stdout in OUT, stderr and status in ERR.
+run_tool() { # run_tool OUT ERR ENV PROGRAM TOOL INPUT ARGS...
+    local out=$1 err=$2 envset=$3 program=$4 tool=$5 input=$6
+    shift 6
+    (
+        [ "$envset" = - ] || export "${envset?}"
+        exec -a "$tool" "$program" "$@"
+    ) <"$input" >"$out" 2>"$err"
+    echo "exit $?" >>"$err"
+}
+
+# Runs TOOL with ARGS and INPUT on stdin: Debian's tool on our library and on Debian's,
+# and ours; NAME passes if the bytes agree. Leaves our library's stdout in $WORK/NAME.out.
 same() { # same NAME INPUTFILE TOOL ARGS...
-    local name=$1 input=$2 tool=/usr/bin/$3
+    local name=$1 input=$2 tool=$3 w=$WORK/$1
     shift 3
-    env "$(lib_env ours)" "$tool" "$@" <"$input" >"$WORK/$name.out" 2>"$WORK/$name.err"
-    echo "exit $?" >>"$WORK/$name.err"
-    env "$(lib_env system)" "$tool" "$@" <"$input" >"$WORK/$name.debian.out" 2>"$WORK/$name.debian.err"
-    echo "exit $?" >>"$WORK/$name.debian.err"
-    if cmp -s "$WORK/$name.out" "$WORK/$name.debian.out" && cmp -s "$WORK/$name.err" "$WORK/$name.debian.err"; then
-        pass "$name"
-    else
-        fail "$name" "output differs from Debian's libotr: $(diff "$WORK/$name.debian.out" "$WORK/$name.out" | head -5)"
-    fi
+    run_tool "$w.out" "$w.err" "$(lib_env ours)" "/usr/bin/$tool" "$tool" "$input" "$@"
+    run_tool "$w.debian.out" "$w.debian.err" "$(lib_env system)" "/usr/bin/$tool" "$tool" "$input" "$@"
+    run_tool "$w.rust.out" "$w.rust.err" - "$ROOT/build/bin/$tool" "$tool" "$input" "$@"
+    local v differs=
+    for v in "" .rust; do
+        cmp -s "$w$v.out" "$w.debian.out" && cmp -s "$w$v.err" "$w.debian.err" ||
+            differs="$differs ${v:-on-our-library}: $(diff "$w.debian.out" "$w$v.out" | head -3)$(diff "$w.debian.err" "$w$v.err" | head -3)"
+    done
+    if [ -z "$differs" ]; then pass "$name"; else fail "$name" "differs from Debian's toolkit on Debian's libotr:$differs"; fi
 }
 expect_in() { # expect_in NAME FILE FIXED-STRING
     if grep -qF -- "$3" "$2"; then pass "$1"; else fail "$1" "'$3' not in $2" "$2"; fi
@@ -87,4 +106,32 @@ if cmp -s "$WORK/toolkit-otr_remac.out" "$WORK/forged"; then pass toolkit-remac-
 # Garbage and edge cases through the same base64 and classification code.
 printf '?OTR:AAMD!!!.\n?OTR:.\n?OTR:AAMC\n?OTR:AAMC=.\n?OTRv23?\n?OTR Error: boom\nplain\n\t  \t\t\t\t \t \t \t  \t \t  \t\n' >"$WORK/odd"
 same toolkit-otr_parse-odd-input "$WORK/odd" otr_parse
+
+# Usage messages, bad arguments and bad input: the same complaints and exit statuses.
+same toolkit-otr_parse-usage /dev/null otr_parse extra
+same toolkit-otr_sesskeys-usage /dev/null otr_sesskeys "$OUR_PRIV"
+same toolkit-otr_sesskeys-odd-hex /dev/null otr_sesskeys 012 "$THEIR_PUB"
+same toolkit-otr_sesskeys-bad-hex /dev/null otr_sesskeys "$OUR_PRIV" 0x12
+same toolkit-otr_sesskeys-swapped /dev/null otr_sesskeys "$THEIR_PUB" "$OUR_PRIV"
+same toolkit-otr_mackey-usage /dev/null otr_mackey
+same toolkit-otr_mackey-short-key /dev/null otr_mackey 00112233
+same toolkit-otr_readforge-usage /dev/null otr_readforge
+same toolkit-otr_readforge-no-message /dev/null otr_readforge "$AES"
+same toolkit-otr_readforge-not-data "$WORK/messages" otr_readforge "$AES" x
+same toolkit-otr_modify-usage "$WORK/forged" otr_modify "$MAC" ab abc 0
+same toolkit-otr_modify-bad-offset "$WORK/forged" otr_modify "$MAC" ab cd -x
+same toolkit-otr_modify-wrong-key "$WORK/forged" otr_modify "$AES$AES" forged FORGED 0
+same toolkit-otr_remac-usage /dev/null otr_remac "$MAC" 1 2 3
+same toolkit-otr_remac-bad-counter /dev/null otr_remac "$MAC" 1 2 3 4 5 00 0011 00 ""
+same toolkit-otr_remac-bad-number /dev/null otr_remac "$MAC" 1 2 x 4 5 00 0011223344556677 00 ""
+
+# Writing into a closed pipe ends both with SIGPIPE (status 141), reading no further.
+for who in debian rust; do
+    program=/usr/bin/otr_parse
+    [ $who = rust ] && program=$ROOT/build/bin/otr_parse
+    yes '?OTR:AAMD.' | head -n 50000 | env "$(lib_env system)" "$program" | head -c 1 >/dev/null
+    status=${PIPESTATUS[2]}
+    [ "$status" = 141 ] && pass "toolkit-closed-pipe-$who" ||
+        fail "toolkit-closed-pipe-$who" "exit status $status, not 141 (SIGPIPE)"
+done
 exit 0

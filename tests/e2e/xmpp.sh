@@ -139,7 +139,7 @@ on_alice xmpp-smpq-success "Authentication successful" 2
 n=$(data_messages)
 type_line alice "/otr secret red"
 mcabber_answers xmpp-mcabber-answers-wrong green "$n"
-on_alice xmpp-smp-wrong-secret-fails "Authentication failed|OTR session untrusted"
+on_alice xmpp-smp-wrong-secret-fails "Authentication failed, the secret entered by bob@localhost does not match yours"
 
 # mcabber's own trust: /otr fingerprint JID prints the active fingerprint; given it
 # back, mcabber sets the trust to "trust" and writes its .fpr file.

@@ -18,6 +18,7 @@
 #include <libotr/message.h>
 #include <libotr/instag.h>
 #include <libotr/tlv.h>
+#include "snapshot.h"
 
 /* The peer's clock: libotr (ours and Debian's) asks libc's time(); the peer exports its
  * own time() (linked with -rdynamic), which the loader binds those calls to, so the
@@ -40,6 +41,9 @@ static struct {
     OtrlUserState us;
     OtrlPolicy policy;
     int max_message_size, logged_in, injected;
+    /* What the SMP callback does besides logging: 0 nothing, 1 as bitlbee (abort on an
+     * error or cheating, free the SMP state whenever an exchange ends). */
+    int smp_style;
     OtrlFragmentPolicy frag;
 } peer;
 
@@ -113,12 +117,23 @@ static void put_context(ConnContext *c)
     printf(" ctx=%s/%08x", c->username, c->their_instance);
 }
 
-/* ---- the callbacks: every one that is an event is logged -------------------------- */
+/* What a client can read of the contexts, printed first in every callback. */
+static void snap(void) { snapshot(stdout, peer.us, ""); }
 
-static OtrlPolicy op_policy(void *o, ConnContext *c) { return peer.policy; }
+/* ---- the callbacks: every one is logged, with a snapshot first ------------------------ */
+
+static OtrlPolicy op_policy(void *o, ConnContext *c)
+{
+    snap();
+    printf("cb policy");
+    put_context(c);
+    putchar('\n');
+    return peer.policy;
+}
 
 static void op_create_privkey(void *o, const char *account, const char *protocol)
 {
+    snap();
     printf("cb create_privkey %s %s\n", account, protocol);
     gcry_error_t err = otrl_privkey_generate(peer.us, peer.key_path, account, protocol);
     printf("privkey_generate %08x\n", (unsigned)err);
@@ -126,30 +141,39 @@ static void op_create_privkey(void *o, const char *account, const char *protocol
 
 static int op_is_logged_in(void *o, const char *a, const char *p, const char *r)
 {
+    snap();
+    printf("cb is_logged_in %s\n", r);
     return peer.logged_in;
 }
 
 static void op_inject(void *o, const char *account, const char *protocol, const char *to,
                       const char *msg)
 {
+    snap();
     printf("inject %s ", to);
     put_str(msg);
     putchar('\n');
     peer.injected++;
 }
 
-static void op_update_context_list(void *o) { puts("cb update_context_list"); }
+static void op_update_context_list(void *o)
+{
+    snap();
+    puts("cb update_context_list");
+}
 
 static void op_new_fingerprint(void *o, OtrlUserState us, const char *account,
                                const char *protocol, const char *username, unsigned char fp[20])
 {
     char human[OTRL_PRIVKEY_FPRINT_HUMAN_LEN];
+    snap();
     otrl_privkey_hash_to_human(human, fp);
     printf("cb new_fingerprint %s %s\n", username, human);
 }
 
 static void op_write_fingerprints(void *o)
 {
+    snap();
     gcry_error_t err = otrl_privkey_write_fingerprints(peer.us, peer.fp_path);
     printf("cb write_fingerprints %08x\n", (unsigned)err);
 }
@@ -157,6 +181,7 @@ static void op_write_fingerprints(void *o)
 static void op_gone_secure(void *o, ConnContext *c)
 {
     char human[OTRL_PRIVKEY_FPRINT_HUMAN_LEN] = "(none)";
+    snap();
     if (c->active_fingerprint) otrl_privkey_hash_to_human(human, c->active_fingerprint->fingerprint);
     printf("cb gone_secure");
     put_context(c);
@@ -165,6 +190,7 @@ static void op_gone_secure(void *o, ConnContext *c)
 
 static void op_gone_insecure(void *o, ConnContext *c)
 {
+    snap();
     printf("cb gone_insecure");
     put_context(c);
     putchar('\n');
@@ -172,24 +198,40 @@ static void op_gone_insecure(void *o, ConnContext *c)
 
 static void op_still_secure(void *o, ConnContext *c, int is_reply)
 {
+    snap();
     printf("cb still_secure");
     put_context(c);
     printf(" is_reply=%d\n", is_reply);
 }
 
-static int op_max_message_size(void *o, ConnContext *c) { return peer.max_message_size; }
+static int op_max_message_size(void *o, ConnContext *c)
+{
+    snap();
+    printf("cb max_message_size");
+    put_context(c);
+    putchar('\n');
+    return peer.max_message_size;
+}
 
 static const char *op_account_name(void *o, const char *account, const char *protocol)
 {
+    snap();
+    printf("cb account_name %s\n", account);
     return strdup(account);
 }
 
-static void op_account_name_free(void *o, const char *name) { free((char *)name); }
+static void op_account_name_free(void *o, const char *name)
+{
+    snap();
+    puts("cb account_name_free");
+    free((char *)name);
+}
 
 static void op_received_symkey(void *o, ConnContext *c, unsigned int use,
                                const unsigned char *usedata, size_t usedatalen,
                                const unsigned char *symkey)
 {
+    snap();
     printf("cb received_symkey");
     put_context(c);
     printf(" use=%u data=", use);
@@ -201,6 +243,7 @@ static void op_received_symkey(void *o, ConnContext *c, unsigned int use,
 
 static const char *op_otr_error_message(void *o, ConnContext *c, OtrlErrorCode code)
 {
+    snap();
     printf("cb otr_error_message");
     put_context(c);
     printf(" code=%d\n", (int)code);
@@ -209,28 +252,56 @@ static const char *op_otr_error_message(void *o, ConnContext *c, OtrlErrorCode c
     return text;
 }
 
-static void op_otr_error_message_free(void *o, const char *text) { free((char *)text); }
+static void op_otr_error_message_free(void *o, const char *text)
+{
+    snap();
+    puts("cb otr_error_message_free");
+    free((char *)text);
+}
 
-static const char *op_resent_msg_prefix(void *o, ConnContext *c) { return strdup("[again]"); }
+static const char *op_resent_msg_prefix(void *o, ConnContext *c)
+{
+    snap();
+    printf("cb resent_msg_prefix");
+    put_context(c);
+    putchar('\n');
+    return strdup("[again]");
+}
 
-static void op_resent_msg_prefix_free(void *o, const char *p) { free((char *)p); }
+static void op_resent_msg_prefix_free(void *o, const char *p)
+{
+    snap();
+    puts("cb resent_msg_prefix_free");
+    free((char *)p);
+}
 
 static ConnContext *smp_context;
+static OtrlMessageAppOps ops;
 
 static void op_handle_smp_event(void *o, OtrlSMPEvent e, ConnContext *c, unsigned short progress,
                                 char *question)
 {
+    snap();
     printf("cb smp_event %s", smp_event_name(e));
     put_context(c);
     printf(" progress=%u question=", progress);
     put_str(question);
     putchar('\n');
     smp_context = c;
+    if (peer.smp_style == 1 && e != OTRL_SMPEVENT_ASK_FOR_SECRET && e != OTRL_SMPEVENT_ASK_FOR_ANSWER &&
+        e != OTRL_SMPEVENT_IN_PROGRESS) {
+        if (e == OTRL_SMPEVENT_ERROR || e == OTRL_SMPEVENT_CHEATED)
+            otrl_message_abort_smp(peer.us, &ops, NULL, c);
+        otrl_sm_state_free(c->smstate);
+        snap();
+        puts("smp_state_freed");
+    }
 }
 
 static void op_handle_msg_event(void *o, OtrlMessageEvent e, ConnContext *c, const char *message,
                                 gcry_error_t err)
 {
+    snap();
     printf("cb msg_event %s", msg_event_name(e));
     put_context(c);
     printf(" err=%08x message=", (unsigned)err);
@@ -240,22 +311,32 @@ static void op_handle_msg_event(void *o, OtrlMessageEvent e, ConnContext *c, con
 
 static void op_create_instag(void *o, const char *account, const char *protocol)
 {
+    snap();
     printf("cb create_instag %s %s\n", account, protocol);
     otrl_instag_generate(peer.us, peer.instag_path, account, protocol);
 }
 
 static void op_convert_msg(void *o, ConnContext *c, OtrlConvertType t, char **dest, const char *src)
 {
+    snap();
     printf("cb convert_msg %s", t == OTRL_CONVERT_SENDING ? "sending" : "receiving");
     put_context(c);
     putchar('\n');
     *dest = NULL;
 }
 
-static void op_convert_free(void *o, ConnContext *c, char *dest) { free(dest); }
+static void op_convert_free(void *o, ConnContext *c, char *dest)
+{
+    snap();
+    printf("cb convert_free");
+    put_context(c);
+    putchar('\n');
+    free(dest);
+}
 
 static void op_timer_control(void *o, unsigned int interval)
 {
+    snap();
     printf("cb timer_control %u\n", interval);
 }
 
@@ -467,6 +548,7 @@ static int run_command(char *line)
     else if (!strcmp(cmd, "maxsize")) peer.max_message_size = atoi(rest);
     else if (!strcmp(cmd, "fragmode")) peer.frag = parse_frag(rest);
     else if (!strcmp(cmd, "loggedin")) peer.logged_in = atoi(rest);
+    else if (!strcmp(cmd, "smpstyle")) peer.smp_style = !strcmp(rest, "bitlbee");
     else if (!strcmp(cmd, "clock")) clock_offset += atol(rest);
     else if (!strcmp(cmd, "load")) cmd_load();
     else if (!strcmp(cmd, "genkey"))
