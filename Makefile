@@ -16,9 +16,13 @@
 #   make offline-check        builds from vendored crates with no network (packaging/; minutes)
 #   make headers              regenerates include/libotr/*.h from src/ffi with cbindgen
 #   make abi-check            compares headers and library with libotr 4.1.1 (../shared/abi/check)
-#   make lint                 cargo fmt --check and clippy -D warnings
+#   make lint                 cargo fmt --check and clippy -D warnings (the library and fuzz/)
 #   make flood                a million hostile messages into a live session, ours and
 #                             Debian's: time, heap and resident size (check sends 100000)
+#   make fuzz                 every fuzz target for FUZZ_SECONDS (default 60) each; nightly
+#                             and cargo-fuzz (installed if missing); fails on a crash (fuzz/)
+#   make fuzz-replay          every checked-in fuzz corpus and regression input, on stable
+#   make fuzz-seeds           adds seeds from real sessions (ours and Debian's) to fuzz/corpus
 #   make bench                bench/otrbench.c on Debian's libotr and on ours, side by side
 #                             (BENCHMARKS.md), then the Rust benchmarks (cargo bench); not in check
 
@@ -41,7 +45,7 @@ HEADERS := $(wildcard include/libotr/*.h)
 TOOLS   := otr_parse otr_sesskeys otr_mackey otr_readforge otr_modify otr_remac
 ABI_CHECK ?= ../shared/abi/check
 
-.PHONY: all lib tools install uninstall deb deb-check offline-check check demo bench lint flood test-deps cargo-test ffi-tests ffi-tests-system interop e2e headers install-check abi-check clean
+.PHONY: fuzz fuzz-replay fuzz-seeds all lib tools install uninstall deb deb-check offline-check check demo bench lint flood test-deps cargo-test ffi-tests ffi-tests-system interop e2e headers install-check abi-check clean
 
 all: lib tools
 
@@ -151,6 +155,23 @@ flood: lib test-deps
 lint:
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	$(CARGO) fmt --check --manifest-path fuzz/Cargo.toml
+	cd fuzz && RUSTFLAGS="--cfg fuzzing" $(CARGO) clippy --release --no-default-features --all-targets -- -D warnings
+
+# Fuzzing (fuzz/README.md). The targets are functions of the fuzz/ crate; built with
+# --cfg fuzzing, the library's random numbers are deterministic, so every input replays.
+FUZZ_SECONDS ?= 60
+fuzz:
+	@cargo +nightly fuzz --version >/dev/null 2>&1 || $(CARGO) install cargo-fuzz
+	fuzz/run.sh $(FUZZ_SECONDS)
+
+# The checked-in corpora and regression inputs, replayed by a cargo test on stable.
+fuzz-replay:
+	cd fuzz && RUSTFLAGS="--cfg fuzzing" $(CARGO) test --release --no-default-features --test replay
+
+fuzz-seeds: lib test-deps
+	cd fuzz && RUSTFLAGS="--cfg fuzzing" $(CARGO) test --release --no-default-features --test seeds -- --ignored
+	fuzz/seeds.sh $(BUILD)
 
 # The ABI comparison needs ../shared (beside the clone, as in CI); say so when absent.
 abi-check: lib
@@ -176,7 +197,7 @@ $(INTEROP_PEER): tests/interop/peer.c ffi-tests/snapshot.h
 interop: lib test-deps $(INTEROP_PEER)
 	python3 tests/interop/run.py --peer $(INTEROP_PEER) --ours $(BUILD) --reference-lib $(REF_LIB)
 
-check: lint cargo-test abi-check install-check interop ffi-tests-system ffi-tests e2e
+check: lint cargo-test fuzz-replay abi-check install-check interop ffi-tests-system ffi-tests e2e
 
 # One program, built once against Debian's headers, timed on Debian's libotr and on ours
 # alternately (bench/compare.py); not part of check. BENCH_FLAGS go to compare.py

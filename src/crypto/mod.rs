@@ -30,6 +30,11 @@ pub mod symmetric;
 
 pub use fingerprint::{fingerprint, fingerprint_data, Fingerprint};
 
+/// Fuzzing builds only: restarts the deterministic stream that stands in for the
+/// operating system's randomness (see `random`).
+#[cfg(fuzzing)]
+pub use random::deterministic::reseed as reseed_fuzzing_rng;
+
 use core::fmt;
 
 /// Why a cryptographic operation failed.
