@@ -1055,12 +1055,12 @@ fn pow_g1(e: &Num) -> Num {
 
 /// `base^e mod p` over all 1536 bits of `e` (constant time in `e`).
 fn pow(base: &Num, e: &Num) -> Num {
-    pow_mod_p(base, e, Num::BITS)
+    pow_mod_p(base, e.as_words(), Num::BITS)
 }
 
 /// `base^e mod p` over the `bits` low bits of `e` (constant time in the value of `e`).
 fn pow_bits(base: &Num, e: &Num, bits: u32) -> Num {
-    pow_mod_p(base, e, bits)
+    pow_mod_p(base, e.as_words(), bits)
 }
 
 /// `D = r - x·c mod q`, the response of a proof (libotr: `gcry_mpi_mulm`
