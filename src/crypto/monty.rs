@@ -134,11 +134,6 @@ impl<const N: usize, const W: usize> Field<N, W> {
         Uint::from_words(self.mul(x, &one))
     }
 
-    /// 1 in Montgomery form.
-    pub(crate) fn one(&self) -> Words<N> {
-        self.one
-    }
-
     /// The Montgomery product `a·b·R^-1 mod m` (below `m` if `a·b < m·R`, which holds
     /// whenever either factor is below `m`). Product scanning with the reduction
     /// folded in (Koç, Acar and Kaliski's FIPS): column by column, the products of
@@ -150,7 +145,7 @@ impl<const N: usize, const W: usize> Field<N, W> {
             #[inline(always)]
             |acc, column| {
                 let (first, last) = (column.saturating_sub(N - 1), column.min(N - 1));
-                let from = N - 1 - column + first;
+                let from = N - 1 + first - column;
                 acc.add_dot(&a[first..=last], &b_reversed[from..from + last + 1 - first]);
             },
         );
@@ -168,7 +163,7 @@ impl<const N: usize, const W: usize> Field<N, W> {
             |acc, column| {
                 let first = column.saturating_sub(N - 1);
                 let count = (column + 1 - 2 * first) / 2;
-                let from = N - 1 - column + first;
+                let from = N - 1 + first - column;
                 let mut cross = Accumulator::default();
                 cross.add_dot(&a[first..first + count], &a_reversed[from..from + count]);
                 cross.double();
@@ -269,6 +264,78 @@ impl<const N: usize, const W: usize> Field<N, W> {
         }
         table.zeroize();
         acc
+    }
+}
+
+/// A table for exponentiations of one fixed base `g` with exponents of up to `bits`
+/// bits, by Lim and Lee's comb (CRYPTO '94): the exponent's bits are read as
+/// `teeth = log2(T)` rows of `spacing` bits, and entry `k` holds
+/// `g^(sum of 2^(i·spacing) over the bits i of k)`, so one column of the rows costs
+/// one squaring and one multiplication. The table holds only public values (powers
+/// of a public base).
+pub(crate) struct Comb<const N: usize, const T: usize> {
+    table: [Words<N>; T],
+    bits: u32,
+    spacing: u32,
+}
+
+impl<const N: usize, const W: usize> Field<N, W> {
+    /// The comb table of `base` for exponents of up to `bits` bits.
+    pub(crate) fn comb<const T: usize>(&self, base: &Uint<N>, bits: u32) -> Comb<N, T> {
+        let teeth = T.trailing_zeros();
+        let spacing = bits.div_ceil(teeth).max(1);
+        let mut table = [self.one; T];
+        let mut row_base = self.to_monty(base);
+        for i in 0..teeth as usize {
+            for k in 0..1 << i {
+                table[k | 1 << i] = self.mul(&table[k], &row_base);
+            }
+            for _ in 0..spacing {
+                row_base = self.square(&row_base);
+            }
+        }
+        Comb {
+            table,
+            bits,
+            spacing,
+        }
+    }
+
+    /// `g^exponent mod m` over the `bits` low bits of `exponent` (at most the bits
+    /// the table was made for), in constant time with respect to the exponent: the
+    /// columns are read from the most significant, each entry by a scan of the whole
+    /// table. `None` if `bits` exceeds the table's.
+    pub(crate) fn pow_comb<const T: usize>(
+        &self,
+        comb: &Comb<N, T>,
+        exponent: &[Word],
+        bits: u32,
+    ) -> Option<Uint<N>> {
+        if bits > comb.bits {
+            return None;
+        }
+        let bits = bits.min(word_count_bits(exponent));
+        let teeth = T.trailing_zeros();
+        let mut acc = self.one;
+        for column in (0..comb.spacing).rev() {
+            if column + 1 < comb.spacing {
+                acc = self.square(&acc);
+            }
+            let mut index: Word = 0;
+            for row in 0..teeth {
+                let position = row * comb.spacing + column;
+                if position < bits {
+                    index |= bits_at(exponent, position, 1) << row;
+                }
+            }
+            let mut entry = select(&comb.table, index);
+            acc = self.mul(&acc, &entry);
+            index.zeroize();
+            entry.zeroize();
+        }
+        let value = self.from_monty(&acc);
+        acc.zeroize();
+        Some(value)
     }
 }
 
@@ -408,6 +475,39 @@ mod tests {
             &[],
             &[],
         );
+    }
+
+    /// Comb exponentiation agrees with the fixed-window one, for the D-H group's
+    /// generator and for another base and modulus, at several exponent lengths.
+    #[test]
+    fn comb_agrees_with_window() {
+        let params = FixedMontyParams::new_vartime(rfc3526_p());
+        let field = Field::<24, 48>::new(&params);
+        let mut stream = Stream(99);
+        for bits in [320, 1536, 1, 63, 65, 321] {
+            let comb = field.comb::<32>(&U1536::from_u8(2), bits);
+            let mut exponents = vec![U1536::ZERO, U1536::ONE, U1536::MAX];
+            exponents.extend((0..4).map(|_| stream.uint::<24>()));
+            for e in &exponents {
+                let expected = field.pow(&U1536::from_u8(2), e.as_words(), bits);
+                assert_eq!(field.pow_comb(&comb, e.as_words(), bits), Some(expected));
+                let fewer = bits / 2;
+                let expected = field.pow(&U1536::from_u8(2), e.as_words(), fewer);
+                assert_eq!(field.pow_comb(&comb, e.as_words(), fewer), Some(expected));
+            }
+            assert_eq!(field.pow_comb(&comb, U1536::MAX.as_words(), bits + 1), None);
+        }
+        let odd = Odd::new(stream.uint::<16>().bitor(&U1024::ONE)).unwrap();
+        let params = FixedMontyParams::new_vartime(odd);
+        let field = Field::<16, 32>::new(&params);
+        let base = stream.uint::<16>();
+        let comb = field.comb::<16>(&base, 160);
+        for e in [U320::ZERO, U320::MAX, stream.uint::<5>()] {
+            let expected = FixedMontyForm::new(&base, &params)
+                .pow(&e.bitand(&U320::MAX.shr_vartime(160)))
+                .retrieve();
+            assert_eq!(field.pow_comb(&comb, e.as_words(), 160), Some(expected));
+        }
     }
 
     /// The check fails when the arithmetic is wrong: a corrupted modulus.
