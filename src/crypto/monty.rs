@@ -123,12 +123,12 @@ impl<const N: usize, const W: usize> Field<N, W> {
     }
 
     /// `value·R mod m` for any `N`-word `value` (reduced on the way).
-    pub(crate) fn to_monty(&self, value: &Uint<N>) -> Words<N> {
+    pub(crate) fn to_montgomery(&self, value: &Uint<N>) -> Words<N> {
         self.mul(value.as_words(), &self.r2)
     }
 
     /// The integer of a Montgomery-form value: `x·R^-1 mod m`.
-    pub(crate) fn from_monty(&self, x: &Words<N>) -> Uint<N> {
+    pub(crate) fn retrieve(&self, x: &Words<N>) -> Uint<N> {
         let mut one = [0; N];
         one[0] = 1;
         Uint::from_words(self.mul(x, &one))
@@ -226,13 +226,13 @@ impl<const N: usize, const W: usize> Field<N, W> {
     /// only `bits` shows in the timing. `base` is any `N`-word integer.
     pub(crate) fn pow(&self, base: &Uint<N>, exponent: &[Word], bits: u32) -> Uint<N> {
         let bits = bits.min(word_count_bits(exponent));
-        let mut x = self.to_monty(base);
+        let mut x = self.to_montgomery(base);
         let mut power = if bits <= 512 {
             self.pow_window::<16>(&x, exponent, bits)
         } else {
             self.pow_window::<32>(&x, exponent, bits)
         };
-        let value = self.from_monty(&power);
+        let value = self.retrieve(&power);
         x.zeroize();
         power.zeroize();
         value
@@ -285,7 +285,7 @@ impl<const N: usize, const W: usize> Field<N, W> {
         let teeth = T.trailing_zeros();
         let spacing = bits.div_ceil(teeth).max(1);
         let mut table = [self.one; T];
-        let mut row_base = self.to_monty(base);
+        let mut row_base = self.to_montgomery(base);
         for i in 0..teeth as usize {
             for k in 0..1 << i {
                 table[k | 1 << i] = self.mul(&table[k], &row_base);
@@ -333,7 +333,7 @@ impl<const N: usize, const W: usize> Field<N, W> {
             index.zeroize();
             entry.zeroize();
         }
-        let value = self.from_monty(&acc);
+        let value = self.retrieve(&acc);
         acc.zeroize();
         Some(value)
     }
@@ -433,11 +433,11 @@ mod tests {
             let am = FixedMontyForm::new(a, &params);
             for b in &bases {
                 let bm = FixedMontyForm::new(b, &params);
-                let product = field.mul(&field.to_monty(a), &field.to_monty(b));
-                assert_eq!(field.from_monty(&product), (am * bm).retrieve());
+                let product = field.mul(&field.to_montgomery(a), &field.to_montgomery(b));
+                assert_eq!(field.retrieve(&product), (am * bm).retrieve());
             }
             assert_eq!(
-                field.from_monty(&field.square(&field.to_monty(a))),
+                field.retrieve(&field.square(&field.to_montgomery(a))),
                 am.square().retrieve()
             );
             for e in &exponents {
