@@ -97,8 +97,7 @@ XML
 # and Pidgin on it, on our libotr.so.5; sets PID_<USER>.
 start_pidgin() {
     local bus=$WORK/$1/bus
-    rm -f "$bus"
-    spawn "$WORK/$1/dbus.log" dbus-daemon --session --nofork --address="unix:path=$bus"
+    [ -S "$bus" ] || spawn "$WORK/$1/dbus.log" dbus-daemon --session --nofork --address="unix:path=$bus"
     local deadline=$((SECONDS + 10))
     until [ -S "$bus" ] || [ $SECONDS -ge $deadline ]; do sleep 0.1; done
     spawn "$WORK/$1/pidgin.log" env DBUS_SESSION_BUS_ADDRESS="unix:path=$bus" NO_AT_BRIDGE=0 \
@@ -146,16 +145,19 @@ in_log() {
     fail "$1" "$2's logs never showed /$3/" "$WORK/$2/logs.txt" "$WORK/$2/pidgin.log"
     exit 0
 }
+pid_of() { local v=PID_$1; echo "${!v}"; }
 # otr_status NAME USER BUDDY STATUS : pidgin-otr's button in USER's conversation with
 # BUDDY reads STATUS (Private, Unverified, Not private, Finished), per the AT-SPI tree.
 otr_status() {
     local deadline=$((SECONDS + SECS)) got=
     while [ $SECONDS -lt $deadline ]; do
         got=$(DBUS_SESSION_BUS_ADDRESS="unix:path=$WORK/$2/bus" timeout 20 /usr/bin/python3 "$HERE/atspi.py" \
-            "$3" 2>>"$WORK/$2/atspi.log")
+            status "$(pid_of "$2")" "$3" 2>>"$WORK/$2/atspi.log")
         [ "$got" = "$4" ] && { pass "$1"; return 0; }
         sleep 1
     done
+    DBUS_SESSION_BUS_ADDRESS="unix:path=$WORK/$2/bus" timeout 20 /usr/bin/python3 "$HERE/atspi.py" \
+        dump "$(pid_of "$2")" - 2>>"$WORK/$2/atspi.log"
     fail "$1" "$2's OTR button for $3 reads '$got', not '$4'" "$WORK/$2/atspi.log"
 }
 # screenshot USER BUDDY FILE : the conversation window (its title is BUDDY) as FILE.
@@ -191,6 +193,86 @@ in_log $T-alice-reads-bob alice "bob@localhost[^:]*: $MSG_B"
 check $T-wire-has-data-messages grep -q '?OTR:AAMD' "$WIRE"
 no_plaintext $T-wire-no-plaintext "$MSG_A" "$MSG_B"
 otr_status $T-alice-status-unverified alice bob@localhost Unverified
-screenshot alice bob@localhost "$SHOTS/pidgin-unverified.png" && pass $T-screenshot ||
-    fail $T-screenshot "no conversation window to capture" "$WORK/import.log"
+screenshot alice bob@localhost "$SHOTS/pidgin-unverified.png" && pass $T-screenshot-unverified ||
+    fail $T-screenshot-unverified "no conversation window to capture" "$WORK/import.log"
+
+# carol: profanity (Debian's) on our library.
+PROF=$WORK/carol
+profanity_home "$PROF" carol
+C=$(tmux_start carol env HOME="$PROF" XDG_CONFIG_HOME="$PROF/config" XDG_DATA_HOME="$PROF/data" \
+    TERM=screen $(lib_env ours) profanity -a carol@localhost)
+# Waits for carol's screen to show REGEX (COUNT times); the scenario stops at a miss.
+on_carol() { # on_carol NAME REGEX [COUNT]
+    local deadline=$((SECONDS + SECS))
+    while [ $SECONDS -lt $deadline ]; do
+        [ "$(pane carol | grep -Ec -- "$2")" -ge "${3:-1}" ] && { pass "$1"; return 0; }
+        sleep 0.3
+    done
+    pane carol >"$WORK/carol.pane"
+    fail "$1" "profanity never showed /$2/" "$WORK/carol.pane"
+    exit 0
+}
+# Answers the SMP request open in alice's Pidgin with SECRET, through its dialog.
+smp_answer() { # smp_answer NAME SECRET
+    local deadline=$((SECONDS + SECS))
+    while [ $SECONDS -lt $deadline ]; do
+        [ "$(DBUS_SESSION_BUS_ADDRESS="unix:path=$WORK/alice/bus" timeout 20 /usr/bin/python3 \
+            "$HERE/atspi.py" answer "$PID_alice" "$2" 2>>"$WORK/alice/atspi.log")" = answered ] && { pass "$1"; return 0; }
+        sleep 1
+    done
+    fail "$1" "no Authenticate Buddy dialog to answer in alice's Pidgin" "$WORK/alice/atspi.log"
+    exit 0
+}
+on_carol $T-profanity-connects "logged in successfully"
+check_loaded $T-profanity-loads-ours "$C" ours
+type_line carol "/otr gen"
+on_carol $T-profanity-keygen "Private key generation complete"
+type_line carol "/msg alice@localhost"
+MSG_A2="alice-to-carol-$RANDOM$RANDOM"
+MSG_C="carol-answers-$RANDOM$RANDOM"
+say alice carol@localhost "$MSG_A2"
+on_carol $T-profanity-secure "OTR session started"
+on_carol $T-profanity-reads-alice "$MSG_A2"
+type_line carol "$MSG_C"
+in_log $T-alice-reads-carol alice "carol@localhost[^:]*: $MSG_C"
+no_plaintext $T-profanity-wire-no-plaintext "$MSG_A2" "$MSG_C"
+
+# SMP from profanity: a question (only carol learns), a wrong secret (which, as in
+# libotr, leaves the fingerprint untrusted), then a shared secret (both learn, and the
+# library marks carol's fingerprint "smp", which pidgin-otr shows as Private).
+type_line carol '/otr question "Favourite colour?" blue'
+smp_answer $T-alice-answers-question blue
+on_carol $T-smpq-success "Authentication successful"
+type_line carol "/otr secret red"
+smp_answer $T-alice-answers-wrong-secret green
+on_carol $T-smp-wrong-secret "Authentication failed"
+type_line carol "/otr secret s3cret"
+smp_answer $T-alice-answers-secret s3cret
+on_carol $T-smp-success "Authentication successful" 2
+FPS=$WORK/alice/purple/otr.fingerprints
+if wait_for "$FPS" "^carol@localhost	alice@localhost/pidgin	prpl-jabber	[0-9a-f]{40}	smp" $SECS; then
+    pass $T-fingerprint-trusted-after-smp
+else fail $T-fingerprint-trusted-after-smp "no smp trust for carol" "$FPS"; fi
+otr_status $T-alice-status-private alice carol@localhost Private
+screenshot alice carol@localhost "$SHOTS/pidgin-private.png" && pass $T-screenshot-private ||
+    fail $T-screenshot-private "no conversation window to capture" "$WORK/import.log"
+
+# Pidgin restarts: its key and carol's trusted fingerprint are read back by our library,
+# and the new session with carol is private (verified) at once.
+stop_pid "$PID_alice"
+start_pidgin alice
+connected $T-restart-alice-connects alice
+check_loaded $T-restart-alice-loads-ours "$PID_alice" ours
+MSG_A3="after-restart-$RANDOM$RANDOM"
+say alice carol@localhost "$MSG_A3"
+on_carol $T-restart-profanity-reads-alice "$MSG_A3"
+otr_status $T-restart-status-private alice carol@localhost Private
+no_plaintext $T-restart-wire-no-plaintext "$MSG_A3"
+
+# Finishing: carol ends the session, alice's Pidgin says so.
+type_line carol "/otr end"
+in_log $T-alice-sees-finish alice "carol@localhost(/prof)? has ended his/her private conversation"
+otr_status $T-alice-status-finished alice carol@localhost Finished
+type_line carol "/quit"
+wait_exit "$C" 10 && pass $T-profanity-exits || fail $T-profanity-exits "profanity did not quit"
 exit 0

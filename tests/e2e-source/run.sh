@@ -11,7 +11,7 @@ cd "$(dirname "$0")/../.." || exit 1
 ROOT=$PWD
 OUT=$ROOT/build/e2e-source
 INST=$OUT/inst
-SCENARIOS=${*:-irssi bitlbee pidgin hexchat}
+SCENARIOS=${*:-irssi bitlbee pidgin}
 [ -e build/libotr.so.5 ] || { echo "build/libotr.so.5 missing: run make lib"; exit 1; }
 mkdir -p "$OUT"
 exec 8>"$OUT/.run.lock"
