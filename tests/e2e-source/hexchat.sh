@@ -41,16 +41,7 @@ spawn "$WORK/relay.log" python3 "$E2E_DIR/relay.py" "$RELAY_PORT" "$IRC_PORT" "$
 wait_port "$IRC_PORT" 10 && wait_port "$RELAY_PORT" 10 ||
     { fail $T-servers "ngircd or relay did not listen" "$WORK/ngircd.log" "$WORK/relay.log"; exit 0; }
 
-# An X display of our own.
-DISP=
-for n in $(seq 100 159); do
-    [ -e "/tmp/.X$n-lock" ] || [ -e "/tmp/.X11-unix/X$n" ] || { DISP=$n; break; }
-done
-spawn "$WORK/xvfb.log" Xvfb ":$DISP" -screen 0 1280x1024x24 -nolisten tcp
-export DISPLAY=:$DISP
-deadline=$((SECONDS + 15))
-until xdpyinfo >/dev/null 2>&1 || [ $SECONDS -ge $deadline ]; do sleep 0.2; done
-xdpyinfo >/dev/null 2>&1 || { fail $T-xvfb "Xvfb did not start" "$WORK/xvfb.log"; exit 0; }
+start_xvfb || { fail $T-xvfb "Xvfb did not start" "$WORK/xvfb.log"; exit 0; }
 
 # bob: irssi with its OTR module, logging every window.
 mkdir -p "$WORK/bob"

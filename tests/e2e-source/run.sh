@@ -21,7 +21,8 @@ log=$OUT/results.txt
 
 # What the builds and the scenarios need beyond make e2e's packages (as root).
 PACKAGES="dpkg-dev build-essential autoconf automake libtool pkg-config meson ninja-build
-    pidgin libpurple-bin hexchat xvfb xauth xdotool dbus-x11 imagemagick x11-utils"
+    pidgin libpurple-bin hexchat xvfb xauth xdotool dbus-x11 imagemagick x11-utils
+    at-spi2-core python3-pyatspi libatk-adaptor libgail-common"
 if [ "$(id -u)" = 0 ]; then
     missing=$(for p in $PACKAGES; do dpkg -s "$p" >/dev/null 2>&1 || echo "$p"; done)
     [ -z "$missing" ] || DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq $missing >"$OUT/install.log" 2>&1 ||
