@@ -28,7 +28,8 @@
 #   make fuzz-replay          every checked-in fuzz corpus and regression input, on stable
 #   make fuzz-seeds           adds seeds from real sessions (ours and Debian's) to fuzz/corpus
 #   make bench                bench/otrbench.c on Debian's libotr and on ours, side by side
-#                             (BENCHMARKS.md), then the Rust benchmarks (cargo bench); not in check
+#                             (BENCHMARKS.md), then the Rust benchmarks (cargo bench, with the
+#                             D-H exponentiation beside GMP and libgcrypt: needs libgmp-dev); not in check
 
 PREFIX     ?= /usr/local
 LIBDIR     ?= $(PREFIX)/lib
@@ -132,9 +133,11 @@ REF_LIB  = $(shell $(REF_CC) --lib)
 
 # The reference libotr and the tools the tests compare against; the clients of make e2e.
 TEST_PACKAGES := libotr5 libotr5-dev libotr5-bin libgcrypt20-dev python3-potr pkg-config valgrind autoconf automake
+# make bench also times GMP beside ours and libgcrypt (bench/modexp.c, built by cargo bench).
+BENCH_PACKAGES := libgmp-dev
 E2E_PACKAGES  := tmux ngircd irssi irssi-plugin-otr prosody profanity mcabber bitlbee bitlbee-plugin-otr
 test-deps:
-	@missing=$$(for p in $(TEST_PACKAGES) $(E2E_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	@missing=$$(for p in $(TEST_PACKAGES) $(E2E_PACKAGES) $(EXTRA_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 	    if [ "$$(id -u)" = 0 ]; then \
 	        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
@@ -207,6 +210,7 @@ check: lint cargo-test fuzz-replay abi-check install-check interop ffi-tests-sys
 # alternately (bench/compare.py); not part of check. BENCH_FLAGS go to compare.py
 # (e.g. BENCH_FLAGS="--rounds 3").
 BENCH_FLAGS ?=
+bench: EXTRA_PACKAGES := $(BENCH_PACKAGES)
 bench: lib test-deps
 	$(REF_CC) -O2 -g -Wall -Wextra -Wno-unused-parameter \
 	    -o $(BUILD)/otrbench bench/otrbench.c -lotr -ldl

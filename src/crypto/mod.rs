@@ -24,6 +24,7 @@ pub mod ake_keys;
 pub mod dh;
 pub mod dsa;
 mod fingerprint;
+pub(crate) mod monty;
 pub(crate) mod mpi;
 pub(crate) mod random;
 pub mod symmetric;
