@@ -45,7 +45,7 @@ HEADERS := $(wildcard include/libotr/*.h)
 TOOLS   := otr_parse otr_sesskeys otr_mackey otr_readforge otr_modify otr_remac
 ABI_CHECK ?= ../shared/abi/check
 
-.PHONY: fuzz fuzz-replay fuzz-seeds all lib tools install uninstall deb deb-check offline-check check demo bench lint flood test-deps cargo-test ffi-tests ffi-tests-system interop e2e headers install-check abi-check clean
+.PHONY: lib-asan check-asan ct-build check-ct dudect fuzz fuzz-replay fuzz-seeds all lib tools install uninstall deb deb-check offline-check check demo bench lint flood test-deps cargo-test ffi-tests ffi-tests-system interop e2e headers install-check abi-check clean
 
 all: lib tools
 
@@ -197,7 +197,63 @@ $(INTEROP_PEER): tests/interop/peer.c ffi-tests/snapshot.h
 interop: lib test-deps $(INTEROP_PEER)
 	python3 tests/interop/run.py --peer $(INTEROP_PEER) --ours $(BUILD) --reference-lib $(REF_LIB)
 
-check: lint cargo-test fuzz-replay abi-check install-check interop ffi-tests-system ffi-tests e2e
+check: lint cargo-test fuzz-replay abi-check install-check interop ffi-tests-system ffi-tests e2e check-ct
+
+# AddressSanitizer and UndefinedBehaviorSanitizer (SECURITY.md, "Sanitizers"). The
+# library is built by nightly Rust with -Zsanitizer=address over a rebuilt, instrumented
+# standard library (-Zbuild-std), with debug assertions and overflow checks, into
+# build/asan. One sanitizer runtime serves all: Rust's (ASAN_RT, which also holds
+# UBSan's handlers), linked into each test program; the C side is compiled with
+# -fsanitize=address,undefined. The C tests of ffi-tests/ and the interop suite run on it.
+HOST_TRIPLE := $(shell rustc -vV | sed -n 's/^host: //p')
+ASAN_RT      = $(shell rustc +nightly --print sysroot)/lib/rustlib/$(HOST_TRIPLE)/lib/librustc-nightly_rt.asan.a
+ASAN_RUSTFLAGS := -Zsanitizer=address -Cdebug-assertions=on -Coverflow-checks=on -Cforce-frame-pointers=yes
+ASAN_BUILD   := $(BUILD)/asan
+lib-asan:
+	RUSTFLAGS="$(ASAN_RUSTFLAGS)" $(CARGO) +nightly build -Zbuild-std=std,panic_abort \
+	    --target $(HOST_TRIPLE) --release --lib --target-dir target/asan
+	mkdir -p $(ASAN_BUILD)
+	cp target/asan/$(HOST_TRIPLE)/release/libotr.so $(ASAN_BUILD)/$(REALNAME)
+	ln -sf $(REALNAME) $(ASAN_BUILD)/$(SONAME)
+	ln -sf $(SONAME) $(ASAN_BUILD)/libotr.so
+
+# The interop peer on the same runtime. Debian's libotr and libgcrypt, in the pairings
+# that load them, leak by design (SECURITY.md): LeakSanitizer ignores leaks whose
+# allocation stack passes through them (tests/interop/lsan.supp).
+INTEROP_PEER_ASAN := tests/interop/build/peer-asan
+$(INTEROP_PEER_ASAN): tests/interop/peer.c ffi-tests/snapshot.h
+	@mkdir -p $(@D)
+	$(REF_CC) -O1 -g -Wall -Wextra -Wno-unused-parameter -fsanitize=address,undefined \
+	    -fno-sanitize-recover=all -fno-omit-frame-pointer -Iffi-tests -c -o $@.o $<
+	$(REF_CC) -o $@ $@.o -lotr -lgcrypt -ldl -rdynamic \
+	    -Wl,--whole-archive $(ASAN_RT) -Wl,--no-whole-archive -lpthread -lrt -lm
+
+check-asan: lib-asan test-deps $(INTEROP_PEER_ASAN)
+	$(MAKE) --no-print-directory -C ffi-tests LIBOTR=asan ASAN_RT=$(ASAN_RT)
+	ASAN_OPTIONS=exitcode=99:detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/interop/lsan.supp \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	    python3 tests/interop/run.py --peer $(INTEROP_PEER_ASAN) --ours $(ASAN_BUILD) --reference-lib $(REF_LIB)
+
+# Constant time (ct/, SECURITY.md "Constant time"): the ct crate builds the library with
+# --cfg otr_ct_validation (its crypto::ct marks call hooks) in ct/target. ctgrind runs
+# the secret paths under valgrind's memcheck with the secrets marked undefined (any
+# report fails; a deliberately leaky comparison and exponentiation must be reported);
+# dudect compares the timings of fixed and random secrets with Welch's t-test.
+CT_CARGO = cd ct && RUSTFLAGS="--cfg otr_ct_validation" $(CARGO)
+DUDECT_SAMPLES ?= 100000
+ct-build:
+	$(CT_CARGO) build --release
+	$(CT_CARGO) test --release
+
+check-ct: ct-build test-deps
+	@mkdir -p $(BUILD)
+	valgrind -q --error-limit=no --log-file=$(BUILD)/ctgrind.log ct/target/release/ctgrind \
+	    || { cat $(BUILD)/ctgrind.log; exit 1; }
+	@echo "(the reports of the deliberately leaky functions: $(BUILD)/ctgrind.log)"
+	ct/target/release/dudect 4000
+
+dudect: ct-build
+	nice ct/target/release/dudect $(DUDECT_SAMPLES)
 
 # One program, built once against Debian's headers, timed on Debian's libotr and on ours
 # alternately (bench/compare.py); not part of check. BENCH_FLAGS go to compare.py

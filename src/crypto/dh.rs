@@ -10,7 +10,7 @@
 //! Montgomery form over fixed-size integers.
 
 use super::mpi::{strip_leading_zeros, uint_from_be, uint_to_be, write_mpi};
-use super::{random, Error};
+use super::{ct, random, Error};
 use core::cmp::Ordering;
 use core::fmt;
 use crypto_bigint::modular::ConstMontyForm;
@@ -90,11 +90,14 @@ pub(crate) fn mul_mod_p(a: &U1536, b: &U1536) -> U1536 {
     value
 }
 
-/// `a^-1 mod p`, in constant time; 0 when `a` is 0 mod p (no inverse).
+/// `a^-1 mod p`, in constant time; 0 when `a` is 0 mod p (no inverse). Whether
+/// there is an inverse is selected in constant time too, not branched on: `a`
+/// may be a secret (Bob's own `Pb` and `Qb` in SMP step 4).
 pub(crate) fn inv_mod_p(a: &U1536) -> U1536 {
-    Option::<Element>::from(Element::new(a).invert())
-        .map(|inverse| inverse.retrieve())
-        .unwrap_or(U1536::ZERO)
+    let mut inverse = Element::new(a).invert().unwrap_or(Element::ZERO);
+    let value = inverse.retrieve();
+    inverse.as_montgomery_mut().zeroize();
+    value
 }
 
 /// `p - 2`, the largest legal group element (spec: "Check that ... are >= 2 and <= modulus-2").
@@ -170,7 +173,8 @@ impl KeyPair {
     /// that `g^x` is not a legal public value (x = 0).
     pub fn from_private_bytes(bytes: &[u8]) -> Result<Self, Error> {
         let private: U320 = uint_from_be(bytes).ok_or(Error::InvalidSecret)?;
-        let public = power(&U1536::from_u8(GENERATOR), &private);
+        // g^x is the public key: it goes on the wire.
+        let public = ct::public(power(&U1536::from_u8(GENERATOR), &private));
         let public = U1536::to_be_bytes(&public);
         let public = PublicKey::from_bytes(public.as_ref()).map_err(|_| Error::InvalidSecret)?;
         Ok(Self { private, public })

@@ -15,7 +15,7 @@
 //! arithmetic (Montgomery form, fixed-size integers) and zeroized afterwards.
 
 use super::mpi::{strip_leading_zeros, uint_from_be, uint_to_be};
-use super::{random, Error};
+use super::{ct, random, Error};
 use core::fmt;
 use crypto_bigint::modular::{FixedMontyForm, FixedMontyParams};
 use crypto_bigint::{CheckedAdd, Limb, NonZero, Odd, Reciprocal, Uint, Word, U1024, U192};
@@ -342,13 +342,13 @@ fn sign_once<const L: usize>(
     h: &FixedMontyForm<L>,
 ) -> Result<Option<Signature>, Error> {
     let k = domain.random_scalar()?;
-    let r = domain.g_pow(&k).rem(domain.q.modulus().as_nz_ref());
+    // r and s go on the wire.
+    let r = ct::public(domain.g_pow(&k).rem(domain.q.modulus().as_nz_ref()));
     let k = Zeroizing::new(FixedMontyForm::new(&k, &domain.q));
-    let Some(k_inv) = k.invert().into_option().map(Zeroizing::new) else {
-        return Ok(None);
-    };
+    // k is in 1 ..= q-1, so it has an inverse; were it 0, s would be 0 too.
+    let k_inv = Zeroizing::new(k.invert().unwrap_or(FixedMontyForm::zero(&domain.q)));
     let r_mod_q = FixedMontyForm::new(&r, &domain.q);
-    let s = Zeroizing::new((*k_inv * (*h + *x * r_mod_q)).retrieve());
+    let s = ct::public((*k_inv * (*h + *x * r_mod_q)).retrieve());
     if bool::from(r.is_zero()) || bool::from(s.is_zero()) {
         return Ok(None);
     }
