@@ -7,7 +7,8 @@
 #                             ACLOCALDIR=$(PREFIX)/share/aclocal (libotr.m4: AM_PATH_LIBOTR)
 #   make uninstall            removes exactly what install put there
 #   make install-check        installs into a staging DESTDIR, builds a client with pkg-config, uninstalls
-#   make check                cargo tests, C tests against ours and against Debian's libotr, interop, e2e
+#   make check                cargo tests, C tests against ours and against Debian's libotr, interop, e2e,
+#                             check-ct
 #   make interop              two-process conversations, ours and Debian's libotr in all four pairings
 #   make e2e                  real Debian clients and tools, unmodified, on build/libotr.so.5 (tests/e2e)
 #   make deb                  Debian packages in build/deb/: libotr5-rs (in place of libotr5),
@@ -23,6 +24,15 @@
 #                             and cargo-fuzz (installed if missing); fails on a crash (fuzz/)
 #   make fuzz-replay          every checked-in fuzz corpus and regression input, on stable
 #   make fuzz-seeds           adds seeds from real sessions (ours and Debian's) to fuzz/corpus
+#   make check-asan           the library built with AddressSanitizer (nightly, -Zbuild-std),
+#                             debug assertions and overflow checks in build/asan; the C tests
+#                             (compiled with -fsanitize=address,undefined), sanitizer canaries
+#                             and the interop suite on it (minutes; not in check)
+#   make miri                 the library's unit tests (core, FFI helpers) under Miri (nightly;
+#                             minutes; not in check)
+#   make check-ct             constant time: ctgrind (valgrind memcheck, secrets marked undefined)
+#                             over 13 secret paths, and a short dudect run (ct/; part of check)
+#   make dudect               the dudect timing test, DUDECT_SAMPLES timings a target (100000)
 #   make bench                bench/otrbench.c on Debian's libotr and on ours, side by side
 #                             (BENCHMARKS.md), then the Rust benchmarks (cargo bench); not in check
 
@@ -45,7 +55,7 @@ HEADERS := $(wildcard include/libotr/*.h)
 TOOLS   := otr_parse otr_sesskeys otr_mackey otr_readforge otr_modify otr_remac
 ABI_CHECK ?= ../shared/abi/check
 
-.PHONY: lib-asan check-asan ct-build check-ct dudect fuzz fuzz-replay fuzz-seeds all lib tools install uninstall deb deb-check offline-check check demo bench lint flood test-deps cargo-test ffi-tests ffi-tests-system interop e2e headers install-check abi-check clean
+.PHONY: lib-asan check-asan miri ct-build check-ct dudect fuzz fuzz-replay fuzz-seeds all lib tools install uninstall deb deb-check offline-check check demo bench lint flood test-deps cargo-test ffi-tests ffi-tests-system interop e2e headers install-check abi-check clean
 
 all: lib tools
 
@@ -157,6 +167,8 @@ lint:
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 	$(CARGO) fmt --check --manifest-path fuzz/Cargo.toml
 	cd fuzz && RUSTFLAGS="--cfg fuzzing" $(CARGO) clippy --release --no-default-features --all-targets -- -D warnings
+	$(CARGO) fmt --check --manifest-path ct/Cargo.toml
+	$(CT_CARGO) clippy --release --all-targets -- -D warnings
 
 # Fuzzing (fuzz/README.md). The targets are functions of the fuzz/ crate; built with
 # --cfg fuzzing, the library's random numbers are deterministic, so every input replays.
@@ -233,6 +245,16 @@ check-asan: lib-asan test-deps $(INTEROP_PEER_ASAN)
 	ASAN_OPTIONS=exitcode=99:detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/interop/lsan.supp \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	    python3 tests/interop/run.py --peer $(INTEROP_PEER_ASAN) --ours $(ASAN_BUILD) --reference-lib $(REF_LIB)
+
+# Miri (SECURITY.md, "Sanitizers"): the library's unit tests, the safe core's and those
+# of the FFI helpers' pointer work, under nightly's interpreter, which stops at undefined
+# behaviour (out-of-bounds or dangling pointers, uninitialised reads, aliasing). Tests
+# too slow for it (big-number arithmetic) say so with #[cfg_attr(miri, ignore = ...)];
+# property tests run 16 cases each instead of 256. Isolation is off: some tests read
+# the sample files.
+miri:
+	PROPTEST_CASES=16 MIRIFLAGS=-Zmiri-disable-isolation \
+	    $(CARGO) +nightly miri test --lib --target-dir target/miri
 
 # Constant time (ct/, SECURITY.md "Constant time"): the ct crate builds the library with
 # --cfg otr_ct_validation (its crypto::ct marks call hooks) in ct/target. ctgrind runs
