@@ -11,6 +11,10 @@
 #                             check-ct
 #   make interop              two-process conversations, ours and Debian's libotr in all four pairings
 #   make e2e                  real Debian clients and tools, unmodified, on build/libotr.so.5 (tests/e2e)
+#   make e2e-source           the real OTR plugins (pidgin-otr, hexchat-otr, irssi's, bitlbee's; mcabber
+#                             and profanity when their source is served) rebuilt from Debian's source
+#                             against our staged headers only, then the real-client tests on them,
+#                             Pidgin and HexChat included (tests/e2e-source; as root; not in check)
 #   make deb                  Debian packages in build/deb/: libotr5-rs (in place of libotr5),
 #                             libotr-rs-dev, libotr-rs-bin (packaging/deb/; dpkg-deb)
 #   make deb-check            installs them in a Debian 12 chroot beside irssi-plugin-otr (root)
@@ -55,7 +59,7 @@ HEADERS := $(wildcard include/libotr/*.h)
 TOOLS   := otr_parse otr_sesskeys otr_mackey otr_readforge otr_modify otr_remac
 ABI_CHECK ?= ../shared/abi/check
 
-.PHONY: lib-asan check-asan miri ct-build check-ct dudect fuzz fuzz-replay fuzz-seeds all lib tools install uninstall deb deb-check offline-check check demo bench lint flood test-deps cargo-test ffi-tests ffi-tests-system interop e2e headers install-check abi-check clean
+.PHONY: lib-asan check-asan miri ct-build check-ct dudect fuzz fuzz-replay fuzz-seeds all lib tools install uninstall deb deb-check offline-check check demo bench lint flood test-deps cargo-test ffi-tests ffi-tests-system interop e2e e2e-source headers install-check abi-check clean
 
 all: lib tools
 
@@ -292,6 +296,11 @@ bench: lib test-deps
 # Debian's libotr, irssi, profanity, mcabber and bitlbee over local servers (tests/e2e).
 e2e: lib tools test-deps
 	tests/e2e/run.sh
+
+# The real plugins rebuilt from source against our headers (apt-get source, build-dep;
+# build/e2e-source/), then make e2e's scenarios on them, Pidgin and HexChat (tests/e2e-source).
+e2e-source: lib tools test-deps
+	tests/e2e-source/run.sh
 
 headers:
 	OTR_UPDATE_HEADERS=1 $(CARGO) build --lib

@@ -46,16 +46,17 @@ RunMode = Daemon
 DaemonInterface = 127.0.0.1
 DaemonPort = $IRC_PORT
 ConfigDir = $WORK/bitlbee
-PluginDir = /usr/lib/bitlbee
+PluginDir = $BITLBEE_PLUGINDIR
 AuthMode = Open
 PidFile = $WORK/bitlbee/bitlbee.pid
 CONF
 BB_ENV=$(lib_env "$BITLBEE_LIB")
-spawn "$WORK/bitlbee/daemon.log" env $BB_ENV bitlbee -n -c "$WORK/bitlbee/bitlbee.conf" -d "$WORK/bitlbee"
+spawn "$WORK/bitlbee/daemon.log" env $BB_ENV "$BITLBEE" -n -c "$WORK/bitlbee/bitlbee.conf" -d "$WORK/bitlbee"
 BB=$!
 wait_port "$XMPP_PORT" 15 && wait_port "$RELAY_PORT" 10 && wait_port "$IRC_PORT" 10 ||
     { fail $T-servers "prosody, relay or bitlbee did not listen" "$WORK/prosody/out.log" "$WORK/bitlbee/daemon.log"; exit 0; }
 check_loaded $T-loads-$BITLBEE_LIB "$BB" "$BITLBEE_LIB"
+check_rebuilt $T-runs-rebuilt "$BB" "$BITLBEE" "$BITLBEE_PLUGINDIR/otr.so"
 
 # carol's IRC connection to bitlbee: fd 4, everything bitlbee says goes to irc.log.
 IRC=$WORK/irc.log
@@ -163,7 +164,7 @@ on_alice $T-profanity-sees-end "OTR session ended"
 # Restart bitlbee, stopped by its PID, on the same library: "identify" loads carol's
 # account, and the plugin's load hook her key and fingerprints.
 stop_pid "$BB"
-spawn "$WORK/bitlbee/daemon2.log" env $BB_ENV bitlbee -n -c "$WORK/bitlbee/bitlbee.conf" -d "$WORK/bitlbee"
+spawn "$WORK/bitlbee/daemon2.log" env $BB_ENV "$BITLBEE" -n -c "$WORK/bitlbee/bitlbee.conf" -d "$WORK/bitlbee"
 BB=$!
 wait_port "$IRC_PORT" 10 || { fail $T-restarts "bitlbee did not listen again" "$WORK/bitlbee/daemon2.log"; exit 0; }
 check_loaded $T-restart-loads-$BITLBEE_LIB "$BB" "$BITLBEE_LIB"

@@ -169,6 +169,30 @@ check_loaded() { # check_loaded NAME PID ours|system
     if [ "$got" = "$3" ]; then pass "$1"; else fail "$1" "PID $2 maps libotr: $got, expected $3"; fi
 }
 
+# The clients the scenarios start. make e2e-source (tests/e2e-source/run.sh) points these
+# at the programs and plugins it rebuilt from source against our headers, and sets
+# E2E_REBUILT=1; each scenario then also checks that the rebuilt files are the ones running.
+#   E2E_IRSSI            irssi (its OTR module comes from its own module directory)
+#   E2E_IRSSI_OTR        the OTR module that irssi must have loaded
+#   E2E_BITLBEE          bitlbee;  E2E_BITLBEE_PLUGINDIR: its plugin directory (otr.so)
+IRSSI=${E2E_IRSSI:-irssi}
+BITLBEE=${E2E_BITLBEE:-bitlbee}
+BITLBEE_PLUGINDIR=${E2E_BITLBEE_PLUGINDIR:-/usr/lib/bitlbee}
+# Under E2E_REBUILT: PASS when process PID runs each FILE (as its program or mapped).
+check_rebuilt() { # check_rebuilt NAME PID FILE...
+    [ -n "${E2E_REBUILT:-}" ] || return 0
+    local name=$1 pid=$2 f
+    shift 2
+    for f in "$@"; do
+        f=$(readlink -f "$f")
+        if [ "$(readlink -f "/proc/$pid/exe")" != "$f" ] && ! grep -qF "$f" "/proc/$pid/maps" 2>/dev/null; then
+            fail "$name" "PID $pid runs $(readlink -f "/proc/$pid/exe") without $f"
+            return
+        fi
+    done
+    pass "$name"
+}
+
 # profanity_home DIR [USER] : a profanity home in DIR (data and config) with the account
 # USER@localhost (default alice, password "pw"), connecting without TLS to
 # 127.0.0.1:$RELAY_PORT.
