@@ -31,13 +31,14 @@ fn mean_variance(x: &[f64]) -> (f64, f64) {
 }
 
 /// The t of the timings (nanoseconds, each with its class), all of them and cropped
-/// at each percentile of [`CROPS`]; the largest |t| is the verdict.
+/// at each percentile of [`CROPS`]; the largest |t| is the verdict. A crop that leaves
+/// a class fewer than two timings is left out (a leak that strong shows at the others).
 pub fn cropped_t(timings: &[(bool, u64)]) -> Vec<(f64, f64)> {
     let mut sorted: Vec<u64> = timings.iter().map(|&(_, ns)| ns).collect();
     sorted.sort_unstable();
     CROPS
         .iter()
-        .map(|&crop| {
+        .filter_map(|&crop| {
             let index = ((sorted.len() as f64 * crop) as usize).clamp(1, sorted.len()) - 1;
             let bound = sorted[index];
             let class = |fixed: bool| -> Vec<f64> {
@@ -47,7 +48,8 @@ pub fn cropped_t(timings: &[(bool, u64)]) -> Vec<(f64, f64)> {
                     .map(|&(_, ns)| ns as f64)
                     .collect()
             };
-            (crop, t(&class(true), &class(false)))
+            let (fixed, random) = (class(true), class(false));
+            (fixed.len() > 1 && random.len() > 1).then(|| (crop, t(&fixed, &random)))
         })
         .collect()
 }
@@ -71,12 +73,32 @@ mod tests {
     }
 
     #[test]
+    fn crops_leaving_a_class_empty_are_left_out() {
+        let timings: Vec<(bool, u64)> = (0..100u64)
+            .map(|i| (i < 50, 100 + 1000 * (i % 2)))
+            .collect();
+        assert!(cropped_t(&timings).iter().all(|(_, t)| t.is_finite()));
+        let split: Vec<(bool, u64)> = (0..100u64)
+            .map(|i| (i < 50, if i < 50 { 1 } else { 9 }))
+            .collect();
+        assert_eq!(
+            cropped_t(&split).len(),
+            5,
+            "the median crop keeps one class"
+        );
+    }
+
+    #[test]
     fn crops_keep_the_fast_timings() {
         let timings: Vec<(bool, u64)> = (0..1000u64)
             .map(|i| (i % 2 == 0, 100 + (i % 7) + if i % 2 == 0 { 50 } else { 0 }))
             .collect();
         let ts = cropped_t(&timings);
-        assert_eq!(ts.len(), CROPS.len());
+        assert_eq!(
+            ts.len(),
+            CROPS.len() - 1,
+            "below the median: only the fast class"
+        );
         assert!(max_abs_t(&ts) > THRESHOLD);
     }
 }

@@ -497,6 +497,10 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(
+        miri,
+        ignore = "four D-H exponentiations, about a minute each under Miri"
+    )]
     fn both_sides_agree() {
         let a = KeyPair::generate().unwrap();
         let b = KeyPair::generate().unwrap();
@@ -514,6 +518,10 @@ mod tests {
 
     /// The "almost Montgomery" exponentiation agrees with the plain one.
     #[test]
+    #[cfg_attr(
+        miri,
+        ignore = "dozens of exponentiations, checked against a plain one (hours under Miri)"
+    )]
     fn power_matches_plain_exponentiation() {
         let p_minus_2 = Element::MODULUS.as_ref().wrapping_sub(&U1536::from_u8(2));
         let bases = [U1536::from_u8(2), p_minus_2, U1536::MAX.shr_vartime(1)];
@@ -543,6 +551,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore = "six D-H exponentiations (~6 min under Miri)")]
     fn unchecked_exchange_agrees_with_key_pairs() {
         let a = KeyPair::generate().unwrap();
         let b = KeyPair::generate().unwrap();
@@ -562,6 +571,10 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(
+        miri,
+        ignore = "four D-H exponentiations over all 320 exponent bits, small as the values are (~4 min under Miri)"
+    )]
     fn unchecked_exchange_takes_degenerate_values() {
         // x = 0: g^0 = 1 and 0^0 = 1; x = 1, y = 0: the secret is 0 (an empty MPI).
         let ex = UncheckedExchange::compute(&[], &[0]).unwrap();

@@ -669,6 +669,10 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(
+        miri,
+        ignore = "DSA signatures and verifications with 1024-bit exponentiations (many minutes under Miri)"
+    )]
     fn sign_verify_round_trip() {
         let key = rfc6979_key();
         let data = [0xabu8; 32];
@@ -731,6 +735,10 @@ mod tests {
     /// A generated key has libotr's shape and a sound domain: p and q prime,
     /// q divides p-1, g ≠ 1 has order q, y = g^x; and it signs.
     #[test]
+    #[cfg_attr(
+        miri,
+        ignore = "DSA key generation: a search for a 1024-bit prime (hours under Miri)"
+    )]
     fn generated_key_is_well_formed() {
         let key = PrivateKey::generate().unwrap();
         let public = key.public();
@@ -759,6 +767,10 @@ mod tests {
     /// below SIEVE_BOUND, as trial division finds them, also for primes that
     /// divide the step.
     #[test]
+    #[cfg_attr(
+        miri,
+        ignore = "5 million 128-bit remainders against the sieve (hours under Miri)"
+    )]
     fn sieve_strikes_exactly_the_candidates_with_small_factors() {
         let sieve = Sieve::new();
         let primes: Vec<u128> = sieve

@@ -21,6 +21,7 @@ pub(crate) fn fill(buf: &mut [u8]) -> Result<(), Error> {
 #[cfg(fuzzing)]
 pub(crate) fn fill(buf: &mut [u8]) -> Result<(), Error> {
     deterministic::fill(buf);
+    super::ct::fresh_random(buf);
     Ok(())
 }
 
