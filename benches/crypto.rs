@@ -113,7 +113,8 @@ fn hex(bytes: &[u8]) -> String {
 /// exponent) in ours, GMP's `mpz_powm_sec` and libgcrypt's `gcry_mpi_powm`, round
 /// after round; every library's result must equal ours. Prints the fastest and the
 /// median of each, and ours against each as the median of the per-round ratios of
-/// the medians (like `bench/compare.py`), which cancels most of the machine's load.
+/// the fastest batches: on a shared machine a separate process's median depends on
+/// which core it lands on, its fastest batch much less.
 fn modexp_side_by_side(ours: &KeyPair, theirs: &PublicKey, rounds: usize) {
     let bin = build_modexp();
     let (x, y, p) = (ours.private_bytes(), theirs.to_bytes(), modulus());
@@ -134,14 +135,14 @@ fn modexp_side_by_side(ours: &KeyPair, theirs: &PublicKey, rounds: usize) {
             record(&c.name, c.min, c.median);
         }
     }
-    let ours_medians: Vec<Duration> = samples[0].1.iter().map(|s| s.1).collect();
+    let ours_minima: Vec<Duration> = samples[0].1.iter().map(|s| s.0).collect();
     for (name, runs) in &samples {
         let min = runs.iter().map(|s| s.0).min().expect("rounds");
         let mut medians: Vec<Duration> = runs.iter().map(|s| s.1).collect();
         let mut ratios: Vec<f64> = runs
             .iter()
-            .zip(&ours_medians)
-            .map(|(theirs, ours)| theirs.1.as_secs_f64() / ours.as_secs_f64())
+            .zip(&ours_minima)
+            .map(|(theirs, ours)| theirs.0.as_secs_f64() / ours.as_secs_f64())
             .collect();
         medians.sort();
         ratios.sort_by(f64::total_cmp);

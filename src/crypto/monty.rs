@@ -267,6 +267,48 @@ impl<const N: usize, const W: usize> Field<N, W> {
     }
 }
 
+impl<const N: usize, const W: usize> Field<N, W> {
+    /// `base_1^exponent_1 · base_2^exponent_2 · ... mod m` over the `bits` low bits of
+    /// each exponent, by Straus's method (one chain of squarings shared by all terms,
+    /// windows of 4 bits, a multiplication only for a nonzero digit). Variable
+    /// time: the time shows the exponents. Only for public bases and exponents;
+    /// each caller says why its inputs are public.
+    pub(crate) fn multi_pow_vartime<const K: usize>(
+        &self,
+        terms: [(&Uint<N>, &[Word]); K],
+        bits: u32,
+    ) -> Uint<N> {
+        const WINDOW: u32 = 4;
+        let tables: [[Words<N>; 1 << WINDOW]; K] = core::array::from_fn(|t| {
+            let x = self.to_montgomery(terms[t].0);
+            let mut table = [self.one; 1 << WINDOW];
+            for k in 1..table.len() {
+                table[k] = self.mul(&table[k - 1], &x);
+            }
+            table
+        });
+        let mut acc = self.one;
+        for n in (0..bits.div_ceil(WINDOW)).rev() {
+            let low = n * WINDOW;
+            if n + 1 < bits.div_ceil(WINDOW) {
+                for _ in 0..WINDOW {
+                    acc = self.square(&acc);
+                }
+            }
+            for (table, (_, exponent)) in tables.iter().zip(&terms) {
+                if low >= word_count_bits(exponent) {
+                    continue;
+                }
+                let digit = bits_at(exponent, low, WINDOW.min(bits - low)) as usize;
+                if digit != 0 {
+                    acc = self.mul(&acc, &table[digit]);
+                }
+            }
+        }
+        self.retrieve(&acc)
+    }
+}
+
 /// A table for exponentiations of one fixed base `g` with exponents of up to `bits`
 /// bits, by Lim and Lee's comb (CRYPTO '94): the exponent's bits are read as
 /// `teeth = log2(T)` rows of `spacing` bits, and entry `k` holds
@@ -507,6 +549,42 @@ mod tests {
                 .pow(&e.bitand(&U320::MAX.shr_vartime(160)))
                 .retrieve();
             assert_eq!(field.pow_comb(&comb, e.as_words(), 160), Some(expected));
+        }
+    }
+
+    /// Straus's multi-exponentiation agrees with the product of separate powers.
+    #[test]
+    fn multi_pow_agrees_with_separate_powers() {
+        let mut stream = Stream(5);
+        let odd = Odd::new(stream.uint::<16>().bitor(&U1024::ONE)).unwrap();
+        let params = FixedMontyParams::new_vartime(odd);
+        let field = Field::<16, 32>::new(&params);
+        let m_minus_1 = odd.get().wrapping_sub(&U1024::ONE);
+        let bases = [
+            U1024::ZERO,
+            U1024::ONE,
+            m_minus_1,
+            stream.uint(),
+            stream.uint(),
+        ];
+        let exponents = [
+            U320::ZERO,
+            U320::ONE,
+            U320::MAX,
+            stream.uint(),
+            stream.uint(),
+        ];
+        for (a, b) in bases.iter().zip(bases.iter().rev()) {
+            for (e, f) in exponents.iter().zip(exponents.iter().cycle().skip(2)) {
+                for bits in [320, 160, 1] {
+                    let expected = field.retrieve(&field.mul(
+                        &field.to_montgomery(&field.pow(a, e.as_words(), bits)),
+                        &field.to_montgomery(&field.pow(b, f.as_words(), bits)),
+                    ));
+                    let got = field.multi_pow_vartime([(a, e.as_words()), (b, f.as_words())], bits);
+                    assert_eq!(got, expected);
+                }
+            }
         }
     }
 
