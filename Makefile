@@ -38,7 +38,8 @@
 #                             over 13 secret paths, and a short dudect run (ct/; part of check)
 #   make dudect               the dudect timing test, DUDECT_SAMPLES timings a target (100000)
 #   make bench                bench/otrbench.c on Debian's libotr and on ours, side by side
-#                             (BENCHMARKS.md), then the Rust benchmarks (cargo bench); not in check
+#                             (BENCHMARKS.md), then the Rust benchmarks (cargo bench, with the
+#                             D-H exponentiation beside GMP and libgcrypt: needs libgmp-dev); not in check
 
 PREFIX     ?= /usr/local
 LIBDIR     ?= $(PREFIX)/lib
@@ -142,9 +143,11 @@ REF_LIB  = $(shell $(REF_CC) --lib)
 
 # The reference libotr and the tools the tests compare against; the clients of make e2e.
 TEST_PACKAGES := libotr5 libotr5-dev libotr5-bin libgcrypt20-dev python3-potr pkg-config valgrind autoconf automake
+# make bench also times GMP beside ours and libgcrypt (bench/modexp.c, built by cargo bench).
+BENCH_PACKAGES := libgmp-dev
 E2E_PACKAGES  := tmux ngircd irssi irssi-plugin-otr prosody profanity mcabber bitlbee bitlbee-plugin-otr
 test-deps:
-	@missing=$$(for p in $(TEST_PACKAGES) $(E2E_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	@missing=$$(for p in $(TEST_PACKAGES) $(E2E_PACKAGES) $(EXTRA_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 	    if [ "$$(id -u)" = 0 ]; then \
 	        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
@@ -285,6 +288,7 @@ dudect: ct-build
 # alternately (bench/compare.py); not part of check. BENCH_FLAGS go to compare.py
 # (e.g. BENCH_FLAGS="--rounds 3").
 BENCH_FLAGS ?=
+bench: EXTRA_PACKAGES := $(BENCH_PACKAGES)
 bench: lib test-deps
 	$(REF_CC) -O2 -g -Wall -Wextra -Wno-unused-parameter \
 	    -o $(BUILD)/otrbench bench/otrbench.c -lotr -ldl

@@ -33,6 +33,7 @@ FIGURES = [
     ("garbage_truncated_per_s", "rejecting garbage: data message cut in half", "msg/s", "higher"),
     ("garbage_forged_per_s", "rejecting garbage: data message with a bad MAC", "msg/s", "higher"),
     ("rss_baseline_kb", "peak RSS, one key loaded (floor)", "kB", "lower"),
+    ("rss_100_keys_kb", "peak RSS, 100 more private keys loaded", "kB", "lower"),
     ("rss_10000_contexts_kb", "peak RSS, 10,000 contexts", "kB", "lower"),
     ("rss_1000_sessions_kb", "peak RSS, 1,000 encrypted sessions (both ends)", "kB", "lower"),
     ("Ir_ake_and_100_messages", "instructions: one AKE + 100 one-way 100 B messages", "Ir", "lower"),
@@ -122,7 +123,7 @@ class Runner:
                 self.record(lib, self.run(lib, "speed", a.budget_ms, a.keygen_samples))
 
     def rss(self):
-        for mode in ("rss-baseline", "rss-contexts", "rss-sessions"):
+        for mode in ("rss-baseline", "rss-keys", "rss-contexts", "rss-sessions"):
             for r in range(self.args.rss_rounds):
                 for lib in LIBS:
                     print(f"  {mode} round {r + 1}: {lib}", file=sys.stderr, flush=True)

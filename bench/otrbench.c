@@ -13,6 +13,8 @@
  *   otrbench KEYFILE rss-baseline  peak RSS (kB) after loading one key: the floor
  *   otrbench KEYFILE rss-contexts  peak RSS (kB) with 10,000 contexts in one userstate
  *   otrbench KEYFILE rss-sessions  peak RSS (kB) with 1,000 encrypted sessions (both ends)
+ *   otrbench KEYFILE rss-keys      peak RSS (kB) with 100 more private keys loaded (copies of
+ *                                  KEYFILE's first key under 100 account names, one file)
  *   otrbench KEYFILE callgrind     fixed workloads, each dumped by callgrind on its own
  *                                  (run under valgrind --tool=callgrind --collect-atstart=no)
  *
@@ -449,6 +451,37 @@ static void many_sessions(int n)
     }
 }
 
+/* Writes a key file holding KEYFILE's first key under n account names and loads it
+ * into a userstate of its own. */
+static void many_keys(const char *keyfile, int n)
+{
+    static char text[1 << 16];
+    char path[] = "/tmp/otrbench-keys-XXXXXX", *start, *end, *name, *name_end;
+    FILE *in = fopen(keyfile, "r"), *out;
+    size_t len = in ? fread(text, 1, sizeof text - 1, in) : 0;
+    int fd = mkstemp(path);
+    OtrlUserState us = otrl_userstate_create();
+    if (in) fclose(in);
+    text[len] = '\0';
+    start = strstr(text, " (account");
+    end = start ? strstr(start + 1, " (account") : NULL;
+    if (!end && start) end = strrchr(start, ')');
+    name = start ? strstr(start, "(name \"") : NULL;
+    name_end = name ? strchr(name + 7, '"') : NULL;
+    if (!start || !end || !name || !name_end || name_end > end || fd < 0)
+        die("cannot copy the first key of the key file");
+    out = fdopen(fd, "w");
+    fprintf(out, "(privkeys\n");
+    for (int i = 0; i < n; i++)
+        fprintf(out, "%.*s(name \"key%03d@example.org\"%.*s", (int)(name - start), start, i,
+                (int)(end - name_end - 1), name_end + 1);
+    fprintf(out, ")\n");
+    fclose(out);
+    if (otrl_privkey_read(us, path) != 0) die("cannot read the copied keys");
+    unlink(path);
+    if (!otrl_privkey_find(us, "key099@example.org", "prpl-jabber")) die("a copied key is missing");
+}
+
 static void report_library(void)
 {
     Dl_info info;
@@ -462,7 +495,7 @@ static void report_library(void)
 int main(int argc, char **argv)
 {
     if (argc < 3) {
-        fprintf(stderr, "usage: %s KEYFILE speed|rss-baseline|rss-contexts|rss-sessions|callgrind"
+        fprintf(stderr, "usage: %s KEYFILE speed|rss-baseline|rss-contexts|rss-sessions|rss-keys|callgrind"
                 " [BUDGET_MS [KEYGEN_SAMPLES]]\n", argv[0]);
         return 1;
     }
@@ -484,6 +517,9 @@ int main(int argc, char **argv)
     } else if (!strcmp(mode, "rss-sessions")) {
         many_sessions(1000);
         printf("rss_1000_sessions_kb %ld\n", peak_rss_kb());
+    } else if (!strcmp(mode, "rss-keys")) {
+        many_keys(keyfile, 100);
+        printf("rss_100_keys_kb %ld\n", peak_rss_kb());
     } else if (!strcmp(mode, "callgrind")) {
         callgrind();
     } else {

@@ -463,6 +463,40 @@ static void test_bad_arguments(void)
     teardown(&a, &b);
 }
 
+/* hexchat-otr hands otrl_message_receiving the IRC line from its command on
+ * ("PRIVMSG nick :?OTR:..."): the library reads an OTR message from its first "?OTR",
+ * the instance tags of a v3 message included. */
+static void deliver_all_after(const char *prefix)
+{
+    while (q_head < q_tail) {
+        queued q = queue[q_head++];
+        char line[8192];
+        snprintf(line, sizeof line, "%s%s", prefix, q.msg);
+        receive(q.to, line);
+        free(q.msg);
+    }
+    q_head = q_tail = 0;
+}
+
+static void test_text_before_otr(void)
+{
+    party a, b;
+    setup(&a, &b, OTRL_POLICY_MANUAL);
+    char *msg = NULL;
+    send_text(&a, "?OTR?", OTRL_FRAGMENT_SEND_SKIP, &msg);
+    enqueue(&b, msg);
+    otrl_message_free(msg);
+    deliver_all_after("PRIVMSG alice :");
+    ConnContext *ca = best(&a), *cb = best(&b);
+    CHECK(ca && cb && ca->msgstate == OTRL_MSGSTATE_ENCRYPTED && cb->msgstate == OTRL_MSGSTATE_ENCRYPTED
+          && ca->protocol_version == 3, "text before ?OTR: the v3 AKE completes");
+    client_send(&b, "after a prefix");
+    deliver_all_after("PRIVMSG alice@example.org :");
+    CHECK(a.ret == 0 && a.shown && strcmp(a.shown, "after a prefix") == 0,
+          "text before ?OTR: a data message is read");
+    teardown(&a, &b);
+}
+
 int main(void)
 {
     OTRL_INIT;
@@ -480,5 +514,6 @@ int main(void)
     test_simultaneous_commits();
     test_smp_freed_in_callback();
     test_bad_arguments();
+    test_text_before_otr();
     HARNESS_EXIT();
 }

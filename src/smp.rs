@@ -29,7 +29,7 @@
 //! replaced.
 
 use crate::crypto::ct;
-use crate::crypto::dh::{inv_mod_p, mul_mod_p, p_minus_2, pow_mod_p, GENERATOR};
+use crate::crypto::dh::{inv_mod_p, mul_mod_p, p_minus_2, pow_generator, pow_mod_p};
 use crate::crypto::mpi::{uint_from_be, uint_to_be, write_mpi};
 use crate::crypto::random;
 use crate::wire::tlv::{types, Tlv};
@@ -1053,17 +1053,17 @@ fn until_nul(bytes: &[u8]) -> &[u8] {
 
 /// `g1^e mod p` (constant time in `e`).
 fn pow_g1(e: &Num) -> Num {
-    pow(&Num::from_u8(GENERATOR), e)
+    pow_generator(e.as_words(), Num::BITS)
 }
 
 /// `base^e mod p` over all 1536 bits of `e` (constant time in `e`).
 fn pow(base: &Num, e: &Num) -> Num {
-    pow_mod_p(base, e, Num::BITS)
+    pow_mod_p(base, e.as_words(), Num::BITS)
 }
 
 /// `base^e mod p` over the `bits` low bits of `e` (constant time in the value of `e`).
 fn pow_bits(base: &Num, e: &Num, bits: u32) -> Num {
-    pow_mod_p(base, e, bits)
+    pow_mod_p(base, e.as_words(), bits)
 }
 
 /// `D = r - x·c mod q`, the response of a proof (libotr: `gcry_mpi_mulm`

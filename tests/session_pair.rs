@@ -81,7 +81,7 @@ fn deliver(to: &mut Session, msg: &str, now: u64) -> Received {
     to.receive(msg.as_bytes(), now)
 }
 
-fn check_established(a: &Session, b: &Session, version: ProtocolVersion) {
+fn check_established(a: &mut Session, b: &mut Session, version: ProtocolVersion) {
     assert_eq!(a.msgstate(), MsgState::Encrypted);
     assert_eq!(b.msgstate(), MsgState::Encrypted);
     assert_eq!(a.protocol_version(), Some(version));
@@ -105,8 +105,8 @@ fn check_established(a: &Session, b: &Session, version: ProtocolVersion) {
 
 #[test]
 fn ake_v3_via_query() {
-    let (a, b) = established(ALLOW_V23);
-    check_established(&a, &b, ProtocolVersion::V3);
+    let (mut a, mut b) = established(ALLOW_V23);
+    check_established(&mut a, &mut b, ProtocolVersion::V3);
     assert_eq!(a.their_instance(), BOB_TAG);
     assert_eq!(b.their_instance(), ALICE_TAG);
     // Bob answered the query, so Bob sent the D-H Commit and the Reveal
@@ -121,7 +121,7 @@ fn ake_v2_when_one_side_allows_only_v2() {
     let query = String::from_utf8(a.query_message()).unwrap();
     let r = b.receive(query.as_bytes(), 1);
     pump(&mut b, &mut a, r.to_send(), 1);
-    check_established(&a, &b, ProtocolVersion::V2);
+    check_established(&mut a, &mut b, ProtocolVersion::V2);
     assert_eq!(a.their_instance(), 0);
 }
 
@@ -219,7 +219,7 @@ fn simultaneous_commits_larger_hash_wins() {
                 to_b.extend(a.receive(m.as_bytes(), 1).to_send());
             }
         }
-        check_established(&a, &b, ProtocolVersion::V3);
+        check_established(&mut a, &mut b, ProtocolVersion::V3);
     }
 }
 
@@ -239,7 +239,7 @@ fn master_session_takes_incoming_commit() {
         let key = b.receive(reply[0].as_bytes(), 1).to_send().remove(0);
         let sig = a.receive(key.as_bytes(), 1).to_send().remove(0);
         b.receive(sig.as_bytes(), 1);
-        check_established(&a, &b, ProtocolVersion::V3);
+        check_established(&mut a, &mut b, ProtocolVersion::V3);
     }
 }
 
@@ -254,7 +254,7 @@ fn repeated_dh_key_gets_same_reveal_signature() {
     assert_eq!(a.auth_state(), AuthState::AwaitingSig);
     let sig = b.receive(reveal2.as_bytes(), 1).to_send().remove(0);
     a.receive(sig.as_bytes(), 1);
-    check_established(&a, &b, ProtocolVersion::V3);
+    check_established(&mut a, &mut b, ProtocolVersion::V3);
 }
 
 #[test]
@@ -271,7 +271,7 @@ fn commit_while_awaiting_signature_restarts_as_responder() {
     pump(&mut a, &mut b, r.to_send(), 1);
     pump(&mut b, &mut a, Vec::new(), 1);
     // Alice's D-H Key went to Bob via pump(a→b) … deliver the rest.
-    check_established(&a, &b, ProtocolVersion::V3);
+    check_established(&mut a, &mut b, ProtocolVersion::V3);
 }
 
 #[test]

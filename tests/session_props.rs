@@ -709,6 +709,7 @@ impl AkeWorld {
             (a.their_instance(), b.their_instance()),
             (TAGS[BOB], TAGS[ALICE])
         );
+        let [a, b] = &mut self.s;
         prop_assert_eq!(a.extra_symmetric_key(), b.extra_symmetric_key());
         // Liveness: the session works both ways.
         for (from, text) in [(ALICE, "to bob"), (BOB, "to alice")] {

@@ -9,14 +9,16 @@
 //! (`otrl_dh_gen_keypair`). Every exponentiation runs in constant time in
 //! Montgomery form over fixed-size integers.
 
+use super::monty::{Comb, Field};
 use super::mpi::{strip_leading_zeros, uint_from_be, uint_to_be, write_mpi};
 use super::{ct, random, Error};
 use core::cmp::Ordering;
 use core::fmt;
-use crypto_bigint::modular::ConstMontyForm;
-use crypto_bigint::{const_monty_params, U1536, U320};
+use crypto_bigint::modular::{ConstMontyForm, ConstMontyParams};
+use crypto_bigint::{const_monty_params, Word, U1536, U320};
 use sha1::Sha1;
 use sha2::{Digest, Sha256};
+use std::sync::OnceLock;
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 const_monty_params!(
@@ -52,31 +54,42 @@ pub fn modulus() -> [u8; MODULUS_BYTES] {
     out
 }
 
-/// `base^exponent mod p`, in constant time with respect to `exponent`.
-///
-/// Uses crypto-bigint's exponentiation with "almost Montgomery"
-/// multiplication (Gueron, eprint 2011/239), which skips the conditional
-/// subtraction after each product and is about 7% faster here. Its final
-/// two conditional subtractions reduce fully when every intermediate value
-/// below 2^1536 is below 2p; that holds for this p, whose top 64 bits are all
-/// ones (2^1536 < 2p). The exponent is widened to 1536 bits, but only its 320
+/// `base^exponent mod p`, in constant time with respect to `exponent`: only its 320
 /// low bits are scanned.
 fn power(base: &U1536, exponent: &U320) -> U1536 {
-    let mut wide = exponent.resize::<{ U1536::LIMBS }>();
-    let value = pow_mod_p(base, &wide, U320::BITS);
-    wide.zeroize();
-    value
+    pow_mod_p(base, exponent.as_words(), U320::BITS)
 }
 
-/// `base^exponent mod p` over the `bits` low bits of `exponent`, in constant
-/// time with respect to the exponent's value (only `bits` may show in the
-/// timing). Same "almost Montgomery" exponentiation as [`power`]; used by
-/// the SMP (`crate::smp`), whose exponents are up to 1536 bits.
-pub(crate) fn pow_mod_p(base: &U1536, exponent: &U1536, bits: u32) -> U1536 {
-    let mut element = Element::new(base).pow_amm_bounded_exp(exponent, bits);
-    let value = element.retrieve();
-    element.as_montgomery_mut().zeroize();
-    value
+/// The group's arithmetic ([`Field`]: Montgomery form, dedicated squaring).
+fn group() -> Field<{ U1536::LIMBS }, { 2 * U1536::LIMBS }> {
+    Field::new(&Modp1536::PARAMS)
+}
+
+/// `base^exponent mod p` over the `bits` low bits of `exponent` (words least
+/// significant first), in constant time with respect to the base and the exponent's
+/// value (only `bits` may show in the timing). Used by the SMP (`crate::smp`) too,
+/// whose exponents are up to 1536 bits.
+pub(crate) fn pow_mod_p(base: &U1536, exponent: &[Word], bits: u32) -> U1536 {
+    group().pow(base, exponent, bits)
+}
+
+/// `g^exponent mod p` for the group's generator, over the `bits` low bits of
+/// `exponent`, in constant time with respect to the exponent's value: by comb
+/// tables of `g` ([`Comb`]), one for the D-H private keys (320 bits) and one for
+/// the SMP's exponents (1536 bits), each made on first use and kept (6 kB each).
+pub(crate) fn pow_generator(exponent: &[Word], bits: u32) -> U1536 {
+    static SHORT: OnceLock<Comb<{ U1536::LIMBS }, 32>> = OnceLock::new();
+    static LONG: OnceLock<Comb<{ U1536::LIMBS }, 32>> = OnceLock::new();
+    let (table, table_bits) = if bits <= U320::BITS {
+        (&SHORT, U320::BITS)
+    } else {
+        (&LONG, U1536::BITS)
+    };
+    let field = group();
+    let comb = table.get_or_init(|| field.comb(&U1536::from_u8(GENERATOR), table_bits));
+    field
+        .pow_comb(comb, exponent, bits)
+        .unwrap_or_else(|| field.pow(&U1536::from_u8(GENERATOR), exponent, bits))
 }
 
 /// `a * b mod p`; the Montgomery-form copies are wiped.
@@ -174,7 +187,7 @@ impl KeyPair {
     pub fn from_private_bytes(bytes: &[u8]) -> Result<Self, Error> {
         let private: U320 = uint_from_be(bytes).ok_or(Error::InvalidSecret)?;
         // g^x is the public key: it goes on the wire.
-        let public = ct::public(power(&U1536::from_u8(GENERATOR), &private));
+        let public = ct::public(pow_generator(private.as_words(), U320::BITS));
         let public = U1536::to_be_bytes(&public);
         let public = PublicKey::from_bytes(public.as_ref()).map_err(|_| Error::InvalidSecret)?;
         Ok(Self { private, public })
@@ -282,7 +295,7 @@ impl UncheckedExchange {
     /// allowed); `None` when `x` has more than 320 significant bits.
     pub fn compute(x: &[u8], y: &[u8]) -> Option<Self> {
         let x: Zeroizing<U320> = Zeroizing::new(uint_from_be(x)?);
-        let public = power(&U1536::from_u8(GENERATOR), &x);
+        let public = pow_generator(x.as_words(), U320::BITS);
         let mut s = power(&reduce_mod_p(y), &x);
         let secret = SharedSecret::from_value(&s);
         s.zeroize();

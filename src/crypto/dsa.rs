@@ -14,12 +14,13 @@
 //! The secret x and the per-signature nonce k are only used in constant-time
 //! arithmetic (Montgomery form, fixed-size integers) and zeroized afterwards.
 
+use super::monty::Field;
 use super::mpi::{strip_leading_zeros, uint_from_be, uint_to_be};
 use super::{ct, random, Error};
 use core::fmt;
 use crypto_bigint::modular::{FixedMontyForm, FixedMontyParams};
 use crypto_bigint::{CheckedAdd, Limb, NonZero, Odd, Reciprocal, Uint, Word, U1024, U192};
-use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
+use zeroize::{ZeroizeOnDrop, Zeroizing};
 
 pub use super::fingerprint::{fingerprint, fingerprint_data, Fingerprint};
 
@@ -47,13 +48,13 @@ const GENERATOR_ATTEMPTS: u32 = 64;
 /// Attempts at finding a nonce k that gives non-zero r and s.
 const SIGN_ATTEMPTS: usize = 16;
 
-/// Runs `$f::<LIMBS>($args)` with the smallest integer size that holds p.
+/// Runs `$f::<LIMBS, 2 * LIMBS>($args)` with the smallest integer size that holds p.
 macro_rules! with_size_of_p {
     ($p:expr, $fail:expr, $f:ident($($arg:expr),*)) => {
         match $p.len() {
-            0..=128 => $f::<16>($($arg),*),
-            129..=256 => $f::<32>($($arg),*),
-            257..=MAX_P_BYTES => $f::<48>($($arg),*),
+            0..=128 => $f::<16, 32>($($arg),*),
+            129..=256 => $f::<32, 64>($($arg),*),
+            257..=MAX_P_BYTES => $f::<48, 96>($($arg),*),
             _ => $fail,
         }
     };
@@ -161,7 +162,7 @@ impl PrivateKey {
     /// Generates a new key as libotr does (libgcrypt DSA with a 1024-bit p and
     /// a 160-bit q). This takes a while: it searches for two primes.
     pub fn generate() -> Result<Self, Error> {
-        generate_with::<16>(&generate_domain()?)
+        generate_with::<16, 32>(&generate_domain()?)
     }
 
     /// The public half of the key.
@@ -293,24 +294,21 @@ impl<const L: usize> Domain<L> {
         Ok(Zeroizing::new(c.rem(&q_minus_1).wrapping_add(&Uint::ONE)))
     }
 
-    /// `g^exponent mod p`, constant-time in `exponent` (< q).
-    fn g_pow(&self, exponent: &Uint<L>) -> Uint<L> {
-        let mut power =
-            FixedMontyForm::new(&self.g, &self.p).pow_bounded_exp(exponent, self.q_bits);
-        let value = power.retrieve();
-        power.zeroize();
-        value
+    /// `g^exponent mod p`, constant-time in `exponent` (< q): its `q_bits` low bits
+    /// are scanned ([`Field::pow`]; `W` is `2·L`).
+    fn g_pow<const W: usize>(&self, exponent: &Uint<L>) -> Uint<L> {
+        Field::<L, W>::new(&self.p).pow(&self.g, exponent.as_words(), self.q_bits)
     }
 }
 
-fn is_valid_public<const L: usize>(key: &PublicKey) -> bool {
+fn is_valid_public<const L: usize, const W: usize>(key: &PublicKey) -> bool {
     let (Some(domain), Some(y)) = (Domain::<L>::of(key), uint_from_be::<L>(&key.y)) else {
         return false;
     };
     y > Uint::ONE && &y < domain.p.modulus().as_ref()
 }
 
-fn is_valid_secret<const L: usize>(key: &PrivateKey) -> bool {
+fn is_valid_secret<const L: usize, const W: usize>(key: &PrivateKey) -> bool {
     let Some(domain) = Domain::<L>::of(&key.public) else {
         return false;
     };
@@ -321,13 +319,16 @@ fn is_valid_secret<const L: usize>(key: &PrivateKey) -> bool {
     bool::from(x.is_nonzero()) && *x < *domain.q()
 }
 
-fn sign_with<const L: usize>(key: &PrivateKey, data: &[u8]) -> Result<Signature, Error> {
+fn sign_with<const L: usize, const W: usize>(
+    key: &PrivateKey,
+    data: &[u8],
+) -> Result<Signature, Error> {
     let domain = Domain::<L>::of(&key.public).ok_or(Error::InvalidDsaKey)?;
     let x = Zeroizing::new(uint_from_be::<L>(&key.x).ok_or(Error::InvalidDsaKey)?);
     let x = Zeroizing::new(FixedMontyForm::new(&x, &domain.q));
     let h = Zeroizing::new(domain.reduce(data));
     for _ in 0..SIGN_ATTEMPTS {
-        if let Some(signature) = sign_once(&domain, &x, &h)? {
+        if let Some(signature) = sign_once::<L, W>(&domain, &x, &h)? {
             return Ok(signature);
         }
     }
@@ -336,14 +337,14 @@ fn sign_with<const L: usize>(key: &PrivateKey, data: &[u8]) -> Result<Signature,
 
 /// One signing attempt with a fresh nonce k: r = (g^k mod p) mod q,
 /// s = k^-1 (h + x r) mod q; `None` if r or s is zero.
-fn sign_once<const L: usize>(
+fn sign_once<const L: usize, const W: usize>(
     domain: &Domain<L>,
     x: &FixedMontyForm<L>,
     h: &FixedMontyForm<L>,
 ) -> Result<Option<Signature>, Error> {
     let k = domain.random_scalar()?;
     // r and s go on the wire.
-    let r = ct::public(domain.g_pow(&k).rem(domain.q.modulus().as_nz_ref()));
+    let r = ct::public(domain.g_pow::<W>(&k).rem(domain.q.modulus().as_nz_ref()));
     let k = Zeroizing::new(FixedMontyForm::new(&k, &domain.q));
     // k is in 1 ..= q-1, so it has an inverse; were it 0, s would be 0 too.
     let k_inv = Zeroizing::new(k.invert().unwrap_or(FixedMontyForm::zero(&domain.q)));
@@ -366,7 +367,11 @@ fn write_fixed<const L: usize>(out: &mut [u8], value: &Uint<L>) {
     out.copy_from_slice(&full[start..]);
 }
 
-fn verify_with<const L: usize>(key: &PublicKey, data: &[u8], signature: &Signature) -> bool {
+fn verify_with<const L: usize, const W: usize>(
+    key: &PublicKey,
+    data: &[u8],
+    signature: &Signature,
+) -> bool {
     let Some(domain) = Domain::<L>::of(key) else {
         return false;
     };
@@ -391,10 +396,13 @@ fn verify_with<const L: usize>(key: &PublicKey, data: &[u8], signature: &Signatu
     };
     let u1 = (h * w).retrieve();
     let u2 = (FixedMontyForm::new(&r, &domain.q) * w).retrieve();
-    let g = FixedMontyForm::new(&domain.g, &domain.p).pow_vartime(&u1);
-    let y = FixedMontyForm::new(&y, &domain.p).pow_vartime(&u2);
-    let v = (g * y)
-        .retrieve()
+    // g^u1 · y^u2 in one pass: the key, the signature and the signed data are all
+    // public, so are u1 and u2.
+    let v = Field::<L, W>::new(&domain.p)
+        .multi_pow_vartime(
+            [(&domain.g, u1.as_words()), (&y, u2.as_words())],
+            domain.q_bits,
+        )
         .rem_vartime(domain.q.modulus().as_nz_ref());
     v == r
 }
@@ -623,11 +631,11 @@ fn passes_fermat_base_2<const L: usize>(n: &Uint<L>) -> bool {
 }
 
 /// A key pair in the domain of `domain`: x random in 1 ..= q-1, y = g^x mod p.
-fn generate_with<const L: usize>(domain: &PublicKey) -> Result<PrivateKey, Error> {
+fn generate_with<const L: usize, const W: usize>(domain: &PublicKey) -> Result<PrivateKey, Error> {
     let PublicKey { p, q, g, .. } = domain;
     let arithmetic = Domain::<L>::of(domain).ok_or(Error::InvalidDsaKey)?;
     let x = arithmetic.random_scalar()?;
-    let y = arithmetic.g_pow(&x);
+    let y = arithmetic.g_pow::<W>(&x);
     PrivateKey::from_components(p, q, g, &uint_to_be(&y), &uint_to_be(&*x))
 }
 

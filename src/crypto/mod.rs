@@ -26,6 +26,7 @@ pub mod ct;
 pub mod dh;
 pub mod dsa;
 mod fingerprint;
+pub(crate) mod monty;
 pub(crate) mod mpi;
 pub(crate) mod random;
 pub mod symmetric;

@@ -62,9 +62,15 @@ impl std::error::Error for DataError {}
 /// One pair of our key and theirs (libotr's `DH_sesskeys`): the derived
 /// keys, both counters and whether the receiving MAC key has verified a
 /// message.
+///
+/// libotr derives the keys of a pair (a D-H exponentiation) as soon as the
+/// pair exists; most pairs are never used (a conversation sends with one pair
+/// and receives with one), so we derive them when a message first needs them
+/// ([`DataKeys::slot`]). Nothing on the wire depends on when.
 #[derive(Clone)]
 struct Slot {
-    keys: SessionKeys,
+    /// `None` until first needed.
+    keys: Option<SessionKeys>,
     send_ctr: Ctr,
     recv_ctr: Ctr,
     recv_mac_used: bool,
@@ -93,9 +99,10 @@ impl ReadyKeys {
 }
 
 impl Slot {
-    fn new(ours: &KeyPair, theirs: &dh::PublicKey) -> Self {
+    /// A pair whose keys are not derived yet.
+    fn new() -> Self {
         Self {
-            keys: SessionKeys::derive(ours, theirs),
+            keys: None,
             send_ctr: [0; 8],
             recv_ctr: [0; 8],
             recv_mac_used: false,
@@ -104,19 +111,22 @@ impl Slot {
         }
     }
 
-    /// The sending AES and MAC keys.
-    fn sending(&mut self) -> &ReadyKeys {
-        let keys = &self.keys;
-        self.sending
-            .get_or_insert_with(|| ReadyKeys::new(keys.sending_aes_key(), keys.sending_mac_key()))
+    /// The sending AES and MAC keys (`None` before the keys are derived).
+    fn sending(&mut self) -> Option<&ReadyKeys> {
+        let keys = self.keys.as_ref()?;
+        Some(
+            self.sending.get_or_insert_with(|| {
+                ReadyKeys::new(keys.sending_aes_key(), keys.sending_mac_key())
+            }),
+        )
     }
 
-    /// The receiving AES and MAC keys.
-    fn receiving(&mut self) -> &ReadyKeys {
-        let keys = &self.keys;
-        self.receiving.get_or_insert_with(|| {
+    /// The receiving AES and MAC keys (`None` before the keys are derived).
+    fn receiving(&mut self) -> Option<&ReadyKeys> {
+        let keys = self.keys.as_ref()?;
+        Some(self.receiving.get_or_insert_with(|| {
             ReadyKeys::new(keys.receiving_aes_key(), keys.receiving_mac_key())
-        })
+        }))
     }
 
     /// The MAC key to reveal when the slot is discarded: the receiving one,
@@ -124,7 +134,8 @@ impl Slot {
     /// MAC keys ... that were actually used to verify a MAC"; libotr never
     /// marks a sending MAC key used, so never reveals one either).
     fn used_mac_key(&self) -> Option<&MacKey> {
-        self.recv_mac_used.then_some(self.keys.receiving_mac_key())
+        let keys = self.keys.as_ref().filter(|_| self.recv_mac_used)?;
+        Some(keys.receiving_mac_key())
     }
 }
 
@@ -179,10 +190,7 @@ impl DataKeys {
     pub fn after_ake(ake: &AkeResult) -> Result<Self, crypto::Error> {
         let our_old_dh = ake.our_dh.clone();
         let our_dh = KeyPair::generate()?;
-        let slots = [
-            [Some(Slot::new(&our_dh, &ake.their_dh)), None],
-            [Some(Slot::new(&our_old_dh, &ake.their_dh)), None],
-        ];
+        let slots = [[Some(Slot::new()), None], [Some(Slot::new()), None]];
         Ok(Self {
             our_keyid: ake.our_keyid.wrapping_add(1),
             our_next_dh: Mpi::new(&our_dh.public().to_bytes()),
@@ -213,15 +221,31 @@ impl DataKeys {
 
     /// The extra symmetric key of the session keys we send with
     /// (`sesskeys[1][0]`, as `otrl_message_symkey` uses).
-    pub fn extra_symmetric_key(&self) -> Option<&ExtraKey> {
-        self.sending_slot().map(|s| s.keys.extra_key())
+    pub fn extra_symmetric_key(&mut self) -> Option<&ExtraKey> {
+        self.derive_keys(1, 0)?;
+        let slot = self.slots.get(1)?.first()?.as_ref()?;
+        slot.keys.as_ref().map(SessionKeys::extra_key)
     }
 
-    fn sending_slot(&self) -> Option<&Slot> {
-        self.slots
-            .get(1)
-            .and_then(|row| row.first())
-            .and_then(Option::as_ref)
+    /// Derives the keys of `sesskeys[i][j]` if this is their first use (`None`
+    /// if there is no such pair): the slot at `[i][j]` always pairs our key `i`
+    /// with their key `j` (the rotations move slots with their keys).
+    fn derive_keys(&mut self, i: usize, j: usize) -> Option<()> {
+        let ours = if i == 0 {
+            &self.our_dh
+        } else {
+            &self.our_old_dh
+        };
+        let theirs = if j == 0 {
+            Some(&self.their_y)
+        } else {
+            self.their_old_y.as_ref()
+        };
+        let slot = self.slots.get_mut(i)?.get_mut(j)?.as_mut()?;
+        if slot.keys.is_none() {
+            slot.keys = Some(SessionKeys::derive(ours, theirs?));
+        }
+        Some(())
     }
 
     /// Encrypt `payload` into an encoded Data Message (libotr's
@@ -236,10 +260,11 @@ impl DataKeys {
     ) -> Option<Vec<u8>> {
         let sender_keyid = self.our_keyid.wrapping_sub(1);
         let recipient_keyid = self.their_keyid;
+        self.derive_keys(1, 0)?;
         let slot = self.slots.get_mut(1)?.get_mut(0)?.as_mut()?;
         increment(&mut slot.send_ctr);
         let ctr = slot.send_ctr;
-        let ready = slot.sending();
+        let ready = slot.sending()?;
         ready.aes.apply_in_place(&ctr, &mut payload);
         // Encrypted in place: what is taken out of the wiping wrapper is
         // ciphertext only. The wrapper is left holding an empty vector, with
@@ -270,17 +295,20 @@ impl DataKeys {
     /// changes unless the MAC verifies.
     pub fn decrypt(&mut self, msg: DataMessage) -> Result<Decrypted, DataError> {
         let (i, j) = self.slot_index(&msg)?;
+        let unknown = DataError::UnknownKeyId {
+            sender: msg.sender_keyid,
+            recipient: msg.recipient_keyid,
+        };
+        self.derive_keys(i, j).ok_or(unknown.clone())?;
         let slot = self
             .slots
             .get_mut(i)
             .and_then(|row| row.get_mut(j))
             .and_then(Option::as_mut)
-            .ok_or(DataError::UnknownKeyId {
-                sender: msg.sender_keyid,
-                recipient: msg.recipient_keyid,
-            })?;
+            .ok_or(unknown.clone())?;
         let mac = slot
             .receiving()
+            .ok_or(unknown.clone())?
             .hmac
             .mac_pieces(&[&msg.mac_input_head(), &msg.encrypted_message]);
         if !macs_equal(&mac, &msg.mac) {
@@ -300,8 +328,9 @@ impl DataKeys {
         };
         slot.recv_ctr = msg.ctr;
         let mut payload = Zeroizing::new(msg.encrypted_message);
-        slot.receiving().aes.apply_in_place(&msg.ctr, &mut payload);
-        let extra_key = Zeroizing::new(*slot.keys.extra_key());
+        let keys = slot.receiving().ok_or(unknown.clone())?;
+        keys.aes.apply_in_place(&msg.ctr, &mut payload);
+        let extra_key = Zeroizing::new(*slot.keys.as_ref().ok_or(unknown)?.extra_key());
         if msg.recipient_keyid == self.our_keyid {
             self.rotate_ours()
                 .map_err(|e| DataError::Malformed(e.to_string()))?;
@@ -353,12 +382,8 @@ impl DataKeys {
             self.save_mac_keys(slot);
         }
         self.our_keyid = self.our_keyid.wrapping_add(1);
-        let fresh_current = Slot::new(&self.our_dh, &self.their_y);
-        let fresh_old = self
-            .their_old_y
-            .as_ref()
-            .map(|old| Slot::new(&self.our_dh, old));
-        self.slots[0] = [Some(fresh_current), fresh_old];
+        let fresh_old = self.their_old_y.as_ref().map(|_| Slot::new());
+        self.slots[0] = [Some(Slot::new()), fresh_old];
         Ok(())
     }
 
@@ -376,8 +401,8 @@ impl DataKeys {
         }
         self.their_keyid = self.their_keyid.wrapping_add(1);
         let [newest, previous] = &mut self.slots;
-        newest[0] = Some(Slot::new(&self.our_dh, &self.their_y));
-        previous[0] = Some(Slot::new(&self.our_old_dh, &self.their_y));
+        newest[0] = Some(Slot::new());
+        previous[0] = Some(Slot::new());
     }
 }
 

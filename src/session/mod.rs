@@ -463,8 +463,10 @@ impl Session {
         self.keys.as_deref()
     }
     /// The extra symmetric key of the keys we send with.
-    pub fn extra_symmetric_key(&self) -> Option<&ExtraKey> {
-        self.keys.as_deref().and_then(DataKeys::extra_symmetric_key)
+    pub fn extra_symmetric_key(&mut self) -> Option<&ExtraKey> {
+        self.keys
+            .as_deref_mut()
+            .and_then(DataKeys::extra_symmetric_key)
     }
     /// `otr_offer`.
     pub fn offer(&self) -> Offer {

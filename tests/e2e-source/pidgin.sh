@@ -32,16 +32,7 @@ spawn "$WORK/relay.log" python3 "$E2E_DIR/relay.py" "$RELAY_PORT" "$XMPP_PORT" "
 wait_port "$XMPP_PORT" 15 && wait_port "$RELAY_PORT" 10 ||
     { fail $T-servers "prosody or relay did not listen" "$WORK/prosody/out.log" "$WORK/relay.log"; exit 0; }
 
-# An X display of our own.
-DISP=
-for n in $(seq 40 99); do
-    [ -e "/tmp/.X$n-lock" ] || [ -e "/tmp/.X11-unix/X$n" ] || { DISP=$n; break; }
-done
-spawn "$WORK/xvfb.log" Xvfb ":$DISP" -screen 0 1280x1024x24 -nolisten tcp
-export DISPLAY=:$DISP
-deadline=$((SECONDS + 15))
-until xdpyinfo >/dev/null 2>&1 || [ $SECONDS -ge $deadline ]; do sleep 0.2; done
-xdpyinfo >/dev/null 2>&1 || { fail $T-xvfb "Xvfb did not start" "$WORK/xvfb.log"; exit 0; }
+start_xvfb || { fail $T-xvfb "Xvfb did not start" "$WORK/xvfb.log"; exit 0; }
 
 # pidgin_home USER : a Pidgin configuration directory with USER's XMPP account (no TLS,
 # through the relay), the rebuilt pidgin-otr loaded, OTR automatic and required, text

@@ -11,7 +11,7 @@ cd "$(dirname "$0")/../.." || exit 1
 ROOT=$PWD
 OUT=$ROOT/build/e2e-source
 INST=$OUT/inst
-SCENARIOS=${*:-irssi bitlbee pidgin}
+SCENARIOS=${*:-irssi bitlbee bitlbee-mixed pidgin hexchat hexchat-mixed}
 [ -e build/libotr.so.5 ] || { echo "build/libotr.so.5 missing: run make lib"; exit 1; }
 mkdir -p "$OUT"
 exec 8>"$OUT/.run.lock"
@@ -21,7 +21,8 @@ log=$OUT/results.txt
 
 # What the builds and the scenarios need beyond make e2e's packages (as root).
 PACKAGES="dpkg-dev build-essential autoconf automake libtool pkg-config meson ninja-build
-    pidgin libpurple-bin hexchat xvfb xauth xdotool dbus-x11 imagemagick x11-utils"
+    pidgin libpurple-bin hexchat xvfb xauth xdotool dbus-x11 imagemagick x11-utils
+    at-spi2-core python3-pyatspi libatk-adaptor libgail-common"
 if [ "$(id -u)" = 0 ]; then
     missing=$(for p in $PACKAGES; do dpkg -s "$p" >/dev/null 2>&1 || echo "$p"; done)
     [ -z "$missing" ] || DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq $missing >"$OUT/install.log" 2>&1 ||
@@ -50,9 +51,9 @@ export E2E_SHOTS=$OUT
 needs() {
     case $1 in
         irssi) echo "$E2E_IRSSI $E2E_IRSSI_OTR" ;;
-        bitlbee) echo "$E2E_BITLBEE $E2E_BITLBEE_PLUGINDIR/otr.so" ;;
+        bitlbee | bitlbee-mixed) echo "$E2E_BITLBEE $E2E_BITLBEE_PLUGINDIR/otr.so" ;;
         pidgin) echo "$E2E_PIDGIN_OTR" ;;
-        hexchat) echo "$E2E_HEXCHAT_OTR" ;;
+        hexchat | hexchat-mixed) echo "$E2E_HEXCHAT_OTR $E2E_IRSSI" ;;
     esac
 }
 script() { if [ -e "tests/e2e-source/$1.sh" ]; then echo "tests/e2e-source/$1.sh"; else echo "tests/e2e/$1.sh"; fi; }

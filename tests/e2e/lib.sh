@@ -193,6 +193,17 @@ check_rebuilt() { # check_rebuilt NAME PID FILE...
     pass "$name"
 }
 
+# start_xvfb : an X server of our own on a display it chooses (-displayfd); exports
+# DISPLAY, or returns 1.
+start_xvfb() {
+    spawn "$WORK/xvfb.log" Xvfb -displayfd 3 -screen 0 1280x1024x24 -nolisten tcp 3>"$WORK/xvfb.display"
+    local deadline=$((SECONDS + 15))
+    until [ -s "$WORK/xvfb.display" ] || [ $SECONDS -ge $deadline ]; do sleep 0.2; done
+    [ -s "$WORK/xvfb.display" ] || return 1
+    export DISPLAY=:$(head -1 "$WORK/xvfb.display")
+    xdpyinfo >/dev/null 2>&1
+}
+
 # profanity_home DIR [USER] : a profanity home in DIR (data and config) with the account
 # USER@localhost (default alice, password "pw"), connecting without TLS to
 # 127.0.0.1:$RELAY_PORT.
