@@ -7,7 +7,8 @@
 #                             ACLOCALDIR=$(PREFIX)/share/aclocal (libotr.m4: AM_PATH_LIBOTR)
 #   make uninstall            removes exactly what install put there
 #   make install-check        installs into a staging DESTDIR, builds a client with pkg-config, uninstalls
-#   make check                cargo tests, C tests against ours and against Debian's libotr, interop, e2e
+#   make check                cargo tests, C tests against ours and against Debian's libotr, interop, e2e,
+#                             check-ct
 #   make interop              two-process conversations, ours and Debian's libotr in all four pairings
 #   make e2e                  real Debian clients and tools, unmodified, on build/libotr.so.5 (tests/e2e)
 #   make e2e-source           the real OTR plugins (pidgin-otr, hexchat-otr, irssi's, bitlbee's; mcabber
@@ -27,6 +28,15 @@
 #                             and cargo-fuzz (installed if missing); fails on a crash (fuzz/)
 #   make fuzz-replay          every checked-in fuzz corpus and regression input, on stable
 #   make fuzz-seeds           adds seeds from real sessions (ours and Debian's) to fuzz/corpus
+#   make check-asan           the library built with AddressSanitizer (nightly, -Zbuild-std),
+#                             debug assertions and overflow checks in build/asan; the C tests
+#                             (compiled with -fsanitize=address,undefined), sanitizer canaries
+#                             and the interop suite on it (minutes; not in check)
+#   make miri                 the library's unit tests (core, FFI helpers) under Miri (nightly;
+#                             minutes; not in check)
+#   make check-ct             constant time: ctgrind (valgrind memcheck, secrets marked undefined)
+#                             over 13 secret paths, and a short dudect run (ct/; part of check)
+#   make dudect               the dudect timing test, DUDECT_SAMPLES timings a target (100000)
 #   make bench                bench/otrbench.c on Debian's libotr and on ours, side by side
 #                             (BENCHMARKS.md), then the Rust benchmarks (cargo bench, with the
 #                             D-H exponentiation beside GMP and libgcrypt: needs libgmp-dev); not in check
@@ -50,7 +60,7 @@ HEADERS := $(wildcard include/libotr/*.h)
 TOOLS   := otr_parse otr_sesskeys otr_mackey otr_readforge otr_modify otr_remac
 ABI_CHECK ?= ../shared/abi/check
 
-.PHONY: fuzz fuzz-replay fuzz-seeds all lib tools install uninstall deb deb-check offline-check check demo bench lint flood test-deps cargo-test ffi-tests ffi-tests-system interop e2e e2e-source headers install-check abi-check clean
+.PHONY: lib-asan check-asan miri ct-build check-ct dudect fuzz fuzz-replay fuzz-seeds all lib tools install uninstall deb deb-check offline-check check demo bench lint flood test-deps cargo-test ffi-tests ffi-tests-system interop e2e e2e-source headers install-check abi-check clean
 
 all: lib tools
 
@@ -164,6 +174,8 @@ lint:
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 	$(CARGO) fmt --check --manifest-path fuzz/Cargo.toml
 	cd fuzz && RUSTFLAGS="--cfg fuzzing" $(CARGO) clippy --release --no-default-features --all-targets -- -D warnings
+	$(CARGO) fmt --check --manifest-path ct/Cargo.toml
+	$(CT_CARGO) clippy --release --all-targets -- -D warnings
 
 # Fuzzing (fuzz/README.md). The targets are functions of the fuzz/ crate; built with
 # --cfg fuzzing, the library's random numbers are deterministic, so every input replays.
@@ -204,7 +216,73 @@ $(INTEROP_PEER): tests/interop/peer.c ffi-tests/snapshot.h
 interop: lib test-deps $(INTEROP_PEER)
 	python3 tests/interop/run.py --peer $(INTEROP_PEER) --ours $(BUILD) --reference-lib $(REF_LIB)
 
-check: lint cargo-test fuzz-replay abi-check install-check interop ffi-tests-system ffi-tests e2e
+check: lint cargo-test fuzz-replay abi-check install-check interop ffi-tests-system ffi-tests e2e check-ct
+
+# AddressSanitizer and UndefinedBehaviorSanitizer (SECURITY.md, "Sanitizers"). The
+# library is built by nightly Rust with -Zsanitizer=address over a rebuilt, instrumented
+# standard library (-Zbuild-std), with debug assertions and overflow checks, into
+# build/asan. One sanitizer runtime serves all: Rust's (ASAN_RT, which also holds
+# UBSan's handlers), linked into each test program; the C side is compiled with
+# -fsanitize=address,undefined. The C tests of ffi-tests/ and the interop suite run on it.
+HOST_TRIPLE := $(shell rustc -vV | sed -n 's/^host: //p')
+ASAN_RT      = $(shell rustc +nightly --print sysroot)/lib/rustlib/$(HOST_TRIPLE)/lib/librustc-nightly_rt.asan.a
+ASAN_RUSTFLAGS := -Zsanitizer=address -Cdebug-assertions=on -Coverflow-checks=on -Cforce-frame-pointers=yes
+ASAN_BUILD   := $(BUILD)/asan
+lib-asan:
+	RUSTFLAGS="$(ASAN_RUSTFLAGS)" $(CARGO) +nightly build -Zbuild-std=std,panic_abort \
+	    --target $(HOST_TRIPLE) --release --lib --target-dir target/asan
+	mkdir -p $(ASAN_BUILD)
+	cp target/asan/$(HOST_TRIPLE)/release/libotr.so $(ASAN_BUILD)/$(REALNAME)
+	ln -sf $(REALNAME) $(ASAN_BUILD)/$(SONAME)
+	ln -sf $(SONAME) $(ASAN_BUILD)/libotr.so
+
+# The interop peer on the same runtime. Debian's libotr and libgcrypt, in the pairings
+# that load them, leak by design (SECURITY.md): LeakSanitizer ignores leaks whose
+# allocation stack passes through them (tests/interop/lsan.supp).
+INTEROP_PEER_ASAN := tests/interop/build/peer-asan
+$(INTEROP_PEER_ASAN): tests/interop/peer.c ffi-tests/snapshot.h
+	@mkdir -p $(@D)
+	$(REF_CC) -O1 -g -Wall -Wextra -Wno-unused-parameter -fsanitize=address,undefined \
+	    -fno-sanitize-recover=all -fno-omit-frame-pointer -Iffi-tests -c -o $@.o $<
+	$(REF_CC) -o $@ $@.o -lotr -lgcrypt -ldl -rdynamic \
+	    -Wl,--whole-archive $(ASAN_RT) -Wl,--no-whole-archive -lpthread -lrt -lm
+
+check-asan: lib-asan test-deps $(INTEROP_PEER_ASAN)
+	$(MAKE) --no-print-directory -C ffi-tests LIBOTR=asan ASAN_RT=$(ASAN_RT)
+	ASAN_OPTIONS=exitcode=99:detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/interop/lsan.supp \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	    python3 tests/interop/run.py --peer $(INTEROP_PEER_ASAN) --ours $(ASAN_BUILD) --reference-lib $(REF_LIB)
+
+# Miri (SECURITY.md, "Sanitizers"): the library's unit tests, the safe core's and those
+# of the FFI helpers' pointer work, under nightly's interpreter, which stops at undefined
+# behaviour (out-of-bounds or dangling pointers, uninitialised reads, aliasing). Tests
+# too slow for it (big-number arithmetic) say so with #[cfg_attr(miri, ignore = ...)];
+# property tests run 16 cases each instead of 256. Isolation is off: some tests read
+# the sample files.
+miri:
+	PROPTEST_CASES=16 MIRIFLAGS=-Zmiri-disable-isolation \
+	    $(CARGO) +nightly miri test --lib --target-dir target/miri
+
+# Constant time (ct/, SECURITY.md "Constant time"): the ct crate builds the library with
+# --cfg otr_ct_validation (its crypto::ct marks call hooks) in ct/target. ctgrind runs
+# the secret paths under valgrind's memcheck with the secrets marked undefined (any
+# report fails; a deliberately leaky comparison and exponentiation must be reported);
+# dudect compares the timings of fixed and random secrets with Welch's t-test.
+CT_CARGO = cd ct && RUSTFLAGS="--cfg otr_ct_validation" $(CARGO)
+DUDECT_SAMPLES ?= 100000
+ct-build:
+	$(CT_CARGO) build --release
+	$(CT_CARGO) test --release
+
+check-ct: ct-build test-deps
+	@mkdir -p $(BUILD)
+	valgrind -q --error-limit=no --log-file=$(BUILD)/ctgrind.log ct/target/release/ctgrind \
+	    || { cat $(BUILD)/ctgrind.log; exit 1; }
+	@echo "(the reports of the deliberately leaky functions: $(BUILD)/ctgrind.log)"
+	ct/target/release/dudect 4000
+
+dudect: ct-build
+	nice ct/target/release/dudect $(DUDECT_SAMPLES)
 
 # One program, built once against Debian's headers, timed on Debian's libotr and on ours
 # alternately (bench/compare.py); not part of check. BENCH_FLAGS go to compare.py

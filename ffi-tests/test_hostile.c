@@ -431,7 +431,7 @@ static size_t smp_body(unsigned char *out, unsigned int count, unsigned int mpis
     for (unsigned int i = 0; i < mpis; i++) {
         size_t l = i == which ? first_len : len;
         wire_put_int(out + at, l); at += 4;
-        if (i == which) memcpy(out + at, first, l);
+        if (i == which) { if (l) memcpy(out + at, first, l); }  /* first may be NULL */
         else memset(out + at, fill, l);
         at += l;
     }

@@ -11,7 +11,7 @@
 
 use super::monty::{Comb, Field};
 use super::mpi::{strip_leading_zeros, uint_from_be, uint_to_be, write_mpi};
-use super::{random, Error};
+use super::{ct, random, Error};
 use core::cmp::Ordering;
 use core::fmt;
 use crypto_bigint::modular::{ConstMontyForm, ConstMontyParams};
@@ -103,11 +103,14 @@ pub(crate) fn mul_mod_p(a: &U1536, b: &U1536) -> U1536 {
     value
 }
 
-/// `a^-1 mod p`, in constant time; 0 when `a` is 0 mod p (no inverse).
+/// `a^-1 mod p`, in constant time; 0 when `a` is 0 mod p (no inverse). Whether
+/// there is an inverse is selected in constant time too, not branched on: `a`
+/// may be a secret (Bob's own `Pb` and `Qb` in SMP step 4).
 pub(crate) fn inv_mod_p(a: &U1536) -> U1536 {
-    Option::<Element>::from(Element::new(a).invert())
-        .map(|inverse| inverse.retrieve())
-        .unwrap_or(U1536::ZERO)
+    let mut inverse = Element::new(a).invert().unwrap_or(Element::ZERO);
+    let value = inverse.retrieve();
+    inverse.as_montgomery_mut().zeroize();
+    value
 }
 
 /// `p - 2`, the largest legal group element (spec: "Check that ... are >= 2 and <= modulus-2").
@@ -183,7 +186,8 @@ impl KeyPair {
     /// that `g^x` is not a legal public value (x = 0).
     pub fn from_private_bytes(bytes: &[u8]) -> Result<Self, Error> {
         let private: U320 = uint_from_be(bytes).ok_or(Error::InvalidSecret)?;
-        let public = pow_generator(private.as_words(), U320::BITS);
+        // g^x is the public key: it goes on the wire.
+        let public = ct::public(pow_generator(private.as_words(), U320::BITS));
         let public = U1536::to_be_bytes(&public);
         let public = PublicKey::from_bytes(public.as_ref()).map_err(|_| Error::InvalidSecret)?;
         Ok(Self { private, public })
@@ -506,6 +510,10 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(
+        miri,
+        ignore = "four D-H exponentiations, about a minute each under Miri"
+    )]
     fn both_sides_agree() {
         let a = KeyPair::generate().unwrap();
         let b = KeyPair::generate().unwrap();
@@ -523,6 +531,10 @@ mod tests {
 
     /// The "almost Montgomery" exponentiation agrees with the plain one.
     #[test]
+    #[cfg_attr(
+        miri,
+        ignore = "dozens of exponentiations, checked against a plain one (hours under Miri)"
+    )]
     fn power_matches_plain_exponentiation() {
         let p_minus_2 = Element::MODULUS.as_ref().wrapping_sub(&U1536::from_u8(2));
         let bases = [U1536::from_u8(2), p_minus_2, U1536::MAX.shr_vartime(1)];
@@ -552,6 +564,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore = "six D-H exponentiations (~6 min under Miri)")]
     fn unchecked_exchange_agrees_with_key_pairs() {
         let a = KeyPair::generate().unwrap();
         let b = KeyPair::generate().unwrap();
@@ -571,6 +584,10 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(
+        miri,
+        ignore = "four D-H exponentiations over all 320 exponent bits, small as the values are (~4 min under Miri)"
+    )]
     fn unchecked_exchange_takes_degenerate_values() {
         // x = 0: g^0 = 1 and 0^0 = 1; x = 1, y = 0: the secret is 0 (an empty MPI).
         let ex = UncheckedExchange::compute(&[], &[0]).unwrap();

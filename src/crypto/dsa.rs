@@ -16,7 +16,7 @@
 
 use super::monty::Field;
 use super::mpi::{strip_leading_zeros, uint_from_be, uint_to_be};
-use super::{random, Error};
+use super::{ct, random, Error};
 use core::fmt;
 use crypto_bigint::modular::{FixedMontyForm, FixedMontyParams};
 use crypto_bigint::{CheckedAdd, Limb, NonZero, Odd, Reciprocal, Uint, Word, U1024, U192};
@@ -343,13 +343,13 @@ fn sign_once<const L: usize, const W: usize>(
     h: &FixedMontyForm<L>,
 ) -> Result<Option<Signature>, Error> {
     let k = domain.random_scalar()?;
-    let r = domain.g_pow::<W>(&k).rem(domain.q.modulus().as_nz_ref());
+    // r and s go on the wire.
+    let r = ct::public(domain.g_pow::<W>(&k).rem(domain.q.modulus().as_nz_ref()));
     let k = Zeroizing::new(FixedMontyForm::new(&k, &domain.q));
-    let Some(k_inv) = k.invert().into_option().map(Zeroizing::new) else {
-        return Ok(None);
-    };
+    // k is in 1 ..= q-1, so it has an inverse; were it 0, s would be 0 too.
+    let k_inv = Zeroizing::new(k.invert().unwrap_or(FixedMontyForm::zero(&domain.q)));
     let r_mod_q = FixedMontyForm::new(&r, &domain.q);
-    let s = Zeroizing::new((*k_inv * (*h + *x * r_mod_q)).retrieve());
+    let s = ct::public((*k_inv * (*h + *x * r_mod_q)).retrieve());
     if bool::from(r.is_zero()) || bool::from(s.is_zero()) {
         return Ok(None);
     }
@@ -677,6 +677,10 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(
+        miri,
+        ignore = "DSA signatures and verifications with 1024-bit exponentiations (many minutes under Miri)"
+    )]
     fn sign_verify_round_trip() {
         let key = rfc6979_key();
         let data = [0xabu8; 32];
@@ -739,6 +743,10 @@ mod tests {
     /// A generated key has libotr's shape and a sound domain: p and q prime,
     /// q divides p-1, g ≠ 1 has order q, y = g^x; and it signs.
     #[test]
+    #[cfg_attr(
+        miri,
+        ignore = "DSA key generation: a search for a 1024-bit prime (hours under Miri)"
+    )]
     fn generated_key_is_well_formed() {
         let key = PrivateKey::generate().unwrap();
         let public = key.public();
@@ -767,6 +775,10 @@ mod tests {
     /// below SIEVE_BOUND, as trial division finds them, also for primes that
     /// divide the step.
     #[test]
+    #[cfg_attr(
+        miri,
+        ignore = "5 million 128-bit remainders against the sieve (hours under Miri)"
+    )]
     fn sieve_strikes_exactly_the_candidates_with_small_factors() {
         let sieve = Sieve::new();
         let primes: Vec<u128> = sieve

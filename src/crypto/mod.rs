@@ -18,9 +18,11 @@
 //! Secrets (private exponents, session keys, DSA `x`) are zeroized on drop and
 //! never printed by `Debug`. Exponentiations with secret exponents run in
 //! constant time (Montgomery form, fixed-size integers from `crypto-bigint`).
-//! Randomness comes from the operating system.
+//! Randomness comes from the operating system. [`ct`] holds the marks that
+//! `make check-ct` uses to find secret-dependent branches and memory addresses.
 
 pub mod ake_keys;
+pub mod ct;
 pub mod dh;
 pub mod dsa;
 mod fingerprint;

@@ -2,13 +2,24 @@
 //! big-endian length followed by the minimum-length big-endian value), as far
 //! as the crypto code needs them (shared-secret hashing and fingerprints).
 
+use super::ct;
 use crypto_bigint::Uint;
+use subtle::{Choice, ConstantTimeEq};
 use zeroize::Zeroizing;
 
-/// `bytes` without its leading zero bytes.
+/// `bytes` without its leading zero bytes. The bytes are scanned in constant time;
+/// only the number of leading zeros comes out: a minimal MPI's length field shows
+/// it (spec "Data types"), and where the MPI is only hashed (the shared secret's
+/// `secbytes`, the SMP's hash inputs) the spec's encoding still lets it show in the
+/// hashing time (SECURITY.md, "Constant time").
 pub(crate) fn strip_leading_zeros(bytes: &[u8]) -> &[u8] {
-    let start = bytes.iter().position(|&b| b != 0).unwrap_or(bytes.len());
-    &bytes[start..]
+    let mut leading = Choice::from(1);
+    let mut zeros = 0usize;
+    for byte in bytes {
+        leading &= byte.ct_eq(&0);
+        zeros += usize::from(leading.unwrap_u8());
+    }
+    &bytes[ct::public(zeros)..]
 }
 
 /// Appends `value` (any big-endian bytes) to `out` as a minimum-length MPI.

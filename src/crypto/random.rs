@@ -1,4 +1,5 @@
 //! Randomness from the operating system (`getrandom`, through `rand`'s `SysRng`).
+//! Every buffer drawn is a secret for the constant-time check (`super::ct`).
 //!
 //! Fuzzing builds (`--cfg fuzzing`, as `cargo fuzz` sets) draw instead from a
 //! deterministic generator that a fuzz target reseeds before each input, so that a
@@ -11,13 +12,16 @@ use super::Error;
 pub(crate) fn fill(buf: &mut [u8]) -> Result<(), Error> {
     use rand::rngs::SysRng;
     use rand::TryRng;
-    SysRng.try_fill_bytes(buf).map_err(|_| Error::Random)
+    SysRng.try_fill_bytes(buf).map_err(|_| Error::Random)?;
+    super::ct::fresh_random(buf);
+    Ok(())
 }
 
 /// Fills `buf` from the fuzzing build's deterministic generator.
 #[cfg(fuzzing)]
 pub(crate) fn fill(buf: &mut [u8]) -> Result<(), Error> {
     deterministic::fill(buf);
+    super::ct::fresh_random(buf);
     Ok(())
 }
 

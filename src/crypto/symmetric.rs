@@ -172,9 +172,10 @@ impl core::fmt::Debug for HmacSha1 {
 }
 
 /// Compares two MACs in constant time (for inputs of equal length; the
-/// lengths themselves are public).
+/// lengths themselves are public). Whether they match is public: the message
+/// is accepted or not.
 pub fn macs_equal(a: &[u8], b: &[u8]) -> bool {
-    a.ct_eq(b).into()
+    super::ct::public(a.ct_eq(b).into())
 }
 
 #[cfg(test)]

@@ -95,3 +95,50 @@ unsafe fn copy_out(dst: *mut u8, src: &[u8]) -> size_t {
     }
     src.len()
 }
+
+/// The copies into C buffers and `malloc`ed strings; also run under Miri.
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::ptr;
+
+    #[test]
+    fn encode_and_decode_write_exactly_their_length() {
+        let data = [0xffu8, 0, 0x10, 0x20];
+        let mut text = [0 as c_char; 8];
+        let mut back = [0u8; 6];
+        // SAFETY: the buffers have the room each function's contract asks for.
+        unsafe {
+            let n = otrl_base64_encode(text.as_mut_ptr(), data.as_ptr(), data.len());
+            assert_eq!(n, 8);
+            let m = otrl_base64_decode(back.as_mut_ptr(), text.as_ptr(), n);
+            assert_eq!(&back[..m], &data);
+            assert_eq!(otrl_base64_encode(ptr::null_mut(), data.as_ptr(), 4), 0);
+            assert_eq!(otrl_base64_decode(ptr::null_mut(), text.as_ptr(), n), 0);
+            assert_eq!(otrl_base64_encode(text.as_mut_ptr(), ptr::null(), 0), 0);
+        }
+    }
+
+    #[test]
+    fn otr_messages_round_trip_through_malloc() {
+        let data = b"a message body";
+        // SAFETY: the strings and buffers are the library's, freed once with free().
+        unsafe {
+            let msg = otrl_base64_otr_encode(data.as_ptr(), data.len());
+            let text = c_bytes(msg).expect("a C string");
+            assert!(text.starts_with(b"?OTR:") && text.ends_with(b"."));
+            let (mut buf, mut len) = (ptr::null_mut(), 0);
+            assert_eq!(otrl_base64_otr_decode(msg, &mut buf, &mut len), 0);
+            assert_eq!(bytes(buf, len), data);
+            libc::free(buf.cast());
+            libc::free(msg.cast());
+            assert_eq!(otrl_base64_otr_decode(ptr::null(), &mut buf, &mut len), -2);
+            let cut = c"?OTR:AAAA";
+            assert_eq!(otrl_base64_otr_decode(cut.as_ptr(), &mut buf, &mut len), -2);
+            assert_eq!(
+                otrl_base64_otr_decode(cut.as_ptr(), ptr::null_mut(), &mut len),
+                -2
+            );
+        }
+    }
+}

@@ -192,16 +192,10 @@ unsafe fn buddy_order(context: *const ConnContext, key: BuddyKey) -> Ordering {
 }
 
 /// How the C string `s` (NULL: empty) sorts against the C string `key`, as
-/// `strcmp` sorts them.
+/// `strcmp` sorts them (byte by byte, unsigned; a prefix first).
 unsafe fn c_str_order(s: *const c_char, key: *const c_char) -> Ordering {
-    if s.is_null() {
-        return if *key == 0 {
-            Ordering::Equal
-        } else {
-            Ordering::Less
-        };
-    }
-    libc::strcmp(s, key).cmp(&0)
+    let (s, key) = (c_bytes(s), c_bytes(key));
+    s.unwrap_or_default().cmp(key.unwrap_or_default())
 }
 
 /// Whether a found context answers a request for `their_instance`: any context of the

@@ -92,26 +92,15 @@ pub(super) struct PrivAlloc {
 }
 
 impl PrivAlloc {
-    /// libotr's initial private state.
-    fn new() -> Self {
-        Self {
-            c: fresh_private_part(),
-            conn: None,
-        }
-    }
-
     /// The conversation, started if it was not.
     fn conn_mut(&mut self) -> &mut Conn {
         self.conn.get_or_insert_with(|| Box::new(Conn::new()))
     }
 }
 
-/// The private part `otrl_context_priv_new` gives: every member libotr sets
-/// there (no fragment, no keys, key ids, counters and times 0) is zero or NULL,
-/// and so are the ones it leaves unset.
+/// libotr's initial private state, the members of [`Idle`].
 const fn fresh_private_part() -> ConnContextPriv {
-    // SAFETY: every member is an integer, a pointer or an array of them, for
-    // which all-zero is a valid value.
+    // SAFETY: all-zero is a valid value of every member (see `Idle`).
     unsafe { std::mem::zeroed() }
 }
 
@@ -121,11 +110,20 @@ const fn fresh_private_part() -> ConnContextPriv {
 /// it is immutable, so it lies in read-only memory, and every writer goes
 /// through [`conn`] or [`private_part`], which give the context its own part
 /// first. Clients do not touch `context_priv` (libotr-abi.md).
-static IDLE: Idle = Idle(fresh_private_part());
+static IDLE: Idle = Idle {
+    bytes: [0; size_of::<ConnContextPriv>()],
+};
 
-/// [`IDLE`]'s type: a `ConnContextPriv` may be shared between threads when,
-/// as this one, it is never written.
-struct Idle(ConnContextPriv);
+/// [`IDLE`]'s type: a private part made of zero bytes, padding included, as
+/// `otrl_context_priv_new`'s `calloc`ed one. Every member libotr sets there (no
+/// fragment, no keys, key ids, counters and times 0) is zero or NULL, and so
+/// are the ones it leaves unset: every member is an integer, a pointer or an
+/// array of them, for which all-zero is a valid value.
+#[repr(C)]
+union Idle {
+    part: std::mem::ManuallyDrop<ConnContextPriv>,
+    bytes: [u8; size_of::<ConnContextPriv>()],
+}
 
 // SAFETY: `IDLE` is never written (see there): its pointers are NULL and only
 // ever read.
@@ -133,26 +131,24 @@ unsafe impl Sync for Idle {}
 
 /// The private part a new context starts with: the shared idle one.
 pub(super) fn idle_private_part() -> *mut ConnContextPriv {
-    ptr::addr_of!(IDLE.0).cast_mut()
+    ptr::addr_of!(IDLE.part)
+        .cast::<ConnContextPriv>()
+        .cast_mut()
 }
 
 /// Whether `context_priv` is the shared idle part.
 fn is_idle(context_priv: *const ConnContextPriv) -> bool {
-    ptr::eq(context_priv, &IDLE.0)
+    ptr::eq(context_priv, idle_private_part())
 }
 
 /// A new private context part, as libotr initialises it (NULL if memory runs out).
 #[no_mangle]
 pub extern "C" fn otrl_context_priv_new() -> *mut ConnContextPriv {
-    // From malloc, as libotr's: until its conversation starts, free() releases it.
-    // SAFETY: the block is checked and then initialised whole before use.
-    unsafe {
-        let alloc = libc::malloc(std::mem::size_of::<PrivAlloc>()).cast::<PrivAlloc>();
-        if !alloc.is_null() {
-            alloc.write(PrivAlloc::new());
-        }
-        alloc.cast()
-    }
+    // From the C heap, as libotr's: until its conversation starts, free() releases
+    // it. All zero bytes are libotr's initial state (see `Idle`) and a `conn` of
+    // `None` (a NULL `Box`): its conversation has not started.
+    // SAFETY: calloc gives initialised (zero) memory of PrivAlloc's size.
+    unsafe { libc::calloc(1, size_of::<PrivAlloc>()).cast() }
 }
 
 /// The context's own private part: the idle one is replaced by a new one the

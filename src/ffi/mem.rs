@@ -21,3 +21,19 @@ pub unsafe extern "C" fn otrl_mem_differ(
     let (a, b) = (super::bytes(buf1, len), super::bytes(buf2, len));
     c_int::from(!bool::from(a.ct_eq(b)))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn differ_reads_exactly_len_bytes() {
+        let (a, b) = ([1u8, 2, 3, 4], [1u8, 2, 3, 5]);
+        // SAFETY: both buffers hold at least the lengths given.
+        unsafe {
+            assert_eq!(otrl_mem_differ(a.as_ptr(), b.as_ptr(), 3), 0);
+            assert_eq!(otrl_mem_differ(a.as_ptr(), b.as_ptr(), 4), 1);
+            assert_eq!(otrl_mem_differ(std::ptr::null(), std::ptr::null(), 0), 0);
+        }
+    }
+}

@@ -196,3 +196,88 @@ unsafe fn with_file(
         Err(err) => err,
     }
 }
+
+/// The pointer helpers, also run under Miri (`make miri`).
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::ptr;
+
+    /// A node of a test list, laid out as libotr's.
+    #[repr(C)]
+    struct Node {
+        value: u32,
+        next: *mut Node,
+        tous: *mut *mut Node,
+    }
+
+    list_node!(Node);
+
+    fn node(value: u32) -> *mut Node {
+        Box::into_raw(Box::new(Node {
+            value,
+            next: ptr::null_mut(),
+            tous: ptr::null_mut(),
+        }))
+    }
+
+    /// The values from `head` on, checking that each node's `tous` points at the
+    /// pointer that points at it.
+    ///
+    /// # Safety
+    /// `head` must be a valid list head.
+    unsafe fn values(head: *mut *mut Node) -> Vec<u32> {
+        let mut out = Vec::new();
+        let mut slot = head;
+        while !(*slot).is_null() {
+            let n = *slot;
+            assert_eq!((*n).tous, slot);
+            out.push((*n).value);
+            slot = ptr::addr_of_mut!((*n).next);
+        }
+        out
+    }
+
+    #[test]
+    fn list_insert_and_remove_keep_the_links() {
+        // The head lives on the heap and is reached only by pointer, as in C.
+        let head: *mut *mut Node = Box::into_raw(Box::new(ptr::null_mut()));
+        let (a, b, c) = (node(1), node(2), node(3));
+        // SAFETY: the nodes are valid and in at most one list at a time.
+        unsafe {
+            list_insert(head, a);
+            list_insert(head, b);
+            list_insert(ptr::addr_of_mut!((*b).next), c);
+            assert_eq!(values(head), [2, 3, 1]);
+            list_remove(c);
+            assert_eq!(values(head), [2, 1]);
+            list_remove(b);
+            assert_eq!(values(head), [1]);
+            list_remove(a);
+            assert!((*head).is_null());
+            for n in [a, b, c] {
+                drop(Box::from_raw(n));
+            }
+            drop(Box::from_raw(head));
+        }
+    }
+
+    #[test]
+    fn malloc_copies_are_c_strings() {
+        // SAFETY: the copies are malloc'ed here and freed once.
+        unsafe {
+            for text in [&b"otr"[..], b""] {
+                let copy = malloc_c_string(text);
+                assert_eq!(c_bytes(copy), Some(text));
+                libc::free(copy.cast());
+            }
+            assert_eq!(c_bytes(ptr::null()), None);
+            assert_eq!(bytes(ptr::null(), 5), b"");
+            let mut out = 0u32;
+            store(&mut out, 7);
+            store(ptr::null_mut::<u32>(), 8);
+            assert_eq!(out, 7);
+        }
+        assert_eq!(c_string(b"ab\0cd").as_bytes(), b"ab");
+    }
+}

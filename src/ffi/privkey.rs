@@ -884,6 +884,10 @@ mod tests {
     /// key, whose fingerprint is the entry's, and whose signatures verify against the
     /// entry's `privkey`.
     #[test]
+    #[cfg_attr(
+        miri,
+        ignore = "reads a key file through C's fopen, which Miri cannot call"
+    )]
     fn private_key_of_list_entries() {
         let sample = concat!(
             env!("CARGO_MANIFEST_DIR"),
@@ -922,6 +926,10 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(
+        miri,
+        ignore = "reads a key file through C's fopen, which Miri cannot call"
+    )]
     fn key_without_x_cannot_sign() {
         let dir = std::env::temp_dir().join(format!("otr-privkey-unit-{}", std::process::id()));
         std::fs::write(

@@ -163,3 +163,72 @@ pub(super) unsafe fn from_c_list(mut tlv: *const OtrlTLV) -> Vec<Tlv> {
     }
     records
 }
+
+/// The list functions on chains built as C clients build them; also run under Miri
+/// (`make miri`), which checks every pointer step.
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Two nodes from `otrl_tlv_new`, linked by hand.
+    unsafe fn chain() -> *mut OtrlTLV {
+        let first = otrl_tlv_new(OTRL_TLV_SMP1Q, 3, b"abc".as_ptr());
+        let second = otrl_tlv_new(OTRL_TLV_PADDING, 0, ptr::null());
+        assert!(!first.is_null() && !second.is_null());
+        (*first).next = second;
+        first
+    }
+
+    #[test]
+    fn chain_serializes_parses_finds_and_frees() {
+        // SAFETY: every list here is made by this module and freed once.
+        unsafe {
+            let list = chain();
+            let len = otrl_tlv_seriallen(list);
+            assert_eq!(len, 4 + 3 + 4);
+            let mut buf = vec![0u8; len];
+            otrl_tlv_serialize(buf.as_mut_ptr(), list);
+            assert_eq!(buf, [0, 7, 0, 3, b'a', b'b', b'c', 0, 0, 0, 0]);
+            let parsed = otrl_tlv_parse(buf.as_ptr(), buf.len());
+            assert_eq!(from_c_list(parsed), from_c_list(list));
+            assert_eq!(otrl_tlv_find(parsed, OTRL_TLV_PADDING), (*parsed).next);
+            assert!(otrl_tlv_find(parsed, OTRL_TLV_SYMKEY).is_null());
+            otrl_tlv_serialize(ptr::null_mut(), list);
+            otrl_tlv_free(parsed);
+            otrl_tlv_free(list);
+        }
+    }
+
+    #[test]
+    fn truncated_last_record_is_dropped() {
+        let whole_and_cut = [0, 8, 0, 2, 1, 2, 0, 1, 0, 9, 7];
+        // SAFETY: the lists are made by otrl_tlv_parse and freed once.
+        unsafe {
+            let parsed = otrl_tlv_parse(whole_and_cut.as_ptr(), whole_and_cut.len());
+            assert_eq!(from_c_list(parsed), [Tlv::new(8, [1, 2])]);
+            assert!((*parsed).next.is_null());
+            otrl_tlv_free(parsed);
+            assert!(otrl_tlv_parse(whole_and_cut.as_ptr(), 3).is_null());
+            assert!(otrl_tlv_parse(ptr::null(), 0).is_null());
+            otrl_tlv_free(ptr::null_mut());
+        }
+    }
+
+    #[test]
+    fn c_list_keeps_order_and_values() {
+        let records = [
+            Tlv::new(1, []),
+            Tlv::new(2, vec![9; 300]),
+            Tlv::new(8, [4, 5]),
+        ];
+        let list = to_c_list(&records);
+        // SAFETY: `list` is made by to_c_list and freed once.
+        unsafe {
+            assert_eq!(from_c_list(list), records);
+            assert_eq!(usize::from((*(*list).next).len), 300);
+            otrl_tlv_free(list);
+        }
+        assert!(to_c_list(&[]).is_null());
+        assert!(new_tlv(1, &vec![0; 65536]).is_null());
+    }
+}
