@@ -222,13 +222,18 @@ impl World {
     /// A text shown as decrypted must be one that `from` sent, exactly, and (unless
     /// resent) shown once.
     fn check_decrypted(&mut self, from: usize, text: &[u8]) {
-        let (resent, body) = match text.strip_prefix(b"[resent] ") {
-            // libotr's last message is empty after a heartbeat or an SMP message (its
-            // Data Messages without text), and an error message makes it resend that.
-            Some(b"") => return,
-            Some(rest) => (true, rest),
-            None => (false, text),
-        };
+        // libotr keeps what it sent as the last message, prefix included, so a message
+        // resent twice arrives as "[resent] [resent] text".
+        let mut body = text;
+        while let Some(rest) = body.strip_prefix(b"[resent] ") {
+            body = rest;
+        }
+        let resent = body.len() < text.len();
+        // libotr's last message is empty after a heartbeat or an SMP message (its Data
+        // Messages without text), and an error message makes it resend that.
+        if resent && body.is_empty() {
+            return;
+        }
         let n = parse_number(body).unwrap_or_else(|| {
             panic!(
                 "decrypted text nobody sent: {:?}",
