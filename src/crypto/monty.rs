@@ -494,6 +494,10 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(
+        miri,
+        ignore = "dozens of 1536-bit exponentiations, each about a minute or more under Miri"
+    )]
     fn dh_group_agrees_with_crypto_bigint() {
         check_against_crypto_bigint::<24, 48, 5>(rfc3526_p(), &[], &[]);
         let p = rfc3526_p().get();
@@ -505,6 +509,10 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(
+        miri,
+        ignore = "dozens of 1024-bit exponentiations (tens of minutes under Miri)"
+    )]
     fn other_moduli_agree_with_crypto_bigint() {
         let mut stream = Stream(7);
         for _ in 0..3 {
@@ -522,6 +530,10 @@ mod tests {
     /// Comb exponentiation agrees with the fixed-window one, for the D-H group's
     /// generator and for another base and modulus, at several exponent lengths.
     #[test]
+    #[cfg_attr(
+        miri,
+        ignore = "dozens of exponentiations up to 1536-bit exponents (hours under Miri)"
+    )]
     fn comb_agrees_with_window() {
         let params = FixedMontyParams::new_vartime(rfc3526_p());
         let field = Field::<24, 48>::new(&params);
@@ -554,6 +566,10 @@ mod tests {
 
     /// Straus's multi-exponentiation agrees with the product of separate powers.
     #[test]
+    #[cfg_attr(
+        miri,
+        ignore = "about 225 exponentiations of 1024 bits (hours under Miri)"
+    )]
     fn multi_pow_agrees_with_separate_powers() {
         let mut stream = Stream(5);
         let odd = Odd::new(stream.uint::<16>().bitor(&U1024::ONE)).unwrap();
