@@ -19,27 +19,7 @@ T=hexchat
 [ "$HEXCHAT_LIB" = system ] && T=hexchat-mixed
 SECS=30
 
-IRC_PORT=$(free_port)
-RELAY_PORT=$(free_port)
-WIRE=$WORK/wire.log
-cat >"$WORK/ngircd.conf" <<CONF
-[Global]
-Name = irc.test
-Info = otr-rs e2e
-Listen = 127.0.0.1
-Ports = $IRC_PORT
-MotdPhrase = otr-rs
-[Limits]
-MaxNickLength = 30
-[Options]
-PAM = no
-Ident = no
-DNS = no
-CONF
-spawn "$WORK/ngircd.log" ngircd -n -f "$WORK/ngircd.conf"
-spawn "$WORK/relay.log" python3 "$E2E_DIR/relay.py" "$RELAY_PORT" "$IRC_PORT" "$WIRE"
-wait_port "$IRC_PORT" 10 && wait_port "$RELAY_PORT" 10 ||
-    { fail $T-servers "ngircd or relay did not listen" "$WORK/ngircd.log" "$WORK/relay.log"; exit 0; }
+start_ngircd $T
 
 start_xvfb || { fail $T-xvfb "Xvfb did not start" "$WORK/xvfb.log"; exit 0; }
 

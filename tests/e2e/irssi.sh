@@ -14,28 +14,9 @@
 #   smstate->nextExpected) and sets a fingerprint's trust to "" before starting SMP.
 source "$(dirname "$0")/lib.sh"
 
-IRC_PORT=$(free_port)
-RELAY_PORT=$(free_port)
-WIRE=$WORK/wire.log
 SECS=20
 
-cat >"$WORK/ngircd.conf" <<CONF
-[Global]
-Name = irc.test
-Info = otr-rs e2e
-Listen = 127.0.0.1
-Ports = $IRC_PORT
-MotdPhrase = otr-rs
-[Limits]
-MaxNickLength = 30
-[Options]
-PAM = no
-Ident = no
-DNS = no
-CONF
-spawn "$WORK/ngircd.log" ngircd -n -f "$WORK/ngircd.conf"
-spawn "$WORK/relay.log" python3 "$E2E_DIR/relay.py" "$RELAY_PORT" "$IRC_PORT" "$WIRE"
-wait_port "$IRC_PORT" 10 && wait_port "$RELAY_PORT" 10 || { fail irssi-servers "ngircd or relay did not listen" "$WORK/ngircd.log" "$WORK/relay.log"; exit 0; }
+start_ngircd irssi
 
 # irssi home for NICK: config connecting through the relay (without irssi's flood
 # queue, which holds an SMP message's 5 fragments back for many seconds), a startup

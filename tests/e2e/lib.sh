@@ -253,3 +253,30 @@ CONF
     done
     spawn "$WORK/prosody/out.log" prosody -F --config "$WORK/prosody/prosody.cfg.lua"
 }
+
+# start_ngircd NAME : an ngircd on 127.0.0.1:$IRC_PORT and, in front of it, the relay that
+# records every line crossing it in $WIRE (clients connect to $RELAY_PORT); sets the three.
+# Ends the scenario with FAIL NAME-servers when either does not listen.
+start_ngircd() {
+    IRC_PORT=$(free_port)
+    RELAY_PORT=$(free_port)
+    WIRE=$WORK/wire.log
+    cat >"$WORK/ngircd.conf" <<CONF
+[Global]
+Name = irc.test
+Info = otr-rs e2e
+Listen = 127.0.0.1
+Ports = $IRC_PORT
+MotdPhrase = otr-rs
+[Limits]
+MaxNickLength = 30
+[Options]
+PAM = no
+Ident = no
+DNS = no
+CONF
+    spawn "$WORK/ngircd.log" ngircd -n -f "$WORK/ngircd.conf"
+    spawn "$WORK/relay.log" python3 "$E2E_DIR/relay.py" "$RELAY_PORT" "$IRC_PORT" "$WIRE"
+    wait_port "$IRC_PORT" 10 && wait_port "$RELAY_PORT" 10 ||
+        { fail "$1-servers" "ngircd or relay did not listen" "$WORK/ngircd.log" "$WORK/relay.log"; exit 0; }
+}
