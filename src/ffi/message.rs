@@ -29,7 +29,6 @@ use crate::session::{
     AkeEnd, ErrorCode, Event, MsgState, Offer, Output, Received, Session, SmpStep,
 };
 use crate::smp::{self, NextExpected};
-use crate::wire::base64::find_in_c_str;
 use crate::wire::classify::{self, Classified, MessageType};
 use crate::wire::fragment::{self, Accumulated};
 use crate::wire::message::{ProtocolVersion, FLAG_IGNORE_UNREADABLE};
@@ -660,10 +659,7 @@ impl Incoming<'_> {
             return Outcome::unrouted();
         }
         if version == 3 {
-            // As libotr, the tags are read at the first "?OTR": a client may hand over
-            // text before it (hexchat-otr passes the IRC line from "PRIVMSG" on).
-            let at = find_in_c_str(message, b"?OTR").unwrap_or_default();
-            let tags = classify::proto_instance(message.get(at..).unwrap_or_default()).ok();
+            let tags = classify::received_instance_tags(message).ok();
             let for_us = |ours: u32| {
                 ours == (*context).our_instance || (kind == MessageType::DhCommit && ours == 0)
             };

@@ -171,6 +171,13 @@ pub fn proto_instance(msg: &[u8]) -> Result<(u32, u32), InstanceError> {
     }
 }
 
+/// The instance tags of a received v3 message, read at its first `?OTR`, as libotr's
+/// `otrl_message_receiving` does: a client may hand over text before it (hexchat-otr
+/// passes the IRC line from `PRIVMSG` on). Spec "Instance tags".
+pub fn received_instance_tags(msg: &[u8]) -> Result<(u32, u32), InstanceError> {
+    proto_instance(otr_tag(msg).unwrap_or_default())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -251,6 +258,13 @@ mod tests {
         let msg = super::super::base64::otr_encode(&raw);
         assert_eq!(proto_instance(msg.as_bytes()), Ok((0x100, 0x1234_5678)));
         assert_eq!(proto_instance(b"?OTR:AAIC"), Err(InstanceError::NotV3));
+        let line = format!("PRIVMSG bob :{msg}");
+        assert_eq!(
+            received_instance_tags(line.as_bytes()),
+            Ok((0x100, 0x1234_5678))
+        );
+        assert_eq!(proto_instance(line.as_bytes()), Err(InstanceError::NotV3));
+        assert_eq!(received_instance_tags(b"no tag"), Err(InstanceError::NotV3));
         assert_eq!(
             proto_instance(b"?OTR:AAMCAAABAA"),
             Err(InstanceError::TooShort)
