@@ -17,9 +17,11 @@ set -u
 debs=$(cd "${1:?usage: check.sh DEBDIR}" && pwd)
 top=$(cd "$(dirname "$0")/../.." && pwd)
 [ "$(id -u)" = 0 ] || { echo "deb-check: needs root (debootstrap, chroot)"; exit 1; }
-for tool in debootstrap lintian; do
-    command -v $tool >/dev/null || { echo "deb-check: $tool missing (apt-get install debootstrap lintian)"; exit 1; }
-done
+# Its tools, from Debian's packages, installed when missing (as make check's test-deps does).
+if ! command -v debootstrap >/dev/null || ! command -v lintian >/dev/null; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o DPkg::Lock::Timeout=600 debootstrap lintian ||
+        { echo "deb-check: could not install debootstrap and lintian"; exit 1; }
+fi
 mirror=${MIRROR:-$(sed -n 's/^URIs: *\(http[^ ]*\).*/\1/p; s/^deb \(http[^ ]*\) .*/\1/p' \
     /etc/apt/sources.list.d/*.sources /etc/apt/sources.list 2>/dev/null | grep -m1 -v security)}
 mirror=${mirror:-http://deb.debian.org/debian}
