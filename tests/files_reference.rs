@@ -9,6 +9,7 @@
 
 #[path = "reference/mod.rs"]
 mod reference;
+use reference::Rng;
 
 use std::collections::BTreeMap;
 use std::ffi::{CStr, CString};
@@ -68,24 +69,6 @@ fn hex(bytes: &[u8]) -> String {
         return "-".into();
     }
     bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// A small deterministic generator for mutations.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-    fn pick(&mut self, alphabet: &[u8]) -> u8 {
-        alphabet[self.below(alphabet.len())]
-    }
 }
 
 /// `count` copies of the seeds with 1 to 4 bytes replaced, inserted or deleted.

@@ -8,6 +8,7 @@
 
 #[path = "reference/mod.rs"]
 mod reference;
+use reference::Rng;
 
 use otr::wire::{base64, classify, fragment, message, query, tlv};
 use std::io::Write;
@@ -69,30 +70,6 @@ fn hex(b: &[u8]) -> String {
         return "-".into();
     }
     b.iter().map(|x| format!("{x:02x}")).collect()
-}
-
-/// Deterministic xorshift generator for test corpora.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    fn pick<'a>(&mut self, items: &[&'a [u8]]) -> &'a [u8] {
-        items[self.below(items.len())]
-    }
-
-    fn bytes(&mut self, len: usize) -> Vec<u8> {
-        (0..len).map(|_| self.next() as u8).collect()
-    }
 }
 
 fn sample_encoded() -> Vec<message::EncodedMessage> {
